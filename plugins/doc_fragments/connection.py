@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.workspace contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The connection options of every module and lookup. Modules read the environment through
+    # their argument spec; plugins add the PLUGINS fragment below, which declares env and vars.
+    DOCUMENTATION = r'''
+options:
+  access_key:
+    description:
+      - Access key ID (AK) for C(SDK-HMAC-SHA256) request signing, used together with O(secret_key).
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) is used (the first one set).
+      - When neither options nor the environment give any credentials, C(ak) from the C([basic]) section of the
+        official SDK's profile file C(~/.huaweicloud/credentials) (or the file named by E(HUAWEICLOUD_SDK_CREDENTIALS_FILE))
+        is used, together with its C(sk), C(security_token), C(project_id) and C(iam_endpoint).
+      - Mutually exclusive with O(auth_token).
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) that signs the requests. It is never sent, logged or returned.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_SK) or E(HW_SECRET_KEY) is used.
+    type: str
+  security_token:
+    description:
+      - Security token of temporary AK/SK credentials, sent (and signed) as the C(X-Security-Token) header.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_SECURITY_TOKEN) or E(HW_SECURITY_TOKEN) is used.
+    type: str
+  auth_token:
+    description:
+      - IAM token, sent as the C(X-Auth-Token) header instead of signing the requests.
+      - Give either this or O(access_key) and O(secret_key), not both.
+      - If not set, the environment variable E(HW_AUTH_TOKEN) is used.
+    type: str
+  region:
+    description:
+      - Region name, for example V(cn-north-4). It makes the default O(endpoint) and O(iam_endpoint), and names
+        the IAM project when O(project_id) is not set.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_REGION) or E(HW_REGION_NAME) is used.
+      - Either O(region) or O(endpoint) is required.
+    type: str
+  project_id:
+    description:
+      - ID of the project whose export tasks are listed.
+      - If not set, it is looked up once per run in IAM (C(GET /v3/projects?name=<region>)), as the official SDK does.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_PROJECT_ID) or E(HW_PROJECT_ID) is used.
+    type: str
+  endpoint:
+    description:
+      - URL of the Workspace API.
+      - Defaults to C(https://workspace.<region>.myhuaweicloud.com).
+      - If not set, the environment variable E(HW_WORKSPACE_ENDPOINT) is used.
+    type: str
+  iam_endpoint:
+    description:
+      - URL of IAM, used only to look up O(project_id).
+      - Defaults to C(https://iam.<region>.myhuaweicloud.com).
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_IAM_ENDPOINT) or E(HW_IAM_ENDPOINT) is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of the endpoints. Set to V(false) only for testing.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request (connect and read).
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a GET request is tried again after a throttled (HTTP 429) or server error
+        (HTTP 500, 502, 503, 504) answer, a dropped connection or a time-out.
+      - Waits grow exponentially with jitter (capped at 20 seconds); a C(Retry-After) header sets the wait.
+      - Other 4xx answers are never retried.
+    type: int
+    default: 4
+notes:
+  - Requests are signed with C(SDK-HMAC-SHA256) exactly as the official Huawei Cloud SDKs sign them.
+requirements:
+  - requests
+'''
+
+    # For lookups: where each option comes from besides the lookup's own keywords.
+    # Ansible lets the last source that is set win, so the contract's preferred variable comes last.
+    PLUGINS = r'''
+options:
+  access_key:
+    env:
+      - name: HW_ACCESS_KEY
+      - name: HUAWEICLOUD_SDK_AK
+    vars:
+      - name: hwcloud_workspace_access_key
+  secret_key:
+    env:
+      - name: HW_SECRET_KEY
+      - name: HUAWEICLOUD_SDK_SK
+    vars:
+      - name: hwcloud_workspace_secret_key
+  security_token:
+    env:
+      - name: HW_SECURITY_TOKEN
+      - name: HUAWEICLOUD_SDK_SECURITY_TOKEN
+    vars:
+      - name: hwcloud_workspace_security_token
+  auth_token:
+    env:
+      - name: HW_AUTH_TOKEN
+    vars:
+      - name: hwcloud_workspace_auth_token
+  region:
+    env:
+      - name: HW_REGION_NAME
+      - name: HUAWEICLOUD_SDK_REGION
+    vars:
+      - name: hwcloud_workspace_region
+  project_id:
+    env:
+      - name: HW_PROJECT_ID
+      - name: HUAWEICLOUD_SDK_PROJECT_ID
+    vars:
+      - name: hwcloud_workspace_project_id
+  endpoint:
+    env:
+      - name: HW_WORKSPACE_ENDPOINT
+    vars:
+      - name: hwcloud_workspace_endpoint
+  iam_endpoint:
+    env:
+      - name: HW_IAM_ENDPOINT
+      - name: HUAWEICLOUD_SDK_IAM_ENDPOINT
+    vars:
+      - name: hwcloud_workspace_iam_endpoint
+  validate_certs:
+    vars:
+      - name: hwcloud_workspace_validate_certs
+  timeout:
+    vars:
+      - name: hwcloud_workspace_timeout
+  retries:
+    vars:
+      - name: hwcloud_workspace_retries
+'''

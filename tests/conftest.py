@@ -1,0 +1,22 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Makes the checkout importable as ansible_collections.hwcloud.workspace, for pytest and ansible-playbook."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS_PATH = os.path.join(ROOT, '.build', 'collections')
+_LINK = os.path.join(COLLECTIONS_PATH, 'ansible_collections', 'hwcloud', 'workspace')
+
+if not os.path.exists(_LINK):
+    os.makedirs(os.path.dirname(_LINK), exist_ok=True)
+    os.symlink(ROOT, _LINK)
+if COLLECTIONS_PATH not in sys.path:
+    sys.path.insert(0, COLLECTIONS_PATH)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)  # tools.workspace_emulator
+os.environ['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
