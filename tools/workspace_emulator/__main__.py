@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""python -m tools.workspace_emulator: serve the emulator until SIGTERM or SIGINT."""
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from . import DEFAULT_ACCESS_KEY, DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
+from .auth import Authenticator
+from .faults import FaultQueue
+from .server import EmulatorServer, EmulatorState
+from .store import SeedError, TaskStore
+
+SEED_KEYS = ('project_id', 'region', 'tasks')
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog='python -m tools.workspace_emulator', description='Local emulator of the Huawei Cloud Workspace export-task API.')
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default: %(default)s)')
+    parser.add_argument('--port', type=int, default=0, help='port; 0 picks a free one (default: %(default)s)')
+    parser.add_argument('--seed', metavar='FILE.json', help='project id, region and export tasks to start with')
+    parser.add_argument('--access-key', default=DEFAULT_ACCESS_KEY, help='the accepted access key (default: %(default)s)')
+    parser.add_argument('--secret-key', default=DEFAULT_SECRET_KEY, help='its secret key (default: the documented demo key)')
+    parser.add_argument('--token', action='append', help='an accepted X-Auth-Token / X-Security-Token; repeatable (default: %s)' % DEFAULT_TOKEN)
+    parser.add_argument('--region', help='region name served by IAM (default: the seed\'s region, else %s)' % DEFAULT_REGION)
+    parser.add_argument('--project-id', help='the account\'s project id (default: the seed\'s project_id, else %s)' % DEFAULT_PROJECT_ID)
+    parser.add_argument('--latency-ms', type=float, default=0, help='delay before answering each API request (default: %(default)s)')
+    args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error('--latency-ms must be >= 0')
+    return args
+
+
+def load_seed(path):
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding='utf-8') as seed_file:
+            seed = json.load(seed_file)
+    except (OSError, ValueError) as error:
+        raise SeedError('cannot read %s: %s' % (path, error))
+    if not isinstance(seed, dict):
+        raise SeedError('%s must hold a JSON object with %s' % (path, ', '.join(SEED_KEYS)))
+    unknown = sorted(set(seed) - set(SEED_KEYS))
+    if unknown:
+        raise SeedError('%s: unknown key(s) %s; allowed: %s' % (path, ', '.join(unknown), ', '.join(SEED_KEYS)))
+    for key in ('project_id', 'region'):
+        if key in seed and not (isinstance(seed[key], str) and seed[key]):
+            raise SeedError('%s: %s must be a non-empty string' % (path, key))
+    return seed
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        seed = load_seed(args.seed)
+        store = TaskStore()
+        store.add(seed.get('tasks', []))
+    except SeedError as error:
+        sys.stderr.write('workspace_emulator: error: seed: %s\n' % error)
+        return 2
+    project_id = args.project_id or seed.get('project_id') or DEFAULT_PROJECT_ID
+    tokens = args.token or [DEFAULT_TOKEN]
+    state = EmulatorState(
+        store=store,
+        faults=FaultQueue(args.latency_ms),
+        authenticator=Authenticator(args.access_key, args.secret_key, tokens, project_id),
+        project_id=project_id,
+        region=args.region or seed.get('region') or DEFAULT_REGION,
+        domain_id=DEFAULT_DOMAIN_ID,
+        access_key=args.access_key,
+    )
+    try:
+        server = EmulatorServer(args.host, args.port, state)
+    except OSError as error:
+        sys.stderr.write('workspace_emulator: error: cannot listen on %s:%d: %s\n' % (args.host, args.port, error))
+        return 1
+
+    stop_requested = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop_requested.set())
+    # serve_forever runs in a thread because shutdown() must not be called from the thread that serves.
+    serving = threading.Thread(target=server.serve_forever, name='workspace-emulator', daemon=True)
+    serving.start()
+    sys.stdout.write('listening on %s\n' % server.url)
+    sys.stdout.flush()
+    # A bounded wait, so that the main thread regularly gets the chance to run the signal handlers.
+    while not stop_requested.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    sys.stderr.write('[emulator] stopped\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""Authentication the way the cloud's API gateway does it: SDK-HMAC-SHA256 signatures or IAM tokens.
+
+Signatures are checked with the collection's own signing primitives (plugins/module_utils/_signing.py),
+loaded by path so the emulator and the collection can never disagree on the algorithm.
+"""
+
+import datetime
+import hmac
+import importlib.util
+import os
+import urllib.parse
+
+SIGNING_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, 'plugins', 'module_utils', '_signing.py')
+MAX_CLOCK_SKEW = datetime.timedelta(minutes=15)
+AUTH_ERROR_CODE = 'APIGW.0301'
+AUTH_ERROR_PREFIX = 'Incorrect IAM authentication information: '
+
+
+def _load_signing():
+    spec = importlib.util.spec_from_file_location('_hwcloud_workspace_signing', os.path.normpath(SIGNING_PATH))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+signing = _load_signing()
+
+
+class AuthFailure(Exception):
+    """Answered with 401 and an APIG-style body; the message never contains secrets."""
+
+    def __init__(self, reason):
+        super().__init__(AUTH_ERROR_PREFIX + reason)
+        self.error_code = AUTH_ERROR_CODE
+
+
+def auth_scheme(headers):
+    """How the request tries to authenticate: 'aksk', 'token' or 'none' (a signature wins over a token)."""
+    if headers.get('Authorization'):
+        return 'aksk'
+    if headers.get('X-Auth-Token'):
+        return 'token'
+    return 'none'
+
+
+class Authenticator:
+    """Checks requests against one account: its AK/SK pair, its tokens, and its project."""
+
+    def __init__(self, access_key, secret_key, tokens, project_id, now=None):
+        self._secret_keys = {access_key: secret_key}
+        self._tokens = tuple(tokens)
+        self._project_id = project_id
+        self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
+
+    def _known_token(self, value):
+        return any(hmac.compare_digest(value.encode('utf-8'), token.encode('utf-8')) for token in self._tokens)
+
+    def authenticate(self, method, raw_path, raw_query, headers, body, needs_project_header):
+        """Return the scheme used ('aksk' or 'token') or raise AuthFailure.
+
+        needs_project_header: the Workspace API wants a signed X-Project-Id naming this account's project.
+        """
+        scheme = auth_scheme(headers)
+        if scheme == 'none':
+            raise AuthFailure('the request is neither signed (Authorization: SDK-HMAC-SHA256 ...) nor carries X-Auth-Token')
+        if scheme == 'token':
+            if not self._known_token(headers.get('X-Auth-Token')):
+                raise AuthFailure('the X-Auth-Token is not valid')
+            return scheme
+        signed_names = self._verify_signature(method, raw_path, raw_query, headers, body)
+        security_token = headers.get('X-Security-Token')
+        if security_token is not None:
+            if 'x-security-token' not in signed_names:
+                raise AuthFailure('X-Security-Token must be among the signed headers')
+            if not self._known_token(security_token):
+                raise AuthFailure('the X-Security-Token is not valid')
+        if needs_project_header:
+            project_id = headers.get('X-Project-Id')
+            if not project_id:
+                raise AuthFailure('the X-Project-Id header is missing')
+            if 'x-project-id' not in signed_names:
+                raise AuthFailure('X-Project-Id must be among the signed headers')
+            if project_id != self._project_id:
+                raise AuthFailure('the project in X-Project-Id does not belong to this access key')
+        return scheme
+
+    def _verify_signature(self, method, raw_path, raw_query, headers, body):
+        parsed = signing.parse_authorization(headers.get('Authorization'))
+        if parsed is None:
+            raise AuthFailure("the Authorization header is not 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...'")
+        access_key, signed_names, received_signature = parsed
+        secret_key = self._secret_keys.get(access_key)
+        if secret_key is None:
+            raise AuthFailure('the access key does not exist')
+        signed_names = [name.lower() for name in signed_names]
+        if 'host' not in signed_names or signing.DATE_HEADER.lower() not in signed_names:
+            raise AuthFailure('SignedHeaders must include host and x-sdk-date')
+        date_text = headers.get(signing.DATE_HEADER)
+        if date_text is None:
+            raise AuthFailure('the X-Sdk-Date header is missing')
+        missing = [name for name in signed_names if headers.get(name) is None]
+        if missing:
+            raise AuthFailure('signed header(s) %s missing from the request' % ', '.join(missing))
+        try:
+            signed_at = datetime.datetime.strptime(date_text, signing.DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
+        except ValueError:
+            raise AuthFailure('X-Sdk-Date must be a UTC time formatted like 20261128T173424Z')
+        if abs(self._now() - signed_at) > MAX_CLOCK_SKEW:
+            raise AuthFailure('X-Sdk-Date is more than 15 minutes away from the server time')
+        query = signing.canonical_query_string(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
+        signed_headers = dict((name, headers.get(name)) for name in signed_names)
+        canonical = signing.canonical_request(method, raw_path, query, signed_headers, signed_names, signing.payload_hash(body))
+        expected = signing.signature(secret_key, date_text, canonical)
+        if not hmac.compare_digest(expected, received_signature):
+            raise AuthFailure('the signature does not match (check the secret key and what was signed)')
+        return signed_names
