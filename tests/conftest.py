@@ -20,3 +20,9 @@ if COLLECTIONS_PATH not in sys.path:
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)  # tools.workspace_emulator
 os.environ['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
+
+# Import collection code through Ansible's own collection loader, as ansible-test's unit runner does, so
+# that plugin loaders (lookups) and plain imports agree on what ansible_collections.hwcloud.workspace is.
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder  # noqa: E402
+
+_AnsibleCollectionFinder(paths=[COLLECTIONS_PATH])._install()  # pylint: disable=protected-access
