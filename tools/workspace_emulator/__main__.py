@@ -84,12 +84,12 @@ def main(argv=None):
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop_requested.set())
     # serve_forever runs in a thread because shutdown() must not be called from the thread that serves.
-    serving = threading.Thread(target=server.serve_forever, name='workspace-emulator', daemon=True)
+    serving = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.1}, name='workspace-emulator', daemon=True)
     serving.start()
     sys.stdout.write('listening on %s\n' % server.url)
     sys.stdout.flush()
     # A bounded wait, so that the main thread regularly gets the chance to run the signal handlers.
-    while not stop_requested.wait(0.5):
+    while not stop_requested.wait(0.1):
         pass
     server.shutdown()
     server.server_close()

@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""EmulatorProcess: run the emulator as a subprocess for tests and benchmarks.
+
+    with EmulatorProcess(seed={'tasks': [{'file_name': 'a.xlsx'}]}) as emulator:
+        ...  # emulator.url, emulator.project_id, emulator.access_key, emulator.secret_key, emulator.token
+"""
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+
+from . import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
+
+REPOSITORY_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LISTENING_PREFIX = 'listening on '
+# Admin calls go straight to 127.0.0.1, whatever HTTP(S)_PROXY says.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class EmulatorError(RuntimeError):
+    """The emulator did not start, or an admin call failed."""
+
+
+class EmulatorProcess:
+    """A running emulator; started by the constructor, stopped by stop() or by leaving the with block."""
+
+    def __init__(self, seed=None, latency_ms=None, extra_args=(), access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY,
+                 token=DEFAULT_TOKEN, startup_timeout=15):
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.token = token
+        self._seed_path = None
+        # The per-request log lines go to a file: a pipe nobody reads would fill up and block the server.
+        self.stderr_file = tempfile.NamedTemporaryFile(prefix='workspace-emulator-', suffix='.log', delete=False)
+        command = [sys.executable, '-m', 'tools.workspace_emulator', '--port', '0',
+                   '--access-key', access_key, '--secret-key', secret_key, '--token', token]
+        if seed is not None:
+            with tempfile.NamedTemporaryFile('w', prefix='workspace-emulator-seed-', suffix='.json', delete=False, encoding='utf-8') as seed_file:
+                json.dump(seed, seed_file)
+            self._seed_path = seed_file.name
+            command += ['--seed', self._seed_path]
+        if latency_ms is not None:
+            command += ['--latency-ms', str(latency_ms)]
+        command += list(extra_args)
+        self.process = subprocess.Popen(command, cwd=REPOSITORY_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=self.stderr_file, universal_newlines=True)
+        try:
+            self.url = self._read_url(startup_timeout)
+            config = self._admin('GET', '/_emulator/config')
+        except BaseException:
+            self.stop()
+            raise
+        self.project_id = config['project_id']
+        self.region = config['region']
+        self.domain_id = config['domain_id']
+
+    def _read_url(self, timeout):
+        lines = queue.Queue()
+        threading.Thread(target=lambda: lines.put(self.process.stdout.readline()), daemon=True).start()
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            raise EmulatorError('the emulator printed nothing within %s s; its stderr:\n%s' % (timeout, self.stderr_text()))
+        if not line.startswith(LISTENING_PREFIX):
+            self.process.wait(timeout)
+            raise EmulatorError('the emulator did not start (exit status %s); its stderr:\n%s' % (self.process.returncode, self.stderr_text()))
+        return line[len(LISTENING_PREFIX):].strip()
+
+    def stderr_text(self):
+        """What the emulator wrote to stderr so far (one line per request); gone after stop()."""
+        with open(self.stderr_file.name, encoding='utf-8', errors='replace') as log:
+            return log.read()
+
+    def _admin(self, method, path, document=None):
+        data = None if document is None else json.dumps(document).encode('utf-8')
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
+        try:
+            with _OPENER.open(request, timeout=10) as response:
+                return json.loads(response.read().decode('utf-8'))
+        except urllib.error.HTTPError as error:
+            raise EmulatorError('%s %s: HTTP %d %s' % (method, path, error.code, error.read().decode('utf-8', 'replace')))
+
+    def add_tasks(self, tasks):
+        """Add tasks in the seed format (finish_after/expire_after count from now); returns their records."""
+        return self._admin('POST', '/_emulator/tasks', tasks)
+
+    def tasks(self):
+        """Every task's current record, in creation order, without going through the API."""
+        return self._admin('GET', '/_emulator/tasks')
+
+    def requests_log(self):
+        """The API requests so far: dicts with method, path, query, raw_query, status, auth, request_id."""
+        return self._admin('GET', '/_emulator/requests')
+
+    def clear_log(self):
+        self._admin('DELETE', '/_emulator/requests')
+
+    def inject(self, fault):
+        """Queue a fault dict (or a list of them) for the next API requests; returns the queue and latency."""
+        return self._admin('POST', '/_emulator/faults', fault)
+
+    def clear_faults(self):
+        return self._admin('DELETE', '/_emulator/faults')
+
+    def stop(self, timeout=10):
+        """SIGTERM, then SIGKILL if it does not exit within timeout; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        self.stderr_file.close()
+        for path in (self._seed_path, self.stderr_file.name):
+            if path and os.path.exists(path):
+                os.unlink(path)
+        return self.process.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
