@@ -135,4 +135,3 @@ class WorkspaceClient:
             raise WorkspaceApiError('GET', url, response.status_code, request_id=request_id,
                                     detail='the answer is not a JSON object: %s' % _excerpt(response.text or '(empty)'))
         return body
-

@@ -17,7 +17,7 @@ description:
   - Without O(offset) and O(limit) it reads every page and returns every matching task once.
   - With O(wait=true) it follows the tasks it found until none of them is C(CREATING), within one module run.
 author:
-  - hwcloud.workspace developers
+  - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:
   - hwcloud.workspace.connection
 attributes:
@@ -99,7 +99,7 @@ options:
     type: float
     default: 5
 notes:
-  - C(changed) is always V(false): the module only reads.
+  - C(changed) is always V(false), because the module only reads.
   - Tasks that disappear while they are followed are named in a warning and in RV(missing_task_ids).
 seealso:
   - plugin: hwcloud.workspace.export_tasks

@@ -125,8 +125,8 @@ def test_project_id_resolved_through_iam_once(server):
     api = make_api(server, project_id=None, region='cn-north-4')
     api.list_all({})
     api.list_all({})
-    assert [r['path'] for r in server.requests] == ['/v3/projects', '/v2/resolvedproject/export-tasks',
-                                                     '/v2/resolvedproject/export-tasks']
+    project_path = '/v2/resolvedproject/export-tasks'
+    assert [r['path'] for r in server.requests] == ['/v3/projects', project_path, project_path]
     assert server.requests[0]['query'] == {'name': 'cn-north-4'}
     assert 'X-Project-Id' not in server.requests[0]['headers']
     assert server.requests[1]['headers']['X-Project-Id'] == 'resolvedproject'
