@@ -39,7 +39,6 @@ def emulator_factory():
 
     def start(seed=None, **kwargs):
         emulator = EmulatorProcess(seed=seed, **kwargs)
-        emulator.__enter__()
         started.append(emulator)
         return emulator
 
@@ -85,7 +84,7 @@ def run_playbook(tmp_path):
         if extra_vars:
             command += ['-e', json.dumps(extra_vars)]
         command += list(args)
-        completed = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
+        completed = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600, check=False)
         results = json.loads(results_path.read_text()) if results_path.exists() else {}
         return PlaybookRun(completed.returncode, completed.stdout, completed.stderr, results)
 
