@@ -156,6 +156,7 @@ from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
+    SECRET_OPTIONS,
     connection_argument_spec,
     resolve_connection,
 )
@@ -229,6 +230,43 @@ def _task_ids(terms):
 
 class LookupModule(LookupBase):
 
+    def _check_keyword(self, name, value):
+        """The module's words for a bad choice or boolean; core would read an unknown word as false."""
+        definition = self.option_definitions[name]
+        if value is None:
+            return
+        if definition.get('choices') and value not in definition['choices']:
+            raise AnsibleLookupError('%s must be one of %s, got %r' % (name, ', '.join(definition['choices']), value))
+        if definition.get('type') in ('bool', 'boolean'):
+            try:
+                boolean(value, strict=True)
+            except TypeError:
+                raise AnsibleLookupError('%s must be a boolean (true or false), got %r' % (name, value)) from None
+
+    def _options_error(self, exc):
+        """Core's message about an option (from a variable or the environment), with the plugin's short name."""
+        message = to_native(exc.message).replace(repr(self._load_name), repr(self.ansible_name))
+        help_text = getattr(exc, '_help_text', None)
+        if help_text:
+            message += ' ' + help_text
+        cause = exc.__cause__
+        if cause is not None and not any(repr(name) in message for name in SECRET_OPTIONS):
+            message += ' (%s)' % to_native(cause)
+        return message
+
+    def _option_variables(self, variables):
+        """The hwcloud_workspace_* variables that are set, templated.
+
+        A lookup gets the variables as written, so hwcloud_workspace_secret_key: "{{ vault_sk }}" would
+        arrive as that text; only the variables the options read are templated.
+        """
+        names = set(entry['name'] for definition in self.option_definitions.values()
+                    for entry in definition.get('vars') or ())
+        found = dict((name, value) for name, value in (variables or {}).items() if name in names)
+        if self._templar is not None:
+            found = dict((name, self._templar.template(value)) for name, value in found.items())
+        return found
+
     def run(self, terms, variables=None, **kwargs):
         unknown = sorted(set(kwargs) - set(self.option_definitions) - {'_terms'})
         if unknown:
@@ -236,17 +274,11 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError('Unknown option(s) %s%s; the options are %s' % (
                 ', '.join(unknown), hint, ', '.join(sorted(set(self.option_definitions) - {'_terms'}))))
         for name, value in kwargs.items():
-            # Core would read any unknown word as false: is_download='flase' must not list the other tasks.
-            if self.option_definitions[name].get('type') in ('bool', 'boolean') and value is not None:
-                try:
-                    boolean(value, strict=True)
-                except TypeError:
-                    raise AnsibleLookupError('%s must be a boolean (true or false), got %r' % (name, value)) from None
+            self._check_keyword(name, value)
         try:
-            self.set_options(var_options=variables, direct=kwargs)
+            self.set_options(var_options=self._option_variables(variables), direct=kwargs)
         except AnsibleOptionsError as exc:
-            help_text = getattr(exc, '_help_text', None)
-            raise AnsibleLookupError(to_native(exc.message) + (' ' + help_text if help_text else '')) from None
+            raise AnsibleLookupError(self._options_error(exc)) from None
 
         task_ids = _task_ids(terms)
         filters = dict((name, self.get_option(name)) for name in LOOKUP_FILTERS)

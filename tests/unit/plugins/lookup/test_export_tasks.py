@@ -154,14 +154,15 @@ def test_missing_jmespath_fails_only_with_query(lookup, api, connection, monkeyp
 
 
 @pytest.mark.parametrize('options, message', [
-    (dict(status='DONE'), "Invalid value 'DONE'.*'status'.*CREATING, SUCCESS, FAIL, EXPIRED"),
-    (dict(sort_type='UP', sort_field='create_time'), "Invalid value 'UP'.*'sort_type'.*ASC, DESC"),
-    (dict(sort_field='name', sort_type='ASC'), "Invalid value 'name'.*'sort_field'"),
+    (dict(status='DONE'), "^status must be one of CREATING, SUCCESS, FAIL, EXPIRED, got 'DONE'$"),
+    (dict(sort_type='UP', sort_field='create_time'), "^sort_type must be one of ASC, DESC, got 'UP'$"),
+    (dict(sort_field='name', sort_type='ASC'), "^sort_field must be one of create_time, got 'name'$"),
     (dict(sort_field='create_time'), 'sort_field and sort_type go together'),
     (dict(sort_type='DESC'), 'sort_field and sort_type go together'),
     (dict(is_download='maybe'), "is_download must be a boolean \\(true or false\\), got 'maybe'"),
     (dict(validate_certs='flase'), "validate_certs must be a boolean"),
-    (dict(timeout='soon'), "'timeout'.*invalid value"),
+    (dict(timeout='soon'), "'timeout' for 'hwcloud.workspace.export_tasks' lookup plugin from 'Direct' has an invalid "
+                           "value.*soon"),
     (dict(stauts='SUCCESS'), 'Unknown option.*stauts'),
     (dict(task_id='task-0001'), 'Unknown option.*task_id.*give task IDs as terms'),
     (dict(limit=10), 'Unknown option.*limit'),
@@ -169,6 +170,14 @@ def test_missing_jmespath_fails_only_with_query(lookup, api, connection, monkeyp
 def test_invalid_options_are_rejected_before_any_request(lookup, api, connection, options, message):
     with pytest.raises(AnsibleLookupError, match=message):
         lookup.run([], variables={}, **dict(connection, **options))
+    assert api.requests == []
+
+
+def test_invalid_variable_names_the_variable(lookup, api, connection):
+    with pytest.raises(AnsibleLookupError, match="'retries' for 'hwcloud.workspace.export_tasks' lookup plugin from "
+                                                 "'var: hwcloud_workspace_retries' has an invalid value"):
+        lookup.run([], variables=dict(hwcloud_workspace_retries='many'), endpoint=api.url, project_id=PROJECT_ID,
+                   access_key='AK', secret_key='SK')
     assert api.requests == []
 
 
@@ -293,3 +302,20 @@ def test_one_session_per_call(lookup, api, connection, monkeypatch):
     api.tasks = [make_task(number) for number in range(250)]
     lookup.run(['task-0001', 'task-0002', 'task-0200'], variables={}, **connection)
     assert len(sessions) == 1 and closed == sessions
+
+
+def test_variables_holding_templates_are_templated(api):
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.plugins.loader import lookup_loader
+    from ansible.template import Templar, trust_as_template
+
+    api.tasks = [make_task(1)]
+    variables = dict(endpoint_url=api.url, vault_sk='SK-from-vault',
+                     hwcloud_workspace_endpoint=trust_as_template('{{ endpoint_url }}'),
+                     hwcloud_workspace_project_id=PROJECT_ID, hwcloud_workspace_access_key='AK',
+                     hwcloud_workspace_secret_key=trust_as_template('{{ vault_sk }}'),
+                     unrelated=trust_as_template('{{ undefined_variable }}'))
+    loader = DataLoader()
+    plugin = lookup_loader.get('hwcloud.workspace.export_tasks', loader=loader, templar=Templar(loader, variables=variables))
+    assert plugin.run([], variables=variables) == [make_task(1)]
+    assert export_requests(api)[0]['path'] == '/v2/%s/export-tasks' % PROJECT_ID
