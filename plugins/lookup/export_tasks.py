@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: export_tasks
 author:
-  - hwcloud.workspace developers
+  - Workspace collection maintainers (@hwcloud-workspace)
 version_added: 1.0.0
 short_description: Get Huawei Cloud Workspace export tasks inline, without a task and a register
 description:

@@ -35,6 +35,12 @@ SUCCESS_PLAYBOOK = r'''
       ansible.builtin.debug:
         msg: "{{ query('hwcloud.workspace.export_tasks', 'task-4', 'task-1', query='[].task_id') }}"
 
+    - name: tasks by id from a list variable
+      ansible.builtin.debug:
+        msg: "{{ query('hwcloud.workspace.export_tasks', wanted_ids, query='[].file_name') }}"
+      vars:
+        wanted_ids: [task-3, task-2]
+
     - name: one task with lookup and wantlist
       ansible.builtin.debug:
         msg: "{{ lookup('hwcloud.workspace.export_tasks', 'task-2', wantlist=True) }}"
@@ -135,6 +141,7 @@ def test_lookup_with_variables_as_connection(emulator_factory, run_playbook):
                             error_code='WKS.0001', create_time='2026-11-23T08:00:00.000Z', end_time=every[3]['end_time'],
                             is_download=False)
     assert run.result('tasks by id')['msg'] == ['task-4', 'task-1']
+    assert run.result('tasks by id from a list variable')['msg'] == ['usage.xlsx', 'users.xlsx']
     (one,) = run.result('one task with lookup and wantlist')['msg']
     assert one['task_id'] == 'task-2' and one['is_download'] is True
     assert run.result('filters')['msg'] == ['task-1']
