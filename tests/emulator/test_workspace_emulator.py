@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,8 +28,10 @@ REPOSITORY_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspat
 if REPOSITORY_ROOT not in sys.path:
     sys.path.insert(0, REPOSITORY_ROOT)
 
-from tools.workspace_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN  # noqa: E402  pylint: disable=wrong-import-position
-from tools.workspace_emulator.testing import EmulatorError, EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+# pylint: disable=wrong-import-position
+from tools.workspace_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN  # noqa: E402
+from tools.workspace_emulator.testing import EmulatorError, EmulatorProcess  # noqa: E402
+# pylint: enable=wrong-import-position
 
 
 def _load_signing():
@@ -373,6 +376,21 @@ def test_missing_x_sdk_date_gets_401(api):
     assert 'X-Sdk-Date' in assert_gateway_auth_error(api.unsigned(api.tasks_path(), headers=headers))
 
 
+def test_garbage_authorization_gets_401_not_500(api):
+    headers = {'Authorization': 'SDK-HMAC-SHA256 Access=%s, SignedHeaders=host;x-sdk-date, Signature=\u00e9t\u00e9' % api.emulator.access_key,
+               'X-Sdk-Date': datetime.datetime.now(datetime.timezone.utc).strftime(signing.DATE_FORMAT)}
+    assert 'signature' in assert_gateway_auth_error(api.unsigned(api.tasks_path(), headers=headers))
+
+
+def test_official_sdk_with_a_security_token(seeded):
+    client = sdk_client(seeded)
+    client.get_credentials().with_security_token(seeded.token)
+    assert sdk_list(client, task_id='task-first')[1] == 1
+    client.get_credentials().with_security_token('expired-token')
+    with pytest.raises(ClientRequestException, match='X-Security-Token'):
+        sdk_list(client, task_id='task-first')
+
+
 def test_security_token_must_be_signed_and_known(api):
     path = api.tasks_path()
     assert api.signed(path, signed_headers={'X-Security-Token': api.emulator.token}).status_code == 200
@@ -528,7 +546,32 @@ def test_latency_fault_and_option_delay_answers(scratch, scratch_api):
 
 
 def test_invalid_fault_is_refused(scratch):
-    for fault in ({'status': 200}, {'drop': 0}, {'status': 429, 'colour': 'red'}, {'drop': 1, 'malformed': 1}, {}):
+    for fault in ({'status': 200}, {'drop': 0}, {'status': 429, 'colour': 'red'}, {'status': 429, 'retry_after': 0.5}, {'drop': 1, 'malformed': 1}, {}):
         with pytest.raises(EmulatorError, match='HTTP 400'):
             scratch.inject(fault)
     assert scratch.inject([]) == {'faults': [], 'latency_ms': 0}
+
+
+def non_loopback_address():
+    """An address of this host that is not loopback, or None (a UDP connect sends nothing)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(('10.255.255.255', 1))
+        address = probe.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith('127.') else address
+
+
+def test_admin_api_refuses_clients_that_are_not_loopback(http_session):
+    address = non_loopback_address()
+    if address is None:
+        pytest.skip('this host has no non-loopback IPv4 address')
+    with EmulatorProcess(extra_args=['--host', '0.0.0.0']) as emulator:
+        port = emulator.url.rsplit(':', 1)[1]
+        response = http_session.get('http://%s:%s/_emulator/tasks' % (address, port), timeout=10)
+        assert (response.status_code, response.json()['error_code']) == (403, 'EMULATOR.FORBIDDEN')
+        assert http_session.get('http://%s:%s/v2/%s/export-tasks' % (address, port, emulator.project_id),
+                                headers={'X-Auth-Token': emulator.token}, timeout=10).status_code == 200

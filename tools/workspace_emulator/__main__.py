@@ -42,7 +42,7 @@ def load_seed(path):
         with open(path, encoding='utf-8') as seed_file:
             seed = json.load(seed_file)
     except (OSError, ValueError) as error:
-        raise SeedError('cannot read %s: %s' % (path, error))
+        raise SeedError('cannot read %s: %s' % (path, error)) from None
     if not isinstance(seed, dict):
         raise SeedError('%s must hold a JSON object with %s' % (path, ', '.join(SEED_KEYS)))
     unknown = sorted(set(seed) - set(SEED_KEYS))

@@ -98,22 +98,26 @@ class Authenticator:
         signed_names = [name.lower() for name in signed_names]
         if 'host' not in signed_names or signing.DATE_HEADER.lower() not in signed_names:
             raise AuthFailure('SignedHeaders must include host and x-sdk-date')
-        date_text = headers.get(signing.DATE_HEADER)
-        if date_text is None:
-            raise AuthFailure('the X-Sdk-Date header is missing')
+        date_text = self._check_date(headers.get(signing.DATE_HEADER))
         missing = [name for name in signed_names if headers.get(name) is None]
         if missing:
             raise AuthFailure('signed header(s) %s missing from the request' % ', '.join(missing))
+        query = signing.canonical_query_string(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
+        canonical = signing.canonical_request(method, raw_path, query, dict((name, headers.get(name)) for name in signed_names),
+                                              signed_names, signing.payload_hash(body))
+        expected = signing.signature(secret_key, date_text, canonical)
+        # Bytes, because compare_digest refuses str with non-ASCII characters, which a client may well send.
+        if not hmac.compare_digest(expected.encode('utf-8'), received_signature.encode('utf-8')):
+            raise AuthFailure('the signature does not match (check the secret key and what was signed)')
+        return signed_names
+
+    def _check_date(self, date_text):
+        if date_text is None:
+            raise AuthFailure('the X-Sdk-Date header is missing')
         try:
             signed_at = datetime.datetime.strptime(date_text, signing.DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
         except ValueError:
-            raise AuthFailure('X-Sdk-Date must be a UTC time formatted like 20261128T173424Z')
+            raise AuthFailure('X-Sdk-Date must be a UTC time formatted like 20261128T173424Z') from None
         if abs(self._now() - signed_at) > MAX_CLOCK_SKEW:
             raise AuthFailure('X-Sdk-Date is more than 15 minutes away from the server time')
-        query = signing.canonical_query_string(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
-        signed_headers = dict((name, headers.get(name)) for name in signed_names)
-        canonical = signing.canonical_request(method, raw_path, query, signed_headers, signed_names, signing.payload_hash(body))
-        expected = signing.signature(secret_key, date_text, canonical)
-        if not hmac.compare_digest(expected, received_signature):
-            raise AuthFailure('the signature does not match (check the secret key and what was signed)')
-        return signed_names
+        return date_text

@@ -59,7 +59,9 @@ class Fault:
         if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
             raise FaultError('status must be an HTTP error status from 400 to 599, got %r' % (status,))
         default_code, default_msg = GATEWAY_ERRORS.get(status, ('EMULATOR.FAULT', 'Injected fault: HTTP %d.' % status))
-        retry_after = _non_negative_number(spec, 'retry_after') if 'retry_after' in spec else (1 if status == 429 else None)
+        retry_after = spec.get('retry_after', 1 if status == 429 else None)
+        if retry_after is not None and (isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 0):
+            raise FaultError('retry_after must be a whole number of seconds >= 0, got %r' % (retry_after,))
         for name in ('error_code', 'error_msg'):
             if not isinstance(spec.get(name, ''), str):
                 raise FaultError('%s must be a string' % name)

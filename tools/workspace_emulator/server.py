@@ -97,9 +97,12 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
     server_version = 'WorkspaceEmulator/1.0'
     # Headers and body go out in two writes; with Nagle's algorithm keep-alive clients would wait ~40 ms for each answer.
     disable_nagle_algorithm = True
+    request_id = ''  # set for each request by _handle
     error_content_type = 'application/json;charset=UTF-8'
     error_message_format = '{"error_code": "EMULATOR.%(code)d", "error_msg": "%(message)s"}'
 
+    # The base class names the handlers do_<METHOD>.
+    # pylint: disable=invalid-name
     def do_GET(self):
         self._handle()
 
@@ -114,6 +117,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
 
     def do_DELETE(self):
         self._handle()
+    # pylint: enable=invalid-name
 
     def version_string(self):
         return self.server_version
@@ -203,7 +207,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             return None
         if fault.kind == 'malformed':
             return self._send_bytes(200, MALFORMED_BODY)
-        headers = {'Retry-After': '%g' % fault.retry_after} if fault.retry_after is not None else None
+        headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
         return self._gateway_error(fault.status, fault.error_code, fault.error_msg, headers)
 
     def _answer_api(self, raw_path, raw_query, body):
@@ -259,7 +263,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         try:
             result = action()
         except (SeedError, FaultError) as error:
-            raise _HttpError(400, 'EMULATOR.BAD_REQUEST', str(error))
+            raise _HttpError(400, 'EMULATOR.BAD_REQUEST', str(error)) from None
         return self._send_json(200, result)
 
     @staticmethod
@@ -267,7 +271,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         try:
             return json.loads(body.decode('utf-8'))
         except ValueError as error:
-            raise _HttpError(400, 'EMULATOR.BAD_REQUEST', 'The request body is not JSON: %s' % error)
+            raise _HttpError(400, 'EMULATOR.BAD_REQUEST', 'The request body is not JSON: %s' % error) from None
 
 
 class EmulatorServer(http.server.ThreadingHTTPServer):

@@ -43,7 +43,7 @@ def parse_time(text, field):
     try:
         moment = datetime.datetime.fromisoformat(text)
     except (TypeError, ValueError):
-        raise SeedError('%s must be a time like 2026-11-28T17:34:24.123Z, got %r' % (field, text))
+        raise SeedError('%s must be a time like 2026-11-28T17:34:24.123Z, got %r' % (field, text)) from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=datetime.timezone.utc)
     return moment.astimezone(datetime.timezone.utc)
@@ -224,7 +224,7 @@ class TaskStore:
                 try:
                     task = ExportTask(spec, now_wall, now_mono, default_create_time)
                 except SeedError as error:
-                    raise SeedError('task #%d: %s' % (index, error))
+                    raise SeedError('task #%d: %s' % (index, error)) from None
                 if task.task_id in known_ids:
                     raise SeedError('task #%d: task_id %r already exists' % (index, task.task_id))
                 if not spec.get('create_time'):

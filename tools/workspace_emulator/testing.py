@@ -69,7 +69,7 @@ class EmulatorProcess:
         try:
             line = lines.get(timeout=timeout)
         except queue.Empty:
-            raise EmulatorError('the emulator printed nothing within %s s; its stderr:\n%s' % (timeout, self.stderr_text()))
+            raise EmulatorError('the emulator printed nothing within %s s; its stderr:\n%s' % (timeout, self.stderr_text())) from None
         if not line.startswith(LISTENING_PREFIX):
             self.process.wait(timeout)
             raise EmulatorError('the emulator did not start (exit status %s); its stderr:\n%s' % (self.process.returncode, self.stderr_text()))
@@ -87,7 +87,7 @@ class EmulatorProcess:
             with _OPENER.open(request, timeout=10) as response:
                 return json.loads(response.read().decode('utf-8'))
         except urllib.error.HTTPError as error:
-            raise EmulatorError('%s %s: HTTP %d %s' % (method, path, error.code, error.read().decode('utf-8', 'replace')))
+            raise EmulatorError('%s %s: HTTP %d %s' % (method, path, error.code, error.read().decode('utf-8', 'replace'))) from None
 
     def add_tasks(self, tasks):
         """Add tasks in the seed format (finish_after/expire_after count from now); returns their records."""
