@@ -28,7 +28,7 @@ class PlaybookRun:
     def result(self, task_name):
         """The only result of the task of that name."""
         found = self.results.get(task_name)
-        assert found and len(found) == 1, 'task %r: %r\n%s' % (task_name, found, self.stdout)
+        assert found and len(found) == 1, 'task %r: %r\n%s\n%s' % (task_name, found, self.stdout, self.stderr)
         return found[0]
 
 
