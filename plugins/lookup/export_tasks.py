@@ -31,6 +31,7 @@ options:
     description:
       - IDs of the export tasks to return. A list of IDs is flattened.
       - When none is given, every task that matches the filters is returned.
+      - With filters too, a task that does not match them counts as not found.
     type: list
     elements: str
     required: false
@@ -50,7 +51,7 @@ options:
   sort_field:
     description:
       - Field to sort by. Requires O(sort_type).
-      - Without it, tasks come in C(create_time) ascending order (with terms, in the order of the terms).
+      - Without it, tasks come in C(create_time) ascending order. With terms, tasks always come in the order of the terms.
     type: str
     choices: [create_time]
   sort_type:
@@ -262,17 +263,19 @@ class LookupModule(LookupBase):
         """
         names = set(entry['name'] for definition in self.option_definitions.values()
                     for entry in definition.get('vars') or ())
-        found = dict((name, value) for name, value in (variables or {}).items() if name in names)
+        variables = variables or {}
+        found = dict((name, variables[name]) for name in names if name in variables)
         if self._templar is not None:
             found = dict((name, self._templar.template(value)) for name, value in found.items())
         return found
 
     def run(self, terms, variables=None, **kwargs):
-        unknown = sorted(set(kwargs) - set(self.option_definitions) - {'_terms'})
+        keywords = set(self.option_definitions) - {'_terms'}
+        unknown = sorted(set(kwargs) - keywords)
         if unknown:
             hint = ' (give task IDs as terms)' if 'task_id' in unknown or 'task_ids' in unknown else ''
             raise AnsibleLookupError('Unknown option(s) %s%s; the options are %s' % (
-                ', '.join(unknown), hint, ', '.join(sorted(set(self.option_definitions) - {'_terms'}))))
+                ', '.join(unknown), hint, ', '.join(sorted(keywords))))
         for name, value in kwargs.items():
             self._check_keyword(name, value)
         try:

@@ -92,6 +92,12 @@ def test_one_term_asks_for_that_task_only(lookup, api, connection):
     assert request['query']['task_id'] == 'task-0002'
 
 
+def test_a_task_that_does_not_match_the_filters_is_not_found(lookup, api, connection):
+    api.tasks = [make_task(1), make_task(2, status='FAIL')]
+    with pytest.raises(AnsibleLookupError, match='Unknown export task ID.*: task-0002$'):
+        lookup.run(['task-0001', 'task-0002'], variables={}, status='SUCCESS', **connection)
+
+
 def test_unknown_task_id_is_named(lookup, api, connection):
     api.tasks = [make_task(1)]
     with pytest.raises(AnsibleLookupError, match='Unknown export task ID.*: task-9999'):
@@ -166,6 +172,7 @@ def test_missing_jmespath_fails_only_with_query(lookup, api, connection, monkeyp
     (dict(stauts='SUCCESS'), 'Unknown option.*stauts'),
     (dict(task_id='task-0001'), 'Unknown option.*task_id.*give task IDs as terms'),
     (dict(limit=10), 'Unknown option.*limit'),
+    (dict(_terms=['task-0001']), 'Unknown option.*_terms'),
 ])
 def test_invalid_options_are_rejected_before_any_request(lookup, api, connection, options, message):
     with pytest.raises(AnsibleLookupError, match=message):
