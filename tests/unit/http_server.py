@@ -22,12 +22,18 @@ class Answer:
 
 
 class ScriptedServer:
-    """Answers from a queue of Answer objects, then from `default` (a callable taking the request)."""
+    """Answers from a queue of Answer objects, then from `default` (a callable taking the request).
 
-    def __init__(self):
+    By default it serves `tasks` like GET /v2/{project_id}/export-tasks (filters, sorting, offset/limit),
+    and IAM's project list; a test may change `tasks` between requests.
+    """
+
+    def __init__(self, project_id='proj'):
         self.requests = []
         self.queue = []
-        self.default = lambda request: Answer(404, {'error_code': 'TEST.404', 'error_msg': 'nothing scripted'})
+        self.tasks = []
+        self.project_id = project_id
+        self.default = self.serve_tasks
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -62,19 +68,18 @@ class ScriptedServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.02}, daemon=True)
         self.thread.start()
 
-    def serve_tasks(self, tasks):
-        """Serve the list `tasks` (which a test may change between requests) with filters and paging."""
-        def answer(request):
-            if request['path'] == '/v3/projects':
-                return Answer(200, {'projects': [{'id': 'resolvedproject', 'name': request['query'].get('name')}]})
-            query = request['query']
-            offset, limit = int(query.get('offset', 0)), int(query.get('limit', 20))
-            matching = [t for t in tasks if all(str(t.get(k)).lower() == v.lower() for k, v in query.items()
-                                                if k in ('status', 'task_id', 'file_name', 'is_download'))]
-            if query.get('sort_type') == 'DESC':
-                matching = matching[::-1]
-            return Answer(200, {'export_tasks': matching[offset:offset + limit], 'count': len(matching)})
-        self.default = answer
+    def serve_tasks(self, request):
+        if request['path'] == '/v3/projects':
+            return Answer(200, {'projects': [{'id': self.project_id, 'name': request['query'].get('name')}]})
+        if request['path'] != '/v2/%s/export-tasks' % self.project_id:
+            return Answer(404, {'error_code': 'TEST.404', 'error_msg': 'no such path'})
+        query = request['query']
+        offset, limit = int(query.get('offset', 0)), int(query.get('limit', 20))
+        matching = [t for t in self.tasks if all(str(t.get(k)).lower() == v.lower() for k, v in query.items()
+                                                 if k in ('status', 'task_id', 'file_name', 'is_download'))]
+        if query.get('sort_type') == 'DESC':
+            matching = matching[::-1]
+        return Answer(200, {'export_tasks': matching[offset:offset + limit], 'count': len(matching)})
 
     def close(self):
         self.httpd.shutdown()

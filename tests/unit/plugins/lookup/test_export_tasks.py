@@ -11,7 +11,9 @@ import pytest
 
 from ansible.errors import AnsibleLookupError
 
-from .conftest import PROJECT_ID, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+
+from .conftest import PROJECT_ID
 
 FIELDS = {'task_id', 'file_name', 'status', 'fail_reason', 'error_code', 'create_time', 'end_time', 'is_download'}
 
@@ -246,8 +248,8 @@ def test_project_id_is_resolved_from_region_in_iam(lookup, api):
 
 
 def test_api_error_gives_the_modules_message(lookup, api, connection):
-    api.errors.append((401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information'},
-                       {'X-Request-Id': 'req-42'}))
+    error = {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information'}
+    api.queue.append(Answer(401, error, {'X-Request-Id': 'req-42'}))
     with pytest.raises(AnsibleLookupError) as raised:
         lookup.run([], variables={}, **connection)
     message = str(raised.value)
@@ -259,7 +261,7 @@ def test_api_error_gives_the_modules_message(lookup, api, connection):
 
 
 def test_server_errors_are_retried(lookup, api, connection, monkeypatch):
-    api.errors.append((503, {'error_code': 'WKS.503', 'error_msg': 'busy'}, {'Retry-After': '0'}))
+    api.queue.append(Answer(503, {'error_code': 'WKS.503', 'error_msg': 'busy'}, {'Retry-After': '0'}))
     api.tasks = [make_task(1)]
     assert lookup.run([], variables={}, **dict(connection, retries=1)) == [make_task(1)]
     assert len(api.requests) == 2

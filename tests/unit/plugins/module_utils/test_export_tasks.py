@@ -28,7 +28,7 @@ def make_api(server, **options):
 @pytest.mark.parametrize('total, requests', [(0, 1), (1, 1), (99, 1), (100, 1), (101, 2), (250, 3), (300, 3)])
 def test_every_page_once_with_exact_request_count(server, total, requests):
     tasks = [make_task(n) for n in range(total)]
-    server.serve_tasks(tasks)
+    server.tasks = tasks
     found, count = make_api(server).list_all({})
     assert [t['task_id'] for t in found] == [t['task_id'] for t in tasks]
     assert count == total
@@ -39,7 +39,7 @@ def test_every_page_once_with_exact_request_count(server, total, requests):
 
 def test_duplicates_are_dropped(server):
     tasks = [make_task(n) for n in range(150)]
-    server.serve_tasks(tasks[:120] + tasks[99:101] + tasks[120:])
+    server.tasks = tasks[:120] + tasks[99:101] + tasks[120:]
     found, count = make_api(server).list_all({})
     assert [t['task_id'] for t in found] == [t['task_id'] for t in tasks]
     assert count == 152
@@ -47,18 +47,17 @@ def test_duplicates_are_dropped(server):
 
 def test_task_added_during_paging_is_not_lost(server):
     tasks = [make_task(n) for n in range(150)]
-    served = list(tasks)
-    server.serve_tasks(served)
+    server.tasks = list(tasks)
     api = make_api(server)
     pages = api.iter_pages({})
     first, dummy = next(pages)
-    served.append(make_task(999))
+    server.tasks.append(make_task(999))
     rest = [task for page, dummy in pages for task in page]
     assert len(first) + len(rest) == 151
 
 
 def test_filters_become_query_parameters_only_when_set(server):
-    server.serve_tasks([make_task(1, status='FAIL', is_download=True)])
+    server.tasks = [make_task(1, status='FAIL', is_download=True)]
     api = make_api(server)
     api.list_page({'file_name': 'a b+c.xlsx', 'task_id': None, 'status': 'FAIL', 'is_download': True,
                    'sort_field': None, 'sort_type': None})
@@ -66,7 +65,7 @@ def test_filters_become_query_parameters_only_when_set(server):
 
 
 def test_one_page_mode(server):
-    server.serve_tasks([make_task(n) for n in range(250)])
+    server.tasks = [make_task(n) for n in range(250)]
     tasks, count, missing = find_tasks(make_api(server), {'sort_field': 'create_time', 'sort_type': 'DESC'}, offset=10, limit=5)
     assert [t['task_id'] for t in tasks] == ['task-0239', 'task-0238', 'task-0237', 'task-0236', 'task-0235']
     assert (count, missing, len(server.requests)) == (250, [], 1)
@@ -74,7 +73,7 @@ def test_one_page_mode(server):
 
 
 def test_records_have_exactly_the_api_fields(server):
-    server.serve_tasks([{'task_id': 't', 'status': 'SUCCESS', 'surprise': 1}])
+    server.tasks = [{'task_id': 't', 'status': 'SUCCESS', 'surprise': 1}]
     tasks, dummy = make_api(server).list_page({})
     assert tasks == [dict((field, None) for field in TASK_FIELDS if field not in ('task_id', 'status'))
                      | {'task_id': 't', 'status': 'SUCCESS'}]
@@ -91,14 +90,14 @@ def test_wrongly_shaped_answer_is_a_clear_error(server, body):
 
 
 def test_by_one_id_costs_one_request(server):
-    server.serve_tasks([make_task(n) for n in range(300)])
+    server.tasks = [make_task(n) for n in range(300)]
     tasks, missing = make_api(server).get_by_ids(['task-0007'])
     assert [t['task_id'] for t in tasks] == ['task-0007'] and missing == []
     assert len(server.requests) == 1 and server.requests[0]['query'] == {'task_id': 'task-0007'}
 
 
 def test_by_recent_ids_walks_newest_pages(server):
-    server.serve_tasks([make_task(n) for n in range(1000)])
+    server.tasks = [make_task(n) for n in range(1000)]
     wanted = ['task-0999', 'task-0950', 'task-0901']
     tasks, missing = make_api(server).get_by_ids(wanted)
     assert [t['task_id'] for t in tasks] == wanted and missing == []
@@ -106,7 +105,7 @@ def test_by_recent_ids_walks_newest_pages(server):
 
 
 def test_by_old_ids_switches_to_one_request_per_id(server):
-    server.serve_tasks([make_task(n) for n in range(1000)])
+    server.tasks = [make_task(n) for n in range(1000)]
     tasks, missing = make_api(server).get_by_ids(['task-0003', 'task-0999', 'task-0004'])
     assert [t['task_id'] for t in tasks] == ['task-0003', 'task-0999', 'task-0004'] and missing == []
     # one page of the newest, then two single lookups instead of nine more pages
@@ -114,14 +113,15 @@ def test_by_old_ids_switches_to_one_request_per_id(server):
 
 
 def test_unknown_ids_are_reported_without_extra_requests_after_a_full_walk(server):
-    server.serve_tasks([make_task(n) for n in range(150)])
+    server.tasks = [make_task(n) for n in range(150)]
     tasks, missing = make_api(server).get_by_ids(['task-0001', 'nope', 'task-0149'])
     assert [t['task_id'] for t in tasks] == ['task-0001', 'task-0149'] and missing == ['nope']
     assert len(server.requests) == 2
 
 
 def test_project_id_resolved_through_iam_once(server):
-    server.serve_tasks([make_task(1)])
+    server.tasks = [make_task(1)]
+    server.project_id = 'resolvedproject'
     api = make_api(server, project_id=None, region='cn-north-4')
     api.list_all({})
     api.list_all({})

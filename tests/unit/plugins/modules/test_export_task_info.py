@@ -58,7 +58,7 @@ def test_bad_input_fails_naming_the_option_before_any_request(server, base, caps
 
 
 def test_lists_every_page(server, base, capsys):
-    server.serve_tasks([make_task(n) for n in range(250)])
+    server.tasks = [make_task(n) for n in range(250)]
     result = run_module(capsys, dict(base, status='SUCCESS'))
     assert result['changed'] is False and result['count'] == 250
     assert len(result['export_tasks']) == 250 == len(set(t['task_id'] for t in result['export_tasks']))
@@ -67,13 +67,13 @@ def test_lists_every_page(server, base, capsys):
 
 
 def test_check_mode_lists_too(server, base, capsys):
-    server.serve_tasks([make_task(1)])
+    server.tasks = [make_task(1)]
     result = run_module(capsys, dict(base, _ansible_check_mode=True))
     assert result['count'] == 1 and result['changed'] is False
 
 
 def test_unknown_task_ids_fail_naming_them(server, base, capsys):
-    server.serve_tasks([make_task(n) for n in range(3)])
+    server.tasks = [make_task(n) for n in range(3)]
     result = run_module(capsys, dict(base, task_ids=['task-0001', 'ghost']))
     assert result['failed'] and result['msg'] == 'Unknown export task ID(s): ghost'
     assert result['missing_task_ids'] == ['ghost']
@@ -90,7 +90,7 @@ def test_api_error_surfaces_status_code_message_and_request_id(server, base, cap
 
 def test_wait_returns_final_records(server, base, capsys):
     tasks = [make_task(1, status='CREATING'), make_task(2, status='CREATING')]
-    server.serve_tasks(tasks)
+    server.tasks = tasks
     polls = []
 
     def finish_on_second_poll(request):
@@ -109,7 +109,7 @@ def test_wait_returns_final_records(server, base, capsys):
 
 
 def test_wait_timeout_fails_naming_tasks(server, base, capsys):
-    server.serve_tasks([make_task(1, status='CREATING'), make_task(2, status='SUCCESS')])
+    server.tasks = [make_task(1, status='CREATING'), make_task(2, status='SUCCESS')]
     result = run_module(capsys, dict(base, wait=True, wait_timeout=0.05, wait_sleep=0.02))
     assert result['failed'] and result['creating_task_ids'] == ['task-0001']
     assert 'Timed out after 0.05 seconds' in result['msg'] and 'task-0001 (export-0001.xlsx)' in result['msg']
