@@ -25,40 +25,17 @@ description:
     time it is used; to ask once, store the result with M(ansible.builtin.set_fact).
 extends_documentation_fragment:
   - hwcloud.workspace.connection
+  - hwcloud.workspace.filters
   - hwcloud.workspace.connection.plugins
 options:
   _terms:
     description:
-      - IDs of the export tasks to return. A list of IDs is flattened.
+      - IDs of the export tasks to return, in this order. A list of IDs is flattened.
       - When none is given, every task that matches the filters is returned.
       - With filters too, a task that does not match them counts as not found.
     type: list
     elements: str
     required: false
-  file_name:
-    description:
-      - Only tasks whose exported file has this name.
-    type: str
-  status:
-    description:
-      - Only tasks in this state.
-    type: str
-    choices: [CREATING, SUCCESS, FAIL, EXPIRED]
-  is_download:
-    description:
-      - Only tasks whose file has (V(true)) or has not (V(false)) been downloaded.
-    type: bool
-  sort_field:
-    description:
-      - Field to sort by. Requires O(sort_type).
-      - Without it, tasks come in C(create_time) ascending order. With terms, tasks always come in the order of the terms.
-    type: str
-    choices: [create_time]
-  sort_type:
-    description:
-      - Sort order. Requires O(sort_field).
-    type: str
-    choices: [ASC, DESC]
   query:
     description:
       - A L(JMESPath,https://jmespath.org/) expression applied to the list of task records (the same records the

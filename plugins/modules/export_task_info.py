@@ -20,6 +20,7 @@ author:
   - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:
   - hwcloud.workspace.connection
+  - hwcloud.workspace.filters
 attributes:
   check_mode:
     support: full
@@ -33,10 +34,6 @@ attributes:
       - hwcloud.workspace.workspace
     description: Use C(group/hwcloud.workspace.workspace) in C(module_defaults) to set the connection once.
 options:
-  file_name:
-    description:
-      - Only tasks whose exported file has this name.
-    type: str
   task_id:
     description:
       - Only the task with this ID (the API's C(task_id) filter).
@@ -50,26 +47,6 @@ options:
       - Mutually exclusive with O(task_id), O(offset) and O(limit).
     type: list
     elements: str
-  status:
-    description:
-      - Only tasks in this state.
-    type: str
-    choices: [CREATING, SUCCESS, FAIL, EXPIRED]
-  is_download:
-    description:
-      - Only tasks whose file has (V(true)) or has not (V(false)) been downloaded.
-    type: bool
-  sort_field:
-    description:
-      - Field to sort by. Requires O(sort_type).
-      - Without it, the module reads pages in C(create_time) ascending order, so that no task is missed or repeated.
-    type: str
-    choices: [create_time]
-  sort_type:
-    description:
-      - Sort order. Requires O(sort_field).
-    type: str
-    choices: [ASC, DESC]
   offset:
     description:
       - Return only the page that starts at this offset (0 or more).
