@@ -5,9 +5,7 @@
 
 import datetime
 import http.client
-import importlib.util
 import json
-import os
 import re
 import signal
 import socket
@@ -24,25 +22,10 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcore.region.region import Region
 from huaweicloudsdkworkspace.v2 import ListExportTasksRequest, WorkspaceClient
 
-REPOSITORY_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if REPOSITORY_ROOT not in sys.path:
-    sys.path.insert(0, REPOSITORY_ROOT)
-
-# pylint: disable=wrong-import-position
-from tools.workspace_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN  # noqa: E402
-from tools.workspace_emulator.testing import EmulatorError, EmulatorProcess  # noqa: E402
-# pylint: enable=wrong-import-position
-
-
-def _load_signing():
-    path = os.path.join(REPOSITORY_ROOT, 'plugins', 'module_utils', '_signing.py')
-    spec = importlib.util.spec_from_file_location('_emulator_tests_signing', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-signing = _load_signing()
+# tests/conftest.py puts the repository root on sys.path.
+from tools.workspace_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
+from tools.workspace_emulator.auth import signing
+from tools.workspace_emulator.testing import REPOSITORY_ROOT, EmulatorError, EmulatorProcess
 
 PROJECT_ID = '5e7a1d2c3b4a59687786a5b4c3d2e1f0'
 # Five named tasks whose list order differs from their creation order, and bulk tasks for paging.
