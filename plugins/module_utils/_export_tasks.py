@@ -90,7 +90,8 @@ class ExportTaskApi:
             tasks, count = self.list_page(ordered, offset, MAX_PAGE_SIZE)
             yield tasks, count
             offset += len(tasks)
-            if len(tasks) < MAX_PAGE_SIZE or offset >= count:
+            # A short page is not the end: the API may cap pages below what was asked for.
+            if not tasks or offset >= count:
                 return
 
     def list_all(self, filters):

@@ -37,6 +37,15 @@ def test_every_page_once_with_exact_request_count(server, total, requests):
         {'offset': str(100 * n), 'limit': '100', 'sort_field': 'create_time', 'sort_type': 'ASC'} for n in range(requests)]
 
 
+def test_pages_capped_by_the_server_are_all_read(server):
+    server.tasks = [make_task(n) for n in range(120)]
+    serve = server.default
+    server.default = lambda request: serve(dict(request, query=dict(request['query'], limit='50')))
+    found, count = make_api(server).list_all({})
+    assert len(found) == count == 120
+    assert [r['query']['offset'] for r in server.requests] == ['0', '50', '100']
+
+
 def test_duplicates_are_dropped(server):
     tasks = [make_task(n) for n in range(150)]
     server.tasks = tasks[:120] + tasks[99:101] + tasks[120:]
