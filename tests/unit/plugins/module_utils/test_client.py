@@ -5,12 +5,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import socket
 
 import pytest
+import yaml
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils import _signing
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import USER_AGENT, WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import COLLECTION_VERSION, USER_AGENT, WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceApiError, WorkspaceTransportError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import RetryPolicy, parse_retry_after
@@ -177,3 +179,10 @@ def test_one_session_keeps_the_connection_alive(server):
 def test_parse_retry_after(value, expected):
     now = 1795860000.0  # 2026-11-28T10:00:00Z
     assert parse_retry_after(value, now=now) == expected
+
+
+def test_user_agent_names_the_released_version():
+    galaxy = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'galaxy.yml')
+    with open(galaxy) as handle:
+        assert yaml.safe_load(handle)['version'] == COLLECTION_VERSION
+    assert USER_AGENT == 'hwcloud.workspace/%s (Ansible collection)' % COLLECTION_VERSION
