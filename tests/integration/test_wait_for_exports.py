@@ -1,0 +1,303 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End to end: the role hwcloud.workspace.wait_for_exports in real ansible-playbook runs against the local emulator."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+
+from tests.conftest import COLLECTIONS_PATH
+
+HISTORY = [
+    {'task_id': 'old-success', 'file_name': 'desktops_old.xlsx', 'status': 'SUCCESS', 'create_time': '2026-11-20T08:00:00.000Z'},
+    {'task_id': 'old-fail', 'file_name': 'users_old.xlsx', 'status': 'FAIL', 'fail_reason': 'old failure',
+     'error_code': 'WKS.0009', 'create_time': '2026-11-21T08:00:00.000Z'},
+    {'task_id': 'old-expired', 'file_name': 'usage_old.xlsx', 'status': 'EXPIRED', 'create_time': '2026-11-22T08:00:00.000Z'},
+]
+
+ROLE_TASK = '''
+        - name: wait
+          ansible.builtin.include_role:
+            name: hwcloud.workspace.wait_for_exports
+'''
+
+
+def export_task_requests(emulator):
+    return [entry for entry in emulator.requests_log() if entry['path'].endswith('/export-tasks')]
+
+
+def split_requests(requests):
+    """Group the export-task requests of one waiting module run: (initial, polls, final).
+
+    A request with status=CREATING at offset 0 starts a poll (a listing of the CREATING tasks, 100 per
+    request); the requests before the first poll found the tasks by ID, the ones after the polls fetched
+    the final records.
+    """
+    initial, groups, final = [], [], []
+    for entry in requests:
+        query = entry['query']
+        if query.get('status') == 'CREATING':
+            assert not final, 'a CREATING listing after the final fetch: %r' % entry
+            if query.get('offset', '0') == '0':
+                groups.append([])
+            groups[-1].append(entry)
+        elif groups:
+            final.append(entry)
+        else:
+            initial.append(entry)
+    return initial, groups, final
+
+
+def failure_messages(result):
+    """The messages of a failed task result (one per failed loop item)."""
+    return [item['msg'] for item in result.get('results', [result]) if item.get('failed')]
+
+
+def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': HISTORY})
+    emulator.add_tasks([
+        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 3},
+        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 3.5},
+        {'task_id': 'usage', 'file_name': 'usage.xlsx', 'finish_after': 2.5},
+        {'task_id': 'other', 'file_name': 'other.xlsx', 'finish_after': 3600},
+    ])
+    playbook = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+    hwcloud_workspace_endpoint: "{{ emulator.url }}"
+    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
+    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
+    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
+    hwcloud_workspace_retries: 0
+    hwcloud_workspace_timeout: 10
+    hwcloud_workspace_validate_certs: false
+    wait_for_exports_task_ids: [usage, desktops, users, old-success]
+    wait_for_exports_sleep: 0.3
+    wait_for_exports_timeout: 60
+  roles:
+    - hwcloud.workspace.wait_for_exports
+  tasks:
+    - name: result
+      ansible.builtin.debug:
+        var: wait_for_exports_tasks
+'''
+    run = run_playbook(playbook, extra_vars={'emulator': dict(
+        url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key, secret_key=emulator.secret_key)},
+        args=['-v'])
+    assert run.rc == 0, run.stdout + run.stderr
+    tasks = run.result('result')['wait_for_exports_tasks']
+    assert [task['task_id'] for task in tasks] == ['usage', 'desktops', 'users', 'old-success']
+    assert [task['status'] for task in tasks] == ['SUCCESS'] * 4
+    assert all(task['end_time'] for task in tasks)
+    assert emulator.secret_key not in run.stdout + run.stderr
+    initial, groups, final = split_requests(export_task_requests(emulator))
+    assert len(initial) == 1  # the tasks by ID: one page of the newest tasks
+    assert len(groups) >= 2, 'the role did not wait: %r' % groups  # the tasks finish 2.5-3.5 s after being added
+    assert all(len(group) == 1 for group in groups)
+    assert len(final) == 1  # the final records of the three tasks, in one page
+    assert all(entry['auth'] != 'token' for entry in export_task_requests(emulator))
+
+
+def test_every_creating_task_connection_from_module_defaults(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': HISTORY})
+    emulator.add_tasks([
+        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 3},
+        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 2.5},
+    ])
+    playbook = '''
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.workspace.workspace:
+      endpoint: "{{ emulator.url }}"
+      project_id: "{{ emulator.project_id }}"
+      auth_token: "{{ emulator.token }}"
+      retries: 0
+  tasks:
+    - name: wait on every running export
+      ansible.builtin.include_role:
+        name: hwcloud.workspace.wait_for_exports
+      vars:
+        wait_for_exports_sleep: 0.3
+        wait_for_exports_timeout: 60
+
+    - name: result
+      ansible.builtin.debug:
+        var: wait_for_exports_tasks
+
+    # Mixed: one option as a variable, the rest still from module_defaults.
+    - name: nothing running any more
+      ansible.builtin.include_role:
+        name: hwcloud.workspace.wait_for_exports
+      vars:
+        wait_for_exports_sleep: 0.3
+        hwcloud_workspace_timeout: 5
+
+    - name: second result
+      ansible.builtin.debug:
+        var: wait_for_exports_tasks
+'''
+    run = run_playbook(playbook, extra_vars={'emulator': dict(url=emulator.url, project_id=emulator.project_id,
+                                                              token=emulator.token)})
+    assert run.rc == 0, run.stdout + run.stderr
+    tasks = run.result('result')['wait_for_exports_tasks']
+    # Only what was CREATING: the old FAIL and EXPIRED tasks do not make the role fail.
+    assert sorted(task['task_id'] for task in tasks) == ['desktops', 'users']
+    assert all(task['status'] == 'SUCCESS' for task in tasks)
+    assert run.result('second result')['wait_for_exports_tasks'] == []
+    role_tasks = [name for name in run.results if name.endswith('(connection from hwcloud_workspace_* variables)')]
+    assert [result['_outcome'] for result in run.results[role_tasks[0]]] == ['skipped', 'ok'], run.results.keys()
+    requests = export_task_requests(emulator)
+    assert requests and all(entry['auth'] == 'token' for entry in requests)
+    assert emulator.token not in run.stdout + run.stderr
+
+
+def test_failures_name_the_tasks(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': HISTORY})
+    emulator.add_tasks([
+        {'task_id': 'good', 'file_name': 'desktops.xlsx', 'finish_after': 2},
+        {'task_id': 'broken', 'file_name': 'users.xlsx', 'finish_after': 2.5, 'final_status': 'FAIL',
+         'fail_reason': 'The export file exceeds the size limit', 'error_code': 'WKS.00010017'},
+        {'task_id': 'expiring', 'file_name': 'usage.xlsx', 'finish_after': 2, 'expire_after': 0},
+        {'task_id': 'slow', 'file_name': 'slow_report.xlsx', 'finish_after': 3600},
+    ])
+    cases = [
+        ('fail and expired', {'wait_for_exports_task_ids': ['good', 'broken', 'expiring']}),
+        ('unknown', {'wait_for_exports_task_ids': ['good', 'no-such-task', 'nor-this-one']}),
+        ('time-out', {'wait_for_exports_task_ids': ['slow', 'good'], 'wait_for_exports_timeout': 1}),
+        ('api error', {'hwcloud_workspace_secret_key': 'wrong-secret-value'}),
+    ]
+    blocks = []
+    for name, role_vars in cases:
+        role_vars = dict(role_vars, wait_for_exports_sleep=0.3)
+        blocks.append('''
+    - name: case %(name)s
+      block:
+        - name: wait %(name)s
+          ansible.builtin.include_role:
+            name: hwcloud.workspace.wait_for_exports
+          vars: %(vars)s
+        - name: not reached %(name)s
+          ansible.builtin.debug:
+            msg: the role did not fail
+      rescue:
+        - name: failed %(name)s
+          ansible.builtin.debug:
+            msg:
+              task: "{{ ansible_failed_task.name }}"
+              result: "{{ ansible_failed_result }}"
+              tasks: "{{ wait_for_exports_tasks | default(None) }}"
+''' % dict(name=name, vars=json.dumps(role_vars)))
+    playbook = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+    hwcloud_workspace_endpoint: "{{ emulator.url }}"
+    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
+    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
+    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
+    hwcloud_workspace_retries: 0
+  tasks:''' + ''.join(blocks)
+    run = run_playbook(playbook, extra_vars={'emulator': dict(
+        url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key, secret_key=emulator.secret_key)})
+    assert run.rc == 0, run.stdout + run.stderr
+    for name, _vars in cases:
+        assert 'not reached %s' % name not in run.results, name
+
+    # One message per task that ended FAIL or EXPIRED, each naming task_id, file_name, fail_reason and error_code.
+    outcome = run.result('failed fail and expired')['msg']
+    assert outcome['task'] == 'Fail for each export task that ended FAIL or EXPIRED'
+    messages = failure_messages(outcome['result'])
+    assert len(messages) == 2, messages
+    assert 'broken' in messages[0] and 'users.xlsx' in messages[0] and 'FAIL' in messages[0]
+    assert 'The export file exceeds the size limit' in messages[0] and 'WKS.00010017' in messages[0]
+    assert 'expiring' in messages[1] and 'usage.xlsx' in messages[1] and 'EXPIRED' in messages[1]
+    assert 'fail_reason' in messages[1] and 'error_code' in messages[1]
+    assert 'good' not in ' '.join(messages)
+    assert [(task['task_id'], task['status']) for task in outcome['tasks']] == [
+        ('good', 'SUCCESS'), ('broken', 'FAIL'), ('expiring', 'EXPIRED')]
+
+    outcome = run.result('failed unknown')['msg']
+    assert outcome['task'] == 'Fail when a task ID is unknown'
+    assert failure_messages(outcome['result']) == ['Unknown export task ID(s): no-such-task, nor-this-one']
+
+    outcome = run.result('failed time-out')['msg']
+    assert outcome['task'] == 'Fail when the time-out passed'
+    [message] = failure_messages(outcome['result'])
+    assert 'Timed out after 1' in message and 'slow (file_name slow_report.xlsx)' in message, message
+    assert 'good' not in message
+    assert [(task['task_id'], task['status']) for task in outcome['tasks']] == [('slow', 'CREATING'), ('good', 'SUCCESS')]
+
+    outcome = run.result('failed api error')['msg']
+    assert outcome['task'] == 'Fail on an error of the API or of the options'
+    [message] = failure_messages(outcome['result'])
+    assert message.startswith('Could not wait for the export tasks: ') and '401' in message, message
+    assert 'wrong-secret-value' not in run.stdout + run.stderr
+    assert emulator.secret_key not in run.stdout + run.stderr
+
+
+def test_300_tasks_each_poll_is_bounded(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': HISTORY})
+    randomness = random.Random(5)
+    playbook = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+    hwcloud_workspace_endpoint: "{{ emulator.url }}"
+    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
+    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
+    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
+  tasks:
+    - name: wait on every running export
+      ansible.builtin.include_role:
+        name: hwcloud.workspace.wait_for_exports
+      vars:
+        wait_for_exports_sleep: 1
+        wait_for_exports_timeout: 120
+
+    - name: result
+      ansible.builtin.debug:
+        msg: "{{ wait_for_exports_tasks | map(attribute='status') | list }}"
+'''
+    emulator.add_tasks([{'task_id': 'bulk-%03d' % index, 'file_name': 'desktops_%03d.xlsx' % index,
+                         'finish_after': randomness.uniform(0.5, 10)} for index in range(300)])
+    emulator.clear_log()
+    run = run_playbook(playbook, extra_vars={'emulator': dict(
+        url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key, secret_key=emulator.secret_key)})
+    assert run.rc == 0, run.stdout + run.stderr
+    statuses = run.result('result')['msg']
+    # Tasks that finished while ansible-playbook started are not followed; most are.
+    assert len(statuses) >= 100 and set(statuses) == {'SUCCESS'}, statuses
+    initial, groups, final = split_requests(export_task_requests(emulator))
+    sizes = [len(group) for group in groups]
+    assert initial == [] and len(groups) >= 3, sizes
+    # The first listing finds the CREATING tasks; every poll after it lists them again, 100 per request:
+    # at most 3 requests for at most 300 running tasks.
+    assert all(1 <= size <= 3 for size in sizes), sizes
+    assert 1 <= len(final) <= 3, final  # the final records, once: pages of the newest tasks
+    assert all(entry['query'].get('status') is None for entry in final)
+    assert all(entry['status'] == 200 for entry in export_task_requests(emulator))
+
+
+def test_ansible_doc_renders_the_role():
+    ansible_doc = os.path.join(os.path.dirname(sys.executable), 'ansible-doc')
+    completed = subprocess.run([ansible_doc, '-t', 'role', 'hwcloud.workspace.wait_for_exports'],
+                               env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ANSIBLE_NOCOLOR='1'),
+                               capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    text = completed.stdout
+    assert re.search(r'ENTRY POINT: \*?main\b', text), text
+    for variable in ('wait_for_exports_task_ids', 'wait_for_exports_timeout', 'wait_for_exports_sleep',
+                     'hwcloud_workspace_access_key', 'hwcloud_workspace_secret_key', 'hwcloud_workspace_security_token',
+                     'hwcloud_workspace_auth_token', 'hwcloud_workspace_region', 'hwcloud_workspace_project_id',
+                     'hwcloud_workspace_endpoint', 'hwcloud_workspace_iam_endpoint', 'hwcloud_workspace_validate_certs',
+                     'hwcloud_workspace_timeout', 'hwcloud_workspace_retries', 'wait_for_exports_tasks'):
+        assert variable in text, variable
+    assert '[WARNING]' not in completed.stderr, completed.stderr
