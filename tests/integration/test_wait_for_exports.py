@@ -62,9 +62,9 @@ def failure_messages(result):
 def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run_playbook):
     emulator = emulator_factory(seed={'tasks': HISTORY})
     emulator.add_tasks([
-        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 3},
-        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 3.5},
-        {'task_id': 'usage', 'file_name': 'usage.xlsx', 'finish_after': 2.5},
+        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 4.5},
+        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 5},
+        {'task_id': 'usage', 'file_name': 'usage.xlsx', 'finish_after': 4},
         {'task_id': 'other', 'file_name': 'other.xlsx', 'finish_after': 3600},
     ])
     playbook = '''
@@ -99,7 +99,7 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
     assert emulator.secret_key not in run.stdout + run.stderr
     initial, groups, final = split_requests(export_task_requests(emulator))
     assert len(initial) == 1  # the tasks by ID: one page of the newest tasks
-    assert len(groups) >= 2, 'the role did not wait: %r' % groups  # the tasks finish 2.5-3.5 s after being added
+    assert len(groups) >= 2, 'the role did not wait: %r' % groups  # the tasks finish 4-5 s after being added
     assert all(len(group) == 1 for group in groups)
     assert len(final) == 1  # the final records of the three tasks, in one page
     assert all(entry['auth'] != 'token' for entry in export_task_requests(emulator))
@@ -108,8 +108,8 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
 def test_every_creating_task_connection_from_module_defaults(emulator_factory, run_playbook):
     emulator = emulator_factory(seed={'tasks': HISTORY})
     emulator.add_tasks([
-        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 3},
-        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 2.5},
+        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 4.5},
+        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 4},
     ])
     playbook = '''
 - hosts: localhost
