@@ -113,7 +113,8 @@ def demo():
         if playbook('list_export_tasks.yml', env):
             raise DemoError('playbooks/list_export_tasks.yml failed')
 
-        banner('2. Wait on the running exports; one of them fails: playbooks/demo.yml')
+        banner('2. Wait on the running exports: playbooks/demo.yml\n'
+               '== One of them ends FAIL: the role\'s [ERROR] for it is expected, and the play rescues it')
         if playbook('demo.yml', env, '-e', json.dumps({'task_ids': [task['task_id'] for task in running]})):
             raise DemoError('playbooks/demo.yml failed')
 
