@@ -12,7 +12,8 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import COLLECTIONS_PATH
+# tests/conftest.py puts the checkout at $COLLECTIONS_PATH/ansible_collections/hwcloud/workspace and sets this.
+COLLECTIONS_PATH = os.environ['ANSIBLE_COLLECTIONS_PATH']
 
 HISTORY = [
     {'task_id': 'old-success', 'file_name': 'desktops_old.xlsx', 'status': 'SUCCESS', 'create_time': '2026-11-20T08:00:00.000Z'},
