@@ -41,6 +41,24 @@ def _excerpt(text):
     return text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + '...'
 
 
+def _transport_reason(exc):
+    """The innermost cause of a requests exception, as a person reads it ("... Connection refused")."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = getattr(exc, 'reason', None)
+        if not isinstance(inner, BaseException):
+            inner = next((arg for arg in reversed(exc.args) if isinstance(arg, BaseException)), None)
+        if inner is None:
+            break
+        exc = inner
+    text = str(exc) or exc.__class__.__name__
+    # urllib3 starts with "HTTPConnectionPool(host=..., port=...): ", which the URL already says.
+    if text.startswith('HTTP') and '): ' in text:
+        text = text.split('): ', 1)[1]
+    return _excerpt(text)
+
+
 def _error_fields(body):
     """(error_code, error_msg, request_id) from the error shapes Huawei Cloud services answer with."""
     if not isinstance(body, dict):
@@ -101,13 +119,12 @@ class WorkspaceClient:
                 self.request_count += 1
                 response = self.session.get(url, headers=headers, timeout=self.connection.timeout)
             except requests.exceptions.SSLError as exc:
-                raise WorkspaceTransportError('GET %s failed: TLS error (%s); validate_certs is %s'
-                                              % (url, exc.__class__.__name__, self.connection.validate_certs))
+                raise WorkspaceTransportError('GET %s failed: TLS error: %s (validate_certs is %s)'
+                                              % (url, _transport_reason(exc), self.connection.validate_certs))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 delay = self.retry_policy.delay(attempt)
                 if delay is None:
-                    raise WorkspaceTransportError('GET %s failed after %d attempt(s): %s: %s'
-                                                  % (url, attempt, exc.__class__.__name__, _excerpt(str(exc))))
+                    raise WorkspaceTransportError('GET %s failed after %d attempt(s): %s' % (url, attempt, _transport_reason(exc)))
                 self.sleep(delay)
                 continue
             if response.status_code in RETRYABLE_STATUSES:

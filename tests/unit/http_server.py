@@ -7,13 +7,15 @@ __metaclass__ = type
 
 import json
 import threading
+import time
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 
 class Answer:
-    def __init__(self, status=200, body=None, headers=None, raw=None, drop=False):
+    def __init__(self, status=200, body=None, headers=None, raw=None, drop=False, delay=0):
+        self.delay = delay
         self.status = status
         self.body = body
         self.headers = headers or {}
@@ -49,6 +51,7 @@ class ScriptedServer:
                                headers=dict(self.headers.items()))
                 server.requests.append(request)
                 answer = server.queue.pop(0) if server.queue else server.default(request)
+                time.sleep(answer.delay)
                 if answer.drop:
                     self.close_connection = True
                     self.connection.shutdown(2)

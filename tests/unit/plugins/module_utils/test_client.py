@@ -127,6 +127,23 @@ def test_dropped_connection_is_retried(server):
     assert len(server.requests) == 2 and len(sleeps) == 1
 
 
+def test_dropped_connections_are_reported_plainly(server):
+    server.queue += [Answer(drop=True), Answer(drop=True)]
+    with make_client(server.url, [], retries=1) as client:
+        with pytest.raises(WorkspaceTransportError) as caught:
+            client.get_json(server.url, '/x', [], 'proj')
+    assert str(caught.value) == 'GET %s/x failed after 2 attempt(s): Remote end closed connection without response' % server.url
+
+
+def test_read_timeout_is_retried_then_reported(server):
+    server.queue += [Answer(delay=0.3), Answer(delay=0.3)]
+    with make_client(server.url, [], retries=1, timeout=0.05) as client:
+        with pytest.raises(WorkspaceTransportError) as caught:
+            client.get_json(server.url, '/x', [], 'proj')
+    assert len(server.requests) == 2
+    assert 'failed after 2 attempt(s): Read timed out. (read timeout=0.05)' in str(caught.value)
+
+
 def test_connection_refused_is_retried_then_reported():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
@@ -137,7 +154,8 @@ def test_connection_refused_is_retried_then_reported():
         with pytest.raises(WorkspaceTransportError) as caught:
             client.get_json(url, '/x', [], 'proj')
     assert len(sleeps) == 3
-    assert 'failed after 4 attempt(s): ConnectionError' in str(caught.value)
+    assert str(caught.value) == ('GET %s/x failed after 4 attempt(s): Failed to establish a new connection: '
+                                 '[Errno 111] Connection refused' % url)
 
 
 def test_non_json_success_body_is_a_clear_error(server):
