@@ -70,16 +70,8 @@ def install_collection():
 
 def playbook_env(emulator):
     """The environment a user would set for the cloud, pointed at the emulator."""
-    env = dict(os.environ)
-    for name in list(env):
-        if name.startswith(('HUAWEICLOUD_SDK_', 'HW_')):
-            del env[name]  # credentials of the user's shell have nothing to do with the emulator
+    env = emulator.user_environment()
     env.update({
-        'HW_WORKSPACE_ENDPOINT': emulator.url,
-        'HUAWEICLOUD_SDK_IAM_ENDPOINT': emulator.url,
-        'HUAWEICLOUD_SDK_REGION': emulator.region,
-        'HUAWEICLOUD_SDK_AK': emulator.access_key,
-        'HUAWEICLOUD_SDK_SK': emulator.secret_key,
         'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
         'ANSIBLE_RETRY_FILES_ENABLED': '0',
         'ANSIBLE_LOCALHOST_WARNING': '0',

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tools.workspace_emulator.testing import EmulatorProcess
+from tools.workspace_emulator.testing import EmulatorProcess, without_cloud_credentials
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -26,8 +26,9 @@ class PlaybookRun:
         self.results = results
 
     def result(self, task_name):
-        """The only result of the task of that name."""
-        found = self.results.get(task_name)
+        """The only result of the task of that name (a role's task is recorded as '<role> : <name>')."""
+        names = [name for name in self.results if name == task_name or name.endswith(' : ' + task_name)]
+        found = self.results[names[0]] if len(names) == 1 else None
         assert found and len(found) == 1, 'task %r: %r\n%s\n%s' % (task_name, found, self.stdout, self.stderr)
         return found[0]
 
@@ -55,15 +56,26 @@ def connection_vars(emulator):
 
 @pytest.fixture
 def run_playbook(tmp_path):
-    """run_playbook(yaml_text, extra_vars=None, env=None, args=()) runs ansible-playbook on localhost."""
+    """run_playbook(playbook, extra_vars=None, env=None, args=()) runs ansible-playbook on localhost.
+
+    playbook is YAML text, or the name of a file in playbooks/ (run with playbooks/inventory.yml, as users do).
+    env is added to this process's environment, from which cloud credentials are removed.
+    """
     counter = [0]
 
     def run(playbook, extra_vars=None, env=None, args=()):
         counter[0] += 1
-        playbook_path = tmp_path / ('playbook%d.yml' % counter[0])
-        playbook_path.write_text(playbook)
+        if playbook.endswith('.yml') and '\n' not in playbook:
+            playbook_path = os.path.join(ROOT, 'playbooks', playbook)
+            inventory = ['-i', os.path.join(ROOT, 'playbooks', 'inventory.yml')]
+        else:
+            playbook_path = str(tmp_path / ('playbook%d.yml' % counter[0]))
+            with open(playbook_path, 'w') as handle:
+                handle.write(playbook)
+            inventory = ['-i', 'localhost,', '-c', 'local', '-e', 'ansible_python_interpreter=%s' % sys.executable]
         results_path = tmp_path / ('results%d.json' % counter[0])
-        environment = dict(os.environ)
+        environment = without_cloud_credentials(os.environ)
+        environment.update(env or {})
         environment.update({
             'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
             'ANSIBLE_CALLBACKS_ENABLED': 'record_results',
@@ -73,14 +85,7 @@ def run_playbook(tmp_path):
             'ANSIBLE_LOCALHOST_WARNING': '0',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
         })
-        # Credentials of the developer's shell must not leak into a test.
-        for name in list(environment):
-            if name.startswith(('HUAWEICLOUD_SDK_', 'HW_')):
-                del environment[name]
-        environment.update(env or {})
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook_path),
-                   '-i', 'localhost,', '-c', 'local',
-                   '-e', 'ansible_python_interpreter=%s' % sys.executable]
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), playbook_path] + inventory
         if extra_vars:
             command += ['-e', json.dumps(extra_vars)]
         command += list(args)

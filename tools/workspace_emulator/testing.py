@@ -26,6 +26,11 @@ LISTENING_PREFIX = 'listening on '
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+def without_cloud_credentials(environ):
+    """A copy of environ without HUAWEICLOUD_SDK_* and HW_* variables: a shell's real credentials stay out."""
+    return dict((name, value) for name, value in environ.items() if not name.startswith(('HUAWEICLOUD_SDK_', 'HW_')))
+
+
 class EmulatorError(RuntimeError):
     """The emulator did not start, or an admin call failed."""
 
@@ -74,6 +79,21 @@ class EmulatorProcess:
             self.process.wait(timeout)
             raise EmulatorError('the emulator did not start (exit status %s); its stderr:\n%s' % (self.process.returncode, self.stderr_text()))
         return line[len(LISTENING_PREFIX):].strip()
+
+    def user_environment(self, environ=None):
+        """environ (default os.environ) with the variables a user sets for the cloud, pointed at this emulator.
+
+        The project ID is left out, so that it is looked up in the emulator's IAM by region, as against the cloud.
+        """
+        environment = without_cloud_credentials(os.environ if environ is None else environ)
+        environment.update({
+            'HW_WORKSPACE_ENDPOINT': self.url,
+            'HUAWEICLOUD_SDK_IAM_ENDPOINT': self.url,
+            'HUAWEICLOUD_SDK_REGION': self.region,
+            'HUAWEICLOUD_SDK_AK': self.access_key,
+            'HUAWEICLOUD_SDK_SK': self.secret_key,
+        })
+        return environment
 
     def stderr_text(self):
         """What the emulator wrote to stderr so far (one line per request); gone after stop()."""
