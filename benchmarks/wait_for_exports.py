@@ -12,20 +12,12 @@ log. Not a test: nothing is asserted. Run from the repository root.
 """
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from tools.workspace_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
-
-BIN = os.path.dirname(sys.executable)
+from _playbooks import run_playbook  # first: it puts the repository root on sys.path
+from tools.workspace_emulator.testing import EmulatorProcess
 
 TRIVIAL = '''
 - hosts: localhost
@@ -65,36 +57,9 @@ WAIT = '''
 '''
 
 
-def collections_path():
-    """A collections path holding this checkout as ansible_collections/hwcloud/workspace (as tests/conftest.py does)."""
-    path = os.path.join(ROOT, '.build', 'collections')
-    link = os.path.join(path, 'ansible_collections', 'hwcloud', 'workspace')
-    if not os.path.exists(link):
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        os.symlink(ROOT, link)
-    return path
-
-
-def run_playbook(workdir, text, extra_vars):
-    path = os.path.join(workdir, 'playbook.yml')
-    with open(path, 'w', encoding='utf-8') as handle:
-        handle.write(text)
-    results_path = os.path.join(workdir, 'results.json')
-    # The tests' callback records each task's result in a JSON file: the timing comes from the task 'after'.
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_CALLBACK_PLUGINS=os.path.join(ROOT, 'tests', 'integration', 'callback_plugins'),
-               ANSIBLE_CALLBACKS_ENABLED='record_results', RECORD_RESULTS_FILE=results_path)
-    command = [os.path.join(BIN, 'ansible-playbook'), path, '-i', 'localhost,', '-c', 'local',
-               '-e', 'ansible_python_interpreter=%s' % sys.executable, '-e', json.dumps(extra_vars)]
-    started = time.monotonic()
-    completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.monotonic() - started
-    if completed.returncode != 0:
-        raise SystemExit('ansible-playbook failed (exit status %d):\n%s%s' % (completed.returncode, completed.stdout, completed.stderr))
-    with open(results_path, encoding='utf-8') as handle:
-        results = json.load(handle)
-    timing = results['after'][0]['msg'] if 'after' in results else None
-    return elapsed, timing
+def role_timing(results):
+    """What the task 'after' of WAIT reported (the role's own wall time), or None."""
+    return results['after'][0]['msg'] if 'after' in results else None
 
 
 def count_requests(emulator):
@@ -121,11 +86,11 @@ def main():
         fixed = []
         for _ in range(3):
             emulator.clear_log()
-            fixed_wall, timing = run_playbook(workdir, WAIT, {
+            fixed_wall, results = run_playbook(workdir, WAIT, {
                 'emulator': {'url': emulator.url, 'project_id': emulator.project_id,
                              'access_key': emulator.access_key, 'secret_key': emulator.secret_key},
                 'task_ids': done_ids, 'sleep': 1})
-            fixed.append((fixed_wall, float(timing['role_seconds']), count_requests(emulator)[0]))
+            fixed.append((fixed_wall, float(role_timing(results)['role_seconds']), count_requests(emulator)[0]))
         fixed_wall, fixed_role, fixed_requests = sorted(fixed)[1]
         print('same playbook on %d tasks already done (median of 3): playbook %.2f s, role %.2f s, %d request(s)'
               % (args.tasks, fixed_wall, fixed_role, fixed_requests))
@@ -143,10 +108,11 @@ def main():
                 emulator.clear_log()
                 emulator.add_tasks([{'task_id': task_id, 'file_name': '%s.xlsx' % task_id, 'finish_after': args.finish_after}
                                     for task_id in task_ids])
-                wall, timing = run_playbook(workdir, WAIT, {
+                wall, results = run_playbook(workdir, WAIT, {
                     'emulator': {'url': emulator.url, 'project_id': emulator.project_id,
                                  'access_key': emulator.access_key, 'secret_key': emulator.secret_key},
                     'task_ids': task_ids, 'sleep': sleep})
+                timing = role_timing(results)
                 if int(timing['done']) != args.tasks:
                     raise SystemExit('the role returned %s tasks, not %d' % (timing['done'], args.tasks))
                 walls.append(wall)

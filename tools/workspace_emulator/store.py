@@ -91,6 +91,7 @@ class ExportTask:
             raise SeedError('is_download must be true or false, got %r' % (self.is_download,))
         create_time = _optional_text(spec, 'create_time')
         self.create_time = _truncate_to_ms(parse_time(create_time, 'create_time') if create_time else default_create_time)
+        self.create_time_text = format_time(self.create_time)  # formatted once: lists of thousands are answered often
         end_time = _optional_text(spec, 'end_time')
         self.seeded_end_time = _truncate_to_ms(parse_time(end_time, 'end_time')) if end_time else None
 
@@ -131,7 +132,7 @@ class ExportTask:
             'status': status,
             'fail_reason': (self.fail_reason or DEFAULT_FAIL_REASON) if failed else None,
             'error_code': (self.error_code or DEFAULT_FAIL_ERROR_CODE) if failed else None,
-            'create_time': format_time(self.create_time),
+            'create_time': self.create_time_text,
             'end_time': format_time(end_time) if end_time else None,
             'is_download': self.is_download,
         }
@@ -231,14 +232,15 @@ class TaskStore:
                     last_default = default_create_time
                 known_ids.add(task.task_id)
                 created.append(task)
-            self._tasks.extend(created)
+            # Kept in creation order, so that a listing does not sort thousands of tasks each time.
+            self._tasks = sorted(self._tasks + created, key=ExportTask.sort_key)
             self._last_default_create_time = last_default
             return [task.record(now_mono) for task in created]
 
     def records(self):
         """Every task, in creation order, as of now."""
         with self._lock:
-            tasks = sorted(self._tasks, key=ExportTask.sort_key)
+            tasks = self._tasks
         now_mono = self._clock()
         return [task.record(now_mono) for task in tasks]
 
