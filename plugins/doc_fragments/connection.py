@@ -77,7 +77,8 @@ options:
     description:
       - How many times a GET request is tried again after a throttled (HTTP 429) or server error
         (HTTP 500, 502, 503, 504) answer, a dropped connection or a time-out.
-      - Waits grow exponentially with jitter (capped at 20 seconds); a C(Retry-After) header sets the wait.
+      - Waits grow exponentially with jitter (capped at 20 seconds); a C(Retry-After) header sets the wait
+        instead, unless it asks for more than 120 seconds, which ends the retries.
       - Other 4xx answers are never retried.
     type: int
     default: 4
