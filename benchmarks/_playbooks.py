@@ -14,6 +14,18 @@ sys.path.insert(0, ROOT)
 
 BIN = os.path.dirname(sys.executable)
 
+# Play variables that connect to the emulator given by emulator_vars().
+CONNECTION_VARS = '''    hwcloud_workspace_endpoint: "{{ emulator.url }}"
+    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
+    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
+    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
+'''
+
+
+def emulator_vars(emulator):
+    return {'emulator': {'url': emulator.url, 'project_id': emulator.project_id,
+                         'access_key': emulator.access_key, 'secret_key': emulator.secret_key}}
+
 
 def collections_path():
     """A collections path holding this checkout as ansible_collections/hwcloud/workspace (as tests/conftest.py does)."""

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from _playbooks import collections_path, run_playbook  # first: it puts the repository root on sys.path
+from _playbooks import CONNECTION_VARS, collections_path, emulator_vars, run_playbook  # first: it puts the repository root on sys.path
 from tools.workspace_emulator.testing import EmulatorProcess
 
 sys.path.insert(0, collections_path())
@@ -27,11 +27,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
 
 CONNECTION = '''
   vars:
-    hwcloud_workspace_endpoint: "{{ emulator.url }}"
-    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
-    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
-    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
-'''
+''' + CONNECTION_VARS
 
 MODULE = '''
 - hosts: localhost
@@ -100,8 +96,7 @@ def main():
             seed = {'tasks': [{'task_id': 'task-%05d' % n, 'file_name': 'export-%05d.xlsx' % n, 'status': 'SUCCESS'}
                               for n in range(count)]}
             with EmulatorProcess(seed=seed, latency_ms=args.latency_ms) as emulator:
-                variables = {'emulator': {'url': emulator.url, 'project_id': emulator.project_id,
-                                          'access_key': emulator.access_key, 'secret_key': emulator.secret_key}}
+                variables = emulator_vars(emulator)
                 client_wall, found = in_process(emulator)
                 requests = api_requests(emulator)
                 walls = []

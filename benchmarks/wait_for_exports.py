@@ -16,7 +16,7 @@ import statistics
 import sys
 import tempfile
 
-from _playbooks import run_playbook  # first: it puts the repository root on sys.path
+from _playbooks import CONNECTION_VARS, emulator_vars, run_playbook  # first: it puts the repository root on sys.path
 from tools.workspace_emulator.testing import EmulatorProcess
 
 TRIVIAL = '''
@@ -32,11 +32,7 @@ WAIT = '''
 - hosts: localhost
   gather_facts: false
   vars:
-    hwcloud_workspace_endpoint: "{{ emulator.url }}"
-    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
-    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
-    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
-  tasks:
+''' + CONNECTION_VARS + '''  tasks:
     - name: before
       ansible.builtin.set_fact:
         started: "{{ now().timestamp() }}"
@@ -86,10 +82,7 @@ def main():
         fixed = []
         for _ in range(3):
             emulator.clear_log()
-            fixed_wall, results = run_playbook(workdir, WAIT, {
-                'emulator': {'url': emulator.url, 'project_id': emulator.project_id,
-                             'access_key': emulator.access_key, 'secret_key': emulator.secret_key},
-                'task_ids': done_ids, 'sleep': 1})
+            fixed_wall, results = run_playbook(workdir, WAIT, dict(emulator_vars(emulator), task_ids=done_ids, sleep=1))
             fixed.append((fixed_wall, float(role_timing(results)['role_seconds']), count_requests(emulator)[0]))
         fixed_wall, fixed_role, fixed_requests = sorted(fixed)[1]
         print('same playbook on %d tasks already done (median of 3): playbook %.2f s, role %.2f s, %d request(s)'
@@ -108,10 +101,7 @@ def main():
                 emulator.clear_log()
                 emulator.add_tasks([{'task_id': task_id, 'file_name': '%s.xlsx' % task_id, 'finish_after': args.finish_after}
                                     for task_id in task_ids])
-                wall, results = run_playbook(workdir, WAIT, {
-                    'emulator': {'url': emulator.url, 'project_id': emulator.project_id,
-                                 'access_key': emulator.access_key, 'secret_key': emulator.secret_key},
-                    'task_ids': task_ids, 'sleep': sleep})
+                wall, results = run_playbook(workdir, WAIT, dict(emulator_vars(emulator), task_ids=task_ids, sleep=sleep))
                 timing = role_timing(results)
                 if int(timing['done']) != args.tasks:
                     raise SystemExit('the role returned %s tasks, not %d' % (timing['done'], args.tasks))

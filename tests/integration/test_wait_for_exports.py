@@ -55,6 +55,19 @@ def split_requests(requests):
     return initial, groups, final
 
 
+# Play variables that connect the role to the emulator given by emulator_vars().
+CONNECTION_VARS = '''    hwcloud_workspace_endpoint: "{{ emulator.url }}"
+    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
+    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
+    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
+'''
+
+
+def emulator_vars(emulator):
+    return {'emulator': dict(url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key,
+                             secret_key=emulator.secret_key)}
+
+
 def failure_messages(result):
     """The messages of a failed task result (one per failed loop item)."""
     return [item['msg'] for item in result.get('results', [result]) if item.get('failed')]
@@ -72,11 +85,7 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
 - hosts: localhost
   gather_facts: false
   vars:
-    hwcloud_workspace_endpoint: "{{ emulator.url }}"
-    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
-    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
-    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
-    hwcloud_workspace_retries: 0
+''' + CONNECTION_VARS + '''    hwcloud_workspace_retries: 0
     hwcloud_workspace_timeout: 10
     hwcloud_workspace_validate_certs: false
     wait_for_exports_task_ids: [usage, desktops, users, old-success]
@@ -89,8 +98,7 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
       ansible.builtin.debug:
         var: wait_for_exports_tasks
 '''
-    run = run_playbook(playbook, extra_vars={'emulator': dict(
-        url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key, secret_key=emulator.secret_key)},
+    run = run_playbook(playbook, extra_vars=emulator_vars(emulator),
         args=['-v'])
     assert run.rc == 0, run.stdout + run.stderr
     tasks = run.result('result')['wait_for_exports_tasks']
@@ -200,14 +208,9 @@ def test_failures_name_the_tasks(emulator_factory, run_playbook):
 - hosts: localhost
   gather_facts: false
   vars:
-    hwcloud_workspace_endpoint: "{{ emulator.url }}"
-    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
-    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
-    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
-    hwcloud_workspace_retries: 0
+''' + CONNECTION_VARS + '''    hwcloud_workspace_retries: 0
   tasks:''' + ''.join(blocks)
-    run = run_playbook(playbook, extra_vars={'emulator': dict(
-        url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key, secret_key=emulator.secret_key)})
+    run = run_playbook(playbook, extra_vars=emulator_vars(emulator))
     assert run.rc == 0, run.stdout + run.stderr
     for name, _vars in cases:
         assert 'not reached %s' % name not in run.results, name
@@ -251,11 +254,7 @@ def test_300_tasks_each_poll_is_bounded(emulator_factory, run_playbook):
 - hosts: localhost
   gather_facts: false
   vars:
-    hwcloud_workspace_endpoint: "{{ emulator.url }}"
-    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
-    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
-    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
-  tasks:
+''' + CONNECTION_VARS + '''  tasks:
     - name: wait on every running export
       ansible.builtin.include_role:
         name: hwcloud.workspace.wait_for_exports
@@ -270,8 +269,7 @@ def test_300_tasks_each_poll_is_bounded(emulator_factory, run_playbook):
     emulator.add_tasks([{'task_id': 'bulk-%03d' % index, 'file_name': 'desktops_%03d.xlsx' % index,
                          'finish_after': randomness.uniform(0.5, 10)} for index in range(300)])
     emulator.clear_log()
-    run = run_playbook(playbook, extra_vars={'emulator': dict(
-        url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key, secret_key=emulator.secret_key)})
+    run = run_playbook(playbook, extra_vars=emulator_vars(emulator))
     assert run.rc == 0, run.stdout + run.stderr
     statuses = run.result('result')['msg']
     # Tasks that finished while ansible-playbook started are not followed; most are.
