@@ -81,7 +81,6 @@ class WorkspaceClient:
         self.session.verify = connection.validate_certs
         self.sleep = sleep
         self.retry_policy = retry_policy or RetryPolicy(connection.retries)
-        self.request_count = 0
 
     def close(self):
         self.session.close()
@@ -116,7 +115,6 @@ class WorkspaceClient:
             # Signed anew for each attempt: X-Sdk-Date must be fresh.
             headers = self._auth_headers('GET', url, project_id)
             try:
-                self.request_count += 1
                 response = self.session.get(url, headers=headers, timeout=self.connection.timeout)
             except requests.exceptions.SSLError as exc:
                 raise WorkspaceTransportError('GET %s failed: TLS error: %s (validate_certs is %s)'

@@ -48,7 +48,7 @@ class ScriptedServer:
                 parts = urlsplit(self.path)
                 request = dict(method='GET', path=parts.path, raw_query=parts.query,
                                query=dict(parse_qsl(parts.query, keep_blank_values=True)),
-                               headers=dict(self.headers.items()))
+                               headers=dict(self.headers.items()), client_port=self.client_address[1])
                 server.requests.append(request)
                 answer = server.queue.pop(0) if server.queue else server.default(request)
                 time.sleep(answer.delay)
@@ -57,13 +57,16 @@ class ScriptedServer:
                     self.connection.shutdown(2)
                     return
                 payload = answer.raw if answer.raw is not None else json.dumps(answer.body).encode()
-                self.send_response(answer.status)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(answer.status)
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.send_header('Content-Type', 'application/json')
+                    self.send_header('Content-Length', str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up first (a read time-out test)
 
         self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads = True

@@ -185,11 +185,13 @@ def test_iam_error_shape_is_understood(server):
 
 
 def test_one_session_keeps_the_connection_alive(server):
-    server.queue += [OK, OK, OK]
+    server.queue += [Answer(503, {'error_code': 'X', 'error_msg': 'busy'}), OK, OK, OK]
     with make_client(server.url, []) as client:
         for dummy in range(3):
             client.get_json(server.url, '/x', [], 'proj')
-    assert client.request_count == 3
+    assert len(server.requests) == 4
+    # One TCP connection (one client port) for every request, retries included.
+    assert len(set(request['client_port'] for request in server.requests)) == 1
 
 
 @pytest.mark.parametrize('value, expected', [('5', 5.0), ('0', 0.0), (' 2.5 ', 2.5), ('soon', None), (None, None),
