@@ -81,13 +81,16 @@ class Pager:
         self.requests = 0
         self.largest_count = 0
         self.count_changes = 0
+        self.step = None
         self._last_count = None
         self._lock = threading.Lock()
 
     def page(self, offset, limit=PAGE_SIZE):
+        with self._lock:
+            self._check_budget()
+            self.requests += 1
         records, count = self.fetch(offset, limit)
         with self._lock:
-            self.requests += 1
             self.largest_count = max(self.largest_count, count)
             if self._last_count is not None:
                 self.count_changes += abs(count - self._last_count)
@@ -103,15 +106,17 @@ class Pager:
         """Pages at these offsets, in order, fetched concurrently (see in_order)."""
         return in_order([lambda offset=offset: self.page(offset, limit) for offset in offsets], self.concurrency)
 
-    def check_budget(self, step):
-        """Paging must end: more requests than the count can explain mean answers that do not page.
+    def _check_budget(self):
+        """Paging must end: no request beyond what the count can explain (once read_all knows the step).
 
         Each page may be read twice, and each task that entered or left the list while it was read (the
         count changed) may cost two more requests (a page that did not link, and the page read again).
         """
-        pages = -(-self.largest_count // step) + 1
+        if self.step is None:
+            return
+        pages = -(-self.largest_count // self.step) + 1
         allowed = 2 * pages + 4 + 2 * min(self.count_changes, self.largest_count)
-        if self.requests > allowed:
+        if self.requests >= allowed:
             raise self.fail('paging did not end after %d requests although the largest count the API gave '
                             'was %d (%d pages): its answers do not page' % (self.requests, self.largest_count, pages))
 
@@ -126,13 +131,12 @@ class Pager:
         if size <= OVERLAP:
             raise self.fail('the API answers %d task(s) per page (count %d): pages must share a task to prove '
                             'that none was skipped, so they cannot be read safely' % (size, first.count))
-        step = size - OVERLAP
+        step = self.step = size - OVERLAP
         while not chain.last.is_last:
             offsets = _offsets(chain.last.end - OVERLAP, size, step, chain.last.count)
             broken = False
             with contextlib.closing(self.pages(offsets)) as pages:
                 for page in pages:
-                    self.check_budget(step)
                     if not chain.links(page):
                         broken = True
                         break
@@ -140,7 +144,7 @@ class Pager:
                     if page.is_last:
                         break
             if broken:
-                chain.repair(step)
+                chain.repair()
         return list(records.values()), chain.last.count
 
 
@@ -183,12 +187,11 @@ class _Chain:
             self.records[record['task_id']] = record
         self.pages.append(page)
 
-    def repair(self, step):
+    def repair(self):
         """Records before the next page left the list while it was read: read the last page's place again,
         and step back a page while that does not link (a page at offset 0 always does)."""
         while True:
             page = self.pager.page(self.last.offset)
-            self.pager.check_budget(step)
             if self.links(page):
                 self.add(page)
                 return
