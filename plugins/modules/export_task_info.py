@@ -61,7 +61,11 @@ options:
     description:
       - Follow the tasks that this call matched until none of them is C(CREATING), then return their final records.
       - When nothing matched, the module returns at once.
-      - Each poll lists the C(CREATING) tasks, 100 per request; the final records are fetched once at the end.
+      - Each poll reads the newest tasks, without a status filter, down to where the followed ones were last seen
+        (those pages at once), and asks for any followed task not seen there by its ID. A task counts as finished
+        only when a record shows a final status; one that is no longer found is named in RV(missing_task_ids).
+      - A poll that fails with an error worth retrying (no answer, HTTP 429 or 5xx) is tried again until
+        O(wait_timeout) passes; any other error ends the wait at once.
     type: bool
     default: false
   wait_timeout:

@@ -33,26 +33,19 @@ def export_task_requests(emulator):
     return [entry for entry in emulator.requests_log() if entry['path'].endswith('/export-tasks')]
 
 
-def split_requests(requests):
-    """Group the export-task requests of one waiting module run: (initial, polls, final).
+def split_requests(requests, sleep):
+    """Group the export-task requests of one waiting module run: (initial, polls).
 
-    A request with status=CREATING at offset 0 starts a poll (a listing of the CREATING tasks, 100 per
-    request); the requests before the first poll found the tasks by ID, the ones after the polls fetched
-    the final records.
+    The requests of one poll are sent together; polls are wait_sleep apart. So a request that starts
+    more than half a sleep after the previous one ended starts a new group: the first group found the
+    tasks, each later one is a poll (pages of the newest tasks, and tasks asked for by ID).
     """
-    initial, groups, final = [], [], []
-    for entry in requests:
-        query = entry['query']
-        if query.get('status') == 'CREATING':
-            assert not final, 'a CREATING listing after the final fetch: %r' % entry
-            if query.get('offset', '0') == '0':
-                groups.append([])
-            groups[-1].append(entry)
-        elif groups:
-            final.append(entry)
-        else:
-            initial.append(entry)
-    return initial, groups, final
+    groups = []
+    for entry in sorted(requests, key=lambda entry: entry['started']):
+        if not groups or entry['started'] - max(other['ended'] for other in groups[-1]) > sleep / 2:
+            groups.append([])
+        groups[-1].append(entry)
+    return (groups[0] if groups else []), groups[1:]
 
 
 # Play variables that connect the role to the emulator given by emulator_vars().
@@ -106,11 +99,11 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
     assert [task['status'] for task in tasks] == ['SUCCESS'] * 4
     assert all(task['end_time'] for task in tasks)
     assert emulator.secret_key not in run.stdout + run.stderr
-    initial, groups, final = split_requests(export_task_requests(emulator))
+    initial, groups = split_requests(export_task_requests(emulator), 0.3)
     assert len(initial) == 1  # the tasks by ID: one page of the newest tasks
     assert len(groups) >= 2, 'the role did not wait: %r' % groups  # the tasks finish 4-5 s after being added
-    assert all(len(group) == 1 for group in groups)
-    assert len(final) == 1  # the final records of the three tasks, in one page
+    # each poll reads one page of the newest tasks, final records included: no fetch at the end
+    assert all(len(group) == 1 and 'status' not in group[0]['query'] for group in groups)
     assert all(entry['auth'] != 'token' for entry in export_task_requests(emulator))
 
 
@@ -274,14 +267,13 @@ def test_300_tasks_each_poll_is_bounded(emulator_factory, run_playbook):
     statuses = run.result('result')['msg']
     # Tasks that finished while ansible-playbook started are not followed; most are.
     assert len(statuses) >= 100 and set(statuses) == {'SUCCESS'}, statuses
-    initial, groups, final = split_requests(export_task_requests(emulator))
+    initial, groups = split_requests(export_task_requests(emulator), 1)
     sizes = [len(group) for group in groups]
-    assert initial == [] and len(groups) >= 3, sizes
-    # The first listing finds the CREATING tasks; every poll after it lists them again, 100 per request:
-    # at most 3 requests for at most 300 running tasks.
-    assert all(1 <= size <= 3 for size in sizes), sizes
-    assert 1 <= len(final) <= 3, final  # the final records, once: pages of the newest tasks
-    assert all(entry['query'].get('status') is None for entry in final)
+    assert all(entry['query'].get('status') == 'CREATING' for entry in initial) and len(groups) >= 3, sizes
+    # The first listing finds the CREATING tasks; every poll after it reads the newest tasks (no status filter,
+    # so finished tasks come with their final records) as deep as the followed ones: at most 4 requests.
+    assert all(1 <= size <= 4 for size in sizes), sizes
+    assert all(entry['query'].get('status') is None for group in groups for entry in group)
     assert all(entry['status'] == 200 for entry in export_task_requests(emulator))
 
 

@@ -11,12 +11,15 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceTransportError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, wait_for_tasks
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
 from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
     FakeClient,
     FakeCloud,
@@ -284,3 +287,18 @@ def test_property_never_finished_while_creating_never_missed_at_the_timeout(
     for task_id in outcome.missing_ids:
         assert cloud.status_of(task_id) is None
     assert clock.now <= timeout + 1e-9
+
+
+def test_a_request_in_flight_at_the_deadline_is_cut_by_it_not_by_the_request_timeout(server):
+    """wait_timeout bounds the whole run: the poll's request gets the wait's deadline (timeout is 30 s)."""
+    server.tasks = [make_task(1, status='CREATING')]
+    serve = server.default
+    server.default = lambda request: Answer(**dict(vars(serve(request)), delay=3))
+    connection = resolve_connection(dict(endpoint=server.url, iam_endpoint=server.url, project_id='proj',
+                                         access_key='AK', secret_key='SK', timeout=30, retries=4), environ={})
+    with WorkspaceClient(connection) as client:
+        outcome = wait_for_tasks(ExportTaskApi(client), list(server.tasks), 0.6, 0.1)
+    assert outcome.creating_ids == ['task-0001']
+    assert 'timed out' in outcome.last_error
+    # one attempt, cut at the deadline: no retry started after it
+    assert len(server.requests) == 1
