@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import re
 
 from urllib.parse import quote
 
@@ -38,7 +39,7 @@ class Parameter:
     TYPE_NAMES = {'str': 'a string', 'int': 'an integer', 'bool': 'a boolean', 'list': 'a list of strings'}
 
     def __init__(self, name, kind='str', choices=None, min_length=None, max_length=None, max_items=None,
-                 minimum=None, time=False, required=False, in_path=False):
+                 minimum=None, time=False, required=False, in_path=False, pattern=None):
         self.name = name
         self.kind = kind
         self.choices = choices
@@ -49,6 +50,7 @@ class Parameter:
         self.time = time
         self.required = required
         self.in_path = in_path
+        self.pattern = pattern  # (compiled regular expression, what it means in words)
 
     def _fail(self, kind, value, expected):
         raise WorkspaceConfigError('parameters.%s of kind %s must be %s, got %r' % (self.name, kind, expected, value))
@@ -79,6 +81,8 @@ class Parameter:
         if self.min_length is not None and len(value) < self.min_length or \
                 self.max_length is not None and len(value) > self.max_length:
             self._fail(kind, value, '%d to %d characters long' % (self.min_length or 0, self.max_length))
+        if self.pattern and not self.pattern[0].match(value):
+            self._fail(kind, value, self.pattern[1])
         if self.time:
             parse_time(value, 'parameters.%s of kind %s' % (self.name, kind))
 
@@ -153,7 +157,8 @@ OPERATIONS = dict((operation_kind, operation) for operation_kind, operation in (
         _flag('pool_in_maintenance_mode'), _text('pool_enterprise_project_id'),
     ), pairs=(('sort_field', 'sort_type'),))),
     ('users', ExportOperation('ExportUsersNew', 'POST', '/v3/{project_id}/users/export', 'body', (
-        _text('user_name', min_length=1, max_length=20), _names('user_names'), _text('description'), _ACTIVE_TYPE,
+        _text('user_name', min_length=1, max_length=20, pattern=(re.compile(r'^[^0-9]'), 'a name that does not start with a digit')),
+        _names('user_names'), _text('description'), _ACTIVE_TYPE,
         _ENTERPRISE_PROJECT,
     ))),
     ('user_groups', ExportOperation('ExportUserGroupsNew', 'POST', '/v3/{project_id}/groups/export', 'body', (

@@ -86,6 +86,7 @@ def test_valid_parameters_pass(kind, parameters, language, expected):
     ('desktops', {'language': 'en_US'}, None, ['language is an option of its own']),
     ('users', {'user_name': 'u' * 21}, None, ['parameters.user_name', '1 to 20 characters']),
     ('users', {'user_name': ''}, None, ['parameters.user_name', '1 to 20 characters']),
+    ('users', {'user_name': '7up'}, None, ['parameters.user_name', 'not start with a digit']),
     ('users', {'active_type': 'SELF'}, None, ['parameters.active_type', 'USER_ACTIVATE, ADMIN_ACTIVATE']),
     ('group_users', {}, None, ['parameters.group_id is required', 'group_users']),
     ('user_connections', {'min_e2e_rtt': 1.5}, None, ['parameters.min_e2e_rtt', 'an integer']),
