@@ -153,9 +153,11 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._download import
     safe_file_name,
     save_to_temp,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
+    WorkspaceConfigError,
+    WorkspaceResultError,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
-
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 
 SUCCESS = 'SUCCESS'
@@ -170,17 +172,18 @@ def argument_spec():
     )
 
 
-def finished_task(module, api, task_id):
+def finished_task(api, task_id):
     """The task's record; fails naming the status unless it is SUCCESS."""
     found, missing = api.get_by_ids([task_id])
     if missing:
-        module.fail_json(msg='Unknown export task ID: %s' % task_id, task_id=task_id)
+        raise WorkspaceResultError('Unknown export task ID: %s' % task_id, task_id=task_id)
     task = found[0]
     if task['status'] != SUCCESS:
         reason = ' (error_code=%s, fail_reason=%s)' % (task['error_code'], task['fail_reason']) \
             if task['status'] == 'FAIL' else ''
-        module.fail_json(msg='Export task %s (file %s) is %s%s: only a SUCCESS task has a file to download'
-                         % (task_id, task['file_name'], task['status'], reason), task_id=task_id, status=task['status'])
+        raise WorkspaceResultError('Export task %s (file %s) is %s%s: only a SUCCESS task has a file to download'
+                                   % (task_id, task['file_name'], task['status'], reason),
+                                   task_id=task_id, status=task['status'])
     return task
 
 
@@ -206,8 +209,8 @@ def download(module, client, task_id, path, expected):
                                            os.path.basename(path))
     if expected is not None and actual != expected:
         os.unlink(temp_path)
-        module.fail_json(msg='The file of export task %s has sha256 %s, not the expected %s; %s was left as it was'
-                         % (task_id, actual, expected, path), task_id=task_id, checksum=actual)
+        raise WorkspaceResultError('The file of export task %s has sha256 %s, not the expected %s; %s was left as it was'
+                                   % (task_id, actual, expected, path), task_id=task_id, checksum=actual)
     if os.path.isfile(path) and file_sha256(path) == actual:
         os.unlink(temp_path)
         return size, actual, False
@@ -230,7 +233,7 @@ def run(module):
             return finish(module, dest, os.path.getsize(dest), checksum, False, task_id)
     connection = resolve_connection(params)
     with WorkspaceClient(connection) as client:
-        task = finished_task(module, ExportTaskApi(client), task_id)
+        task = finished_task(ExportTaskApi(client), task_id)
         path = os.path.join(dest, safe_file_name(task['file_name'], task_id)) if as_directory else dest
         checksum = up_to_date(path, params['force'], expected)
         if checksum is not None:

@@ -250,7 +250,10 @@ request_id:
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
+    WorkspaceConfigError,
+    WorkspaceResultError,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
     KINDS,
     LANGUAGES,
@@ -306,12 +309,13 @@ def start(module):
         outcome = wait_for_tasks(api, [task], params['wait_timeout'], params['wait_sleep'])
     result = dict(changed=True, task_id=task_id, export_task=outcome.tasks[0] if outcome.tasks else None)
     if outcome.missing_ids:
-        module.fail_json(msg='Export task %s was started but is not in the list of export tasks' % task_id, **result)
+        raise WorkspaceResultError('Export task %s was started but is not in the list of export tasks' % task_id,
+                                   **result)
     if outcome.timed_out:
-        module.fail_json(msg='Timed out after %s seconds; export task %s (file %s) is still CREATING' % (
+        raise WorkspaceResultError('Timed out after %s seconds; export task %s (file %s) is still CREATING' % (
             params['wait_timeout'], task_id, result['export_task']['file_name']), creating_task_ids=[task_id], **result)
     if result['export_task']['status'] in FINAL_FAILURES:
-        module.fail_json(msg=describe(result['export_task']), **result)
+        raise WorkspaceResultError(describe(result['export_task']), **result)
     return result
 
 

@@ -24,7 +24,7 @@ class Answer:
 
 
 class ScriptedServer:
-    """Answers from a queue of Answer objects, then from `default` (a callable taking the request).
+    """Answers GET and POST from a queue of Answer objects, then from `default` (a callable taking the request).
 
     By default it serves `tasks` like GET /v2/{project_id}/export-tasks (filters, sorting, offset/limit),
     and IAM's project list; a test may change `tasks` between requests.
@@ -45,10 +45,18 @@ class ScriptedServer:
                 pass
 
             def do_GET(self):
+                self.serve('GET')
+
+            def do_POST(self):
+                self.serve('POST')
+
+            def serve(self, method):
                 parts = urlsplit(self.path)
-                request = dict(method='GET', path=parts.path, raw_query=parts.query,
+                length = int(self.headers.get('Content-Length') or 0)
+                request = dict(method=method, path=parts.path, raw_query=parts.query,
                                query=dict(parse_qsl(parts.query, keep_blank_values=True)),
-                               headers=dict(self.headers.items()), client_port=self.client_address[1])
+                               headers=dict(self.headers.items()), client_port=self.client_address[1],
+                               body=self.rfile.read(length) if length else b'')
                 server.requests.append(request)
                 answer = server.queue.pop(0) if server.queue else server.default(request)
                 time.sleep(answer.delay)
@@ -61,8 +69,10 @@ class ScriptedServer:
                     self.send_response(answer.status)
                     for name, value in answer.headers.items():
                         self.send_header(name, value)
-                    self.send_header('Content-Type', 'application/json')
-                    self.send_header('Content-Length', str(len(payload)))
+                    if 'Content-Type' not in answer.headers:
+                        self.send_header('Content-Type', 'application/json')
+                    if 'Content-Length' not in answer.headers:  # a test may announce more than it sends
+                        self.send_header('Content-Length', str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):

@@ -6,17 +6,27 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import inspect
+import json
 import re
 
 import pytest
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
+    WorkspaceApiError,
+    WorkspaceConfigError,
+    WorkspaceTransportError,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
     KINDS,
     OPERATIONS,
+    delete_tasks,
+    start_export,
     validate_parameters,
     validate_task_ids,
 )
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer
 
 # The official SDK's request models, to prove the declarations name exactly its parameters.
 SDK_MODELS = {
@@ -119,3 +129,100 @@ def test_task_ids_are_checked_and_deduplicated():
     for bad in ('', 'x' * 65):
         with pytest.raises(WorkspaceConfigError, match='1 to 64 characters'):
             validate_task_ids(['ok', bad])
+
+
+# --- against a real local HTTP server --------------------------------------------------------------------------
+
+def make_client(url, **options):
+    settings = dict(endpoint=url, project_id='proj', access_key='AK', secret_key='SK-secret', retries=2, timeout=5)
+    settings.update(options)
+    return WorkspaceClient(resolve_connection(settings, environ={}), sleep=lambda seconds: None)
+
+
+def test_query_kind_sends_its_parameters_in_the_query_and_returns_the_task_id(server):
+    server.queue.append(Answer(200, {'task_id': 'new-1'}))
+    with make_client(server.url) as client:
+        task_id = start_export(client, 'desktops', {'status': 'ACTIVE', 'user_names': ['ann', 'bob'],
+                                                    'without_any_tag': False}, 'zh_CN')
+    assert task_id == 'new-1'
+    request, = server.requests
+    assert (request['method'], request['path']) == ('GET', '/v3/proj/desktops/export')
+    assert request['query'] == {'status': 'ACTIVE', 'user_names': 'ann,bob', 'without_any_tag': 'false',
+                                'language': 'zh_CN'}
+    assert request['body'] == b'' and request['headers']['Authorization'].startswith('SDK-HMAC-SHA256 ')
+
+
+def test_path_parameter_goes_into_the_path(server):
+    server.queue.append(Answer(200, {'task_id': 'new-2'}))
+    with make_client(server.url) as client:
+        start_export(client, 'group_users', {'group_id': 'g/1', 'active_type': 'USER_ACTIVATE'})
+    request, = server.requests
+    assert request['path'] == '/v3/proj/groups/g%2F1/users/export'
+    assert request['query'] == {'active_type': 'USER_ACTIVATE'}
+
+
+def test_body_kind_sends_its_parameters_as_json(server):
+    server.queue.append(Answer(200, {'task_id': 'new-3'}))
+    with make_client(server.url) as client:
+        assert start_export(client, 'users', {'user_names': ['ann'], 'description': None}, 'en_US') == 'new-3'
+    request, = server.requests
+    assert (request['method'], request['path'], request['query']) == ('POST', '/v3/proj/users/export', {})
+    assert json.loads(request['body'].decode()) == {'user_names': ['ann'], 'language': 'en_US'}
+    assert request['headers']['Content-Type'] == 'application/json'
+
+
+def test_bad_parameters_send_nothing(server):
+    with make_client(server.url) as client:
+        with pytest.raises(WorkspaceConfigError, match='parameters.status'):
+            start_export(client, 'desktops', {'status': 'OFF'})
+    assert server.requests == []
+
+
+def test_a_start_is_not_repeated_after_a_read_time_out(server):
+    server.queue.append(Answer(200, {'task_id': 'late'}, delay=1.5))
+    with make_client(server.url, timeout=0.5) as client:
+        with pytest.raises(WorkspaceTransportError, match='timed out'):
+            start_export(client, 'user_groups', {'name': 'ops'})
+    assert len(server.requests) == 1
+
+
+def test_a_start_that_certainly_did_not_arrive_is_retried(server):
+    server.queue.append(Answer(503, {'error_code': 'WKS.503', 'error_msg': 'busy'}))
+    server.queue.append(Answer(200, {'task_id': 'second'}))
+    with make_client(server.url) as client:
+        assert start_export(client, 'user_groups', {}) == 'second'
+    assert len(server.requests) == 2
+
+
+def test_a_start_that_may_have_arrived_is_not_retried(server):
+    server.queue.append(Answer(500, {'error_code': 'WKS.500', 'error_msg': 'oops'}))
+    with make_client(server.url) as client:
+        with pytest.raises(WorkspaceApiError) as caught:
+            start_export(client, 'user_groups', {})
+    assert caught.value.status == 500 and len(server.requests) == 1
+
+
+def test_an_answer_without_task_id_is_an_api_error(server):
+    server.queue.append(Answer(200, {'job': 'x'}))
+    with make_client(server.url) as client:
+        with pytest.raises(WorkspaceApiError, match='lacks task_id'):
+            start_export(client, 'user_usage', {})
+
+
+def test_delete_sends_batches_of_200(server):
+    server.default = lambda request: Answer(200, raw=b'')
+    task_ids = ['t%03d' % number for number in range(450)]
+    with make_client(server.url) as client:
+        delete_tasks(client, task_ids + ['t001'])
+    assert [request['path'] for request in server.requests] == ['/v2/proj/export-tasks/batch-delete'] * 3
+    batches = [json.loads(request['body'].decode())['task_ids'] for request in server.requests]
+    assert [len(batch) for batch in batches] == [200, 200, 50]
+    assert sum(batches, []) == task_ids
+
+
+def test_delete_is_retried_after_a_drop(server):
+    server.queue.append(Answer(drop=True))
+    server.default = lambda request: Answer(200, raw=b'')
+    with make_client(server.url) as client:
+        delete_tasks(client, ['a'])
+    assert len(server.requests) == 2
