@@ -108,9 +108,10 @@ def parse_time(value, label):
 class ExportOperation:
     """How to start one kind of export: method, path, where parameters go, what they are, and their rules."""
 
-    def __init__(self, name, method, path, location, parameters, language=True, pairs=(), ordered=(),
+    def __init__(self, kind, name, method, path, location, parameters, language=True, pairs=(), ordered=(),
                  max_range_days=None):
-        self.name = name  # the SDK's operation name, for messages and docs
+        self.kind = kind  # the module's name for it
+        self.name = name  # the SDK's operation name, for messages
         self.method = method
         self.path = path
         self.location = location  # 'query' or 'body' (a JSON object)
@@ -145,48 +146,68 @@ _SORT_TYPE = _text('sort_type', choices=SORT_TYPES)
 _ACTIVE_TYPE = _text('active_type', choices=ACTIVE_TYPES)
 _ENTERPRISE_PROJECT = _text('enterprise_project_id')
 
-OPERATIONS = dict((operation_kind, operation) for operation_kind, operation in (
-    ('desktops', ExportOperation('ExportDesktopListNew', 'GET', '/v3/{project_id}/desktops/export', 'query', (
-        _text('computer_name'), _names('computer_names'), _text('desktop_ip'), _text('desktop_id'), _text('tag'),
-        _flag('without_any_tag'), _ENTERPRISE_PROJECT, _text('desktop_type', choices=('DEDICATED', 'POOLED')),
-        _text('status', choices=('ACTIVE', 'SHUTOFF', 'ERROR', 'HIBERNATED')), _names('user_names', max_items=100),
-        _text('sort_field', choices=('created', 'computer_name')), _SORT_TYPE, _flag('user_attached'),
-        _text('image_id'), _text('charge_mode', choices=('0', '1')), _flag('in_maintenance_mode'),
-        _text('subnet_id'), _text('connection_status_version', choices=('NEW', 'OLD')), _text('pool_id'),
-        _flag('include_pool'), _text('pool_name'), _text('pool_type', choices=('DYNAMIC', 'STATIC')),
-        _flag('pool_in_maintenance_mode'), _text('pool_enterprise_project_id'),
-    ), pairs=(('sort_field', 'sort_type'),))),
-    ('users', ExportOperation('ExportUsersNew', 'POST', '/v3/{project_id}/users/export', 'body', (
-        _text('user_name', min_length=1, max_length=20, pattern=(re.compile(r'^[^0-9]'), 'a name that does not start with a digit')),
-        _names('user_names'), _text('description'), _ACTIVE_TYPE,
-        _ENTERPRISE_PROJECT,
-    ))),
-    ('user_groups', ExportOperation('ExportUserGroupsNew', 'POST', '/v3/{project_id}/groups/export', 'body', (
-        _text('name'), _names('group_ids'),
-    ))),
-    ('group_users', ExportOperation('ExportUserGroupUsersNew', 'GET', '/v3/{project_id}/groups/{group_id}/users/export',
-                                    'query', (
-        _text('group_id', min_length=1, required=True, in_path=True), _text('user_name'), _names('user_names'),
-        _text('description'), _ACTIVE_TYPE, _text('group_name'), _ENTERPRISE_PROJECT,
-    ))),
-    ('user_connections', ExportOperation('ExportUserConnectionNew', 'GET', '/v3/{project_id}/desktops/connections/export',
-                                         'query', (
-        _time('start_time'), _time('end_time'), _text('user_name'), _text('computer_name'), _text('terminal_type'),
-        _count('min_e2e_rtt'), _count('max_e2e_rtt'), _ENTERPRISE_PROJECT, _text('public_ip'), _text('domain'),
-    ), ordered=(('min_e2e_rtt', 'max_e2e_rtt'),), max_range_days=MAX_RANGE_DAYS)),
-    ('desktop_usage', ExportOperation('ExportDesktopUsageMetricNew', 'GET',
-                                      '/v3/{project_id}/statistics/metrics/desktops/export', 'query', (
-        _time('start_time'), _time('end_time'), _text('resource_name'), _text('resource_id'), _count('min_idle_days'),
-        _count('max_idle_days'), _count('usage_min_hours'), _count('usage_max_hours'), _ENTERPRISE_PROJECT,
-        _text('sort_field', choices=('desktop_usage', 'desktop_idle_duration')), _SORT_TYPE,
-    ), language=False, pairs=(('sort_field', 'sort_type'),),
-        ordered=(('min_idle_days', 'max_idle_days'), ('usage_min_hours', 'usage_max_hours')))),
-    ('user_usage', ExportOperation('ExportUserUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/users/export',
-                                   'query', (
-        _time('start_time'), _time('end_time'), _text('username'), _count('usage_min_hours'),
-        _count('usage_max_hours'), _ENTERPRISE_PROJECT, _text('sort_field', choices=('user_usage',)), _SORT_TYPE,
-    ), language=False, pairs=(('sort_field', 'sort_type'),), ordered=(('usage_min_hours', 'usage_max_hours'),),
-        max_range_days=MAX_RANGE_DAYS)),
+OPERATIONS = dict((operation.kind, operation) for operation in (
+    ExportOperation(
+        'desktops', 'ExportDesktopListNew', 'GET', '/v3/{project_id}/desktops/export', 'query',
+        parameters=(
+            _text('computer_name'), _names('computer_names'), _text('desktop_ip'), _text('desktop_id'), _text('tag'),
+            _flag('without_any_tag'), _ENTERPRISE_PROJECT, _text('desktop_type', choices=('DEDICATED', 'POOLED')),
+            _text('status', choices=('ACTIVE', 'SHUTOFF', 'ERROR', 'HIBERNATED')), _names('user_names', max_items=100),
+            _text('sort_field', choices=('created', 'computer_name')), _SORT_TYPE, _flag('user_attached'),
+            _text('image_id'), _text('charge_mode', choices=('0', '1')), _flag('in_maintenance_mode'),
+            _text('subnet_id'), _text('connection_status_version', choices=('NEW', 'OLD')), _text('pool_id'),
+            _flag('include_pool'), _text('pool_name'), _text('pool_type', choices=('DYNAMIC', 'STATIC')),
+            _flag('pool_in_maintenance_mode'), _text('pool_enterprise_project_id'),
+        ),
+        pairs=(('sort_field', 'sort_type'),),
+    ),
+    ExportOperation(
+        'users', 'ExportUsersNew', 'POST', '/v3/{project_id}/users/export', 'body',
+        parameters=(
+            _text('user_name', min_length=1, max_length=20,
+                  pattern=(re.compile(r'^[^0-9]'), 'a name that does not start with a digit')),
+            _names('user_names'), _text('description'), _ACTIVE_TYPE, _ENTERPRISE_PROJECT,
+        ),
+    ),
+    ExportOperation(
+        'user_groups', 'ExportUserGroupsNew', 'POST', '/v3/{project_id}/groups/export', 'body',
+        parameters=(_text('name'), _names('group_ids')),
+    ),
+    ExportOperation(
+        'group_users', 'ExportUserGroupUsersNew', 'GET', '/v3/{project_id}/groups/{group_id}/users/export', 'query',
+        parameters=(
+            _text('group_id', min_length=1, required=True, in_path=True), _text('user_name'), _names('user_names'),
+            _text('description'), _ACTIVE_TYPE, _text('group_name'), _ENTERPRISE_PROJECT,
+        ),
+    ),
+    ExportOperation(
+        'user_connections', 'ExportUserConnectionNew', 'GET', '/v3/{project_id}/desktops/connections/export', 'query',
+        parameters=(
+            _time('start_time'), _time('end_time'), _text('user_name'), _text('computer_name'), _text('terminal_type'),
+            _count('min_e2e_rtt'), _count('max_e2e_rtt'), _ENTERPRISE_PROJECT, _text('public_ip'), _text('domain'),
+        ),
+        ordered=(('min_e2e_rtt', 'max_e2e_rtt'),), max_range_days=MAX_RANGE_DAYS,
+    ),
+    ExportOperation(
+        'desktop_usage', 'ExportDesktopUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/desktops/export',
+        'query',
+        parameters=(
+            _time('start_time'), _time('end_time'), _text('resource_name'), _text('resource_id'),
+            _count('min_idle_days'), _count('max_idle_days'), _count('usage_min_hours'), _count('usage_max_hours'),
+            _ENTERPRISE_PROJECT, _text('sort_field', choices=('desktop_usage', 'desktop_idle_duration')), _SORT_TYPE,
+        ),
+        language=False, pairs=(('sort_field', 'sort_type'),),
+        ordered=(('min_idle_days', 'max_idle_days'), ('usage_min_hours', 'usage_max_hours')),
+    ),
+    ExportOperation(
+        'user_usage', 'ExportUserUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/users/export', 'query',
+        parameters=(
+            _time('start_time'), _time('end_time'), _text('username'), _count('usage_min_hours'),
+            _count('usage_max_hours'), _ENTERPRISE_PROJECT, _text('sort_field', choices=('user_usage',)), _SORT_TYPE,
+        ),
+        language=False, pairs=(('sort_field', 'sort_type'),), ordered=(('usage_min_hours', 'usage_max_hours'),),
+        max_range_days=MAX_RANGE_DAYS,
+    ),
 ))
 KINDS = tuple(OPERATIONS)
 

@@ -15,7 +15,7 @@ description:
   - Downloads the file of an export task that is C(SUCCESS) (C(GET /v2/{project_id}/export-tasks/{task_id}/download))
     to O(dest), like M(ansible.builtin.get_url) does for a URL.
   - The file is streamed in chunks (memory stays flat whatever its size) into a temporary file in the destination
-    directory, verified, and renamed onto O(dest): O(dest) never holds a partial file.
+    directory, verified, and renamed onto O(dest), so O(dest) never holds a partial file.
   - The service answers with the file itself or with a link to object storage (a redirect or a JSON object with
     the URL). A link is followed without any Workspace credential header.
   - A task that is C(CREATING), C(FAIL) or C(EXPIRED) fails the module, naming its status.
@@ -43,7 +43,7 @@ options:
     required: true
   dest:
     description:
-      - Where to save the file. A path that is an existing directory, or that ends with C(/), is a directory:
+      - Where to save the file. A path that is an existing directory, or that ends with C(/), is a directory;
         the file is saved there under the task's C(file_name) (a name with a path separator or C(..) is refused).
       - The directory must exist.
     type: path
@@ -51,7 +51,7 @@ options:
   force:
     description:
       - With V(false), nothing is downloaded when O(dest) already exists (unless O(checksum) is set and the
-        existing file does not match it): C(changed=false).
+        existing file does not match it); C(changed=false).
       - With V(true), the file is downloaded every time; O(dest) is replaced only when the content differs.
     type: bool
     default: false
@@ -67,7 +67,8 @@ seealso:
   - module: hwcloud.workspace.export_task
   - module: hwcloud.workspace.export_task_info
   - module: ansible.builtin.get_url
-  - role: hwcloud.workspace.export_and_download
+  - ref: ansible_collections.hwcloud.workspace.export_and_download_role
+    description: The role hwcloud.workspace.export_and_download starts an export, waits, downloads the file and cleans up.
 '''
 
 EXAMPLES = r'''

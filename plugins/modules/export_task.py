@@ -110,15 +110,16 @@ options:
     type: list
     elements: str
 notes:
-  - Starting an export is an action, not a state: every run with O(state=present) starts a new export and reports
-    C(changed=true). Guard it with C(when) or use the role
+  - Starting an export is an action, not a state. Every run with O(state=present) starts a new export and reports
+    C(changed=true); guard it with C(when) or use the role
     R(hwcloud.workspace.export_and_download,ansible_collections.hwcloud.workspace.export_and_download_role).
   - A request that starts an export is retried only when it certainly did not reach the service (connection
     refused, HTTP 429 or 503), never after a read time-out, so that an export is never started twice.
 seealso:
   - module: hwcloud.workspace.export_file
   - module: hwcloud.workspace.export_task_info
-  - role: hwcloud.workspace.export_and_download
+  - ref: ansible_collections.hwcloud.workspace.export_and_download_role
+    description: The role hwcloud.workspace.export_and_download starts an export, waits, downloads the file and cleans up.
 '''
 
 EXAMPLES = r'''
@@ -262,7 +263,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operatio
     validate_parameters,
     validate_task_ids,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import TASK_FIELDS, ExportTaskApi
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import CREATING, wait_for_tasks
 
@@ -302,8 +303,7 @@ def start(module):
         api = ExportTaskApi(client)
         found = api.get_by_ids([task_id])[0]
         # The list may not show a task started a moment ago: follow it as CREATING until it does.
-        task = found[0] if found else dict(task_id=task_id, file_name=None, status=CREATING, fail_reason=None,
-                                            error_code=None, create_time=None, end_time=None, is_download=False)
+        task = found[0] if found else dict(dict.fromkeys(TASK_FIELDS), task_id=task_id, status=CREATING)
         if not params['wait']:
             return dict(changed=True, task_id=task_id, export_task=task if found else None)
         outcome = wait_for_tasks(api, [task], params['wait_timeout'], params['wait_sleep'])
