@@ -11,6 +11,7 @@ import threading
 
 from . import DEFAULT_ACCESS_KEY, DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
 from .auth import Authenticator
+from .exports import ExportSettings, Exports
 from .faults import FaultQueue
 from .server import EmulatorServer, EmulatorState
 from .storage import STORAGE_HOST, storage_server
@@ -30,11 +31,15 @@ def parse_args(argv):
     parser.add_argument('--region', help='region name served by IAM (default: the seed\'s region, else %s)' % DEFAULT_REGION)
     parser.add_argument('--project-id', help='the account\'s project id (default: the seed\'s project_id, else %s)' % DEFAULT_PROJECT_ID)
     parser.add_argument('--latency-ms', type=float, default=0, help='delay before answering each API request (default: %(default)s)')
+    parser.add_argument('--export-delay', type=float, default=2.0, metavar='SECONDS',
+                        help='seconds after which a started export finishes (default: %(default)s)')
     parser.add_argument('--storage-host', default=STORAGE_HOST, help='address of the object-storage listener (default: %(default)s)')
     parser.add_argument('--storage-port', type=int, default=0, help='its port; 0 picks a free one (default: %(default)s)')
     args = parser.parse_args(argv)
     if args.latency_ms < 0:
         parser.error('--latency-ms must be >= 0')
+    if not args.export_delay >= 0:
+        parser.error('--export-delay must be >= 0')
     return args
 
 
@@ -76,6 +81,7 @@ def main(argv=None):
         region=args.region or seed.get('region') or DEFAULT_REGION,
         domain_id=DEFAULT_DOMAIN_ID,
         access_key=args.access_key,
+        exports=Exports(store, ExportSettings(args.export_delay), project_id),
     )
     servers = []
     for host, port, bind in ((args.host, args.port, EmulatorServer), (args.storage_host, args.storage_port, storage_server)):

@@ -349,16 +349,19 @@ class TaskStore:
                 task.is_download = True
                 self._updated(task, now_mono)
 
-    def delete(self, task_ids):
-        """Delete the tasks with these IDs; returns the IDs that existed."""
+    def delete(self, task_ids, all_or_none=False):
+        """Delete the tasks with these IDs; returns the IDs that do not exist (with all_or_none, then none is deleted)."""
         with self._lock:
-            deleted = set(task_id for task_id in task_ids if task_id in self._by_id)
+            unknown = [task_id for task_id in task_ids if task_id not in self._by_id]
+            if unknown and all_or_none:
+                return unknown
+            deleted = set(task_ids) - set(unknown)
             if deleted:
                 for task_id in deleted:
                     del self._by_id[task_id]
                 self._tasks = [task for task in self._tasks if task.task_id not in deleted]
                 self._views = {}
-            return sorted(deleted)
+            return unknown
 
     def finish(self, task_ids, outcome, fail_reason=None, error_code=None):
         """Finish these CREATING tasks now with outcome (SUCCESS or FAIL); returns their records. Unknown or finished: SeedError."""

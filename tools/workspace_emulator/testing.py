@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from . import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
@@ -50,7 +51,7 @@ class EmulatorProcess:
     """A running emulator; started by the constructor, stopped by stop() or by leaving the with block."""
 
     def __init__(self, seed=None, latency_ms=None, extra_args=(), access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY,
-                 token=DEFAULT_TOKEN, startup_timeout=15):
+                 token=DEFAULT_TOKEN, startup_timeout=15, export_delay=None):
         self.access_key = access_key
         self.secret_key = secret_key
         self.token = token
@@ -66,6 +67,8 @@ class EmulatorProcess:
             command += ['--seed', self._seed_path]
         if latency_ms is not None:
             command += ['--latency-ms', str(latency_ms)]
+        if export_delay is not None:
+            command += ['--export-delay', str(export_delay)]
         command += list(extra_args)
         self.process = subprocess.Popen(command, cwd=REPOSITORY_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=self.stderr_file, universal_newlines=True)
@@ -112,11 +115,11 @@ class EmulatorProcess:
         with open(self.stderr_file.name, encoding='utf-8', errors='replace') as log:
             return log.read()
 
-    def _admin(self, method, path, document=None):
+    def _admin(self, method, path, document=None, timeout=10):
         data = None if document is None else json.dumps(document).encode('utf-8')
         request = urllib.request.Request(self.url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
         try:
-            with _OPENER.open(request, timeout=10) as response:
+            with _OPENER.open(request, timeout=timeout) as response:
                 return json.loads(response.read().decode('utf-8'))
         except urllib.error.HTTPError as error:
             raise EmulatorError('%s %s: HTTP %d %s' % (method, path, error.code, error.read().decode('utf-8', 'replace'))) from None
@@ -158,6 +161,20 @@ class EmulatorProcess:
 
     def clear_storage_log(self):
         self._admin('DELETE', '/_emulator/storage/requests')
+
+    def export_settings(self, **changes):
+        """Change the export settings (delay, final_status, fail_reason, error_code, file_format, file_size, download,
+        url_ttl) for the exports started from now on (download and url_ttl: for every download); returns them all."""
+        return self._admin('POST', '/_emulator/exports', changes)
+
+    def file_bytes(self, task_id):
+        """The bytes that a download of the task serves (keep it for small files)."""
+        with _OPENER.open(self.url + '/_emulator/files/' + urllib.parse.quote(task_id, safe=''), timeout=60) as response:
+            return response.read()
+
+    def file_digest(self, task_id):
+        """{"size": bytes, "sha256": hex} of the task's file, computed by the emulator without holding it in memory."""
+        return self._admin('GET', '/_emulator/files/%s/digest' % urllib.parse.quote(task_id, safe=''), timeout=600)
 
     def faults(self):
         """The queued faults and the settings (latency_ms, ignore_offset, count_growing, churn)."""
