@@ -9,6 +9,7 @@ import ipaddress
 import json
 import re
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -461,25 +462,38 @@ class RequestHandler(BaseHandler):
 
 
 class EmulatorServer(http.server.ThreadingHTTPServer):
-    """One thread per connection, so that slow answers (latency, trickle) never hold up others."""
+    """One thread per connection, so that slow answers (latency, trickle) never hold up others; HTTPS with tls_context."""
 
     daemon_threads = True
     request_queue_size = 128  # many pages requested at once must not be refused by a short listen backlog
 
-    def __init__(self, host, port, state, handler=RequestHandler):
+    def __init__(self, host, port, state, handler=RequestHandler, tls_context=None):
         self.address_family = socket.AF_INET6 if ':' in host else socket.AF_INET
         self.state = state
+        self.tls = tls_context is not None
         super().__init__((host, port), handler)
+        if tls_context is not None:
+            # The handshake happens on the first read, in the connection's own thread, not in the accepting one.
+            self.socket = tls_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
 
     @property
     def url(self):
         host, port = self.server_address[:2]
-        return 'http://%s:%d' % ('[%s]' % host if ':' in host else host, port)
+        return '%s://%s:%d' % ('https' if self.tls else 'http', '[%s]' % host if ':' in host else host, port)
 
     def handle_error(self, request, client_address):
         error = sys.exc_info()[1]
-        if isinstance(error, (ConnectionError, socket.timeout)):
-            # A client that hangs up is normal (timeouts, retries); one line is enough.
+        if isinstance(error, (ConnectionError, socket.timeout, ssl.SSLError)):
+            # A client that hangs up (timeouts, retries) or refuses the certificate is normal; one line is enough.
             sys.stderr.write('[emulator] %s: connection ended: %s\n' % (client_address[0], error))
             return
         super().handle_error(request, client_address)
+
+
+def tls_context(cert_file, key_file):
+    """A server-side TLS context, or None without a certificate."""
+    if cert_file is None:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context

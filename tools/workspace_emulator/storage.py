@@ -60,12 +60,12 @@ class StorageHandler(BaseHandler):
         return self._send_bytes(status, body, content_type='application/xml')
 
 
-def storage_server(host, port, state):
+def storage_server(host, port, state, tls_context=None):
     """The object-storage listener on host (127.0.0.2 by default), or on 127.0.0.1 when that address is not usable here."""
     try:
-        return EmulatorServer(host, port, state, StorageHandler)
+        return EmulatorServer(host, port, state, StorageHandler, tls_context)
     except OSError as error:
         if host != STORAGE_HOST:
             raise
         sys.stderr.write('[emulator] cannot listen on %s (%s); object storage listens on 127.0.0.1 instead\n' % (host, error))
-        return EmulatorServer('127.0.0.1', 0, state, StorageHandler)
+        return EmulatorServer('127.0.0.1', 0, state, StorageHandler, tls_context)
