@@ -57,18 +57,14 @@ def collections_path(checkout=ROOT, parent=None):
     return path
 
 
-def _proc_parents():
-    parents = {}
-    for name in os.listdir('/proc'):
-        if name.isdigit():
-            try:
-                with open('/proc/%s/stat' % name, 'rb') as handle:
-                    stat = handle.read()
-            except OSError:
-                continue
-            # The command name in parentheses may hold spaces: the fields after the last ')' are fixed.
-            parents[int(name)] = int(stat[stat.rindex(b')') + 2:].split()[1])
-    return parents
+def _parent_pid(pid):
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    # The command name in parentheses may hold spaces: the fields after the last ')' are fixed.
+    return int(stat[stat.rindex(b')') + 2:].split()[1])
 
 
 def _high_water_kib(pid):
@@ -95,15 +91,18 @@ class TreeSampler(threading.Thread):
 
     Kinds: 'main' (root_pid itself), 'module' (an AnsiballZ module process), 'worker' (a fork with root_pid's
     command line: where an action plugin runs a task in-process), 'other'. VmHWM is each process's own high
-    water mark, so a sample only has to come before the process exits.
+    water mark, so a sample only has to come before the process exits (a module process lives for a few
+    tenths of a second at least). Sampling costs about 1% of a core.
     """
 
-    def __init__(self, root_pid, interval=0.02):
+    def __init__(self, root_pid, interval=0.05):
         super(TreeSampler, self).__init__(daemon=True)
         self.root_pid = root_pid
         self.interval = interval
         self.peaks = {}
         self.kinds = {}
+        # {pid: parent pid} of every process seen: only new processes are read at each sample.
+        self._parents = {}
         self._stop_event = threading.Event()
 
     def _kind(self, pid, root_cmdline):
@@ -115,11 +114,15 @@ class TreeSampler(threading.Thread):
         return 'worker' if cmdline == root_cmdline else 'other'
 
     def sample(self):
-        parents = _proc_parents()
+        pids = set(int(name) for name in os.listdir('/proc') if name.isdigit())
+        for pid in set(self._parents) - pids:
+            del self._parents[pid]
+        for pid in pids - set(self._parents):
+            self._parents[pid] = _parent_pid(pid)
         tree = {self.root_pid}
         grew = True
         while grew:
-            found = set(pid for pid, parent in parents.items() if parent in tree) - tree
+            found = set(pid for pid, parent in self._parents.items() if parent in tree) - tree
             tree |= found
             grew = bool(found)
         root_cmdline = _cmdline(self.root_pid)
