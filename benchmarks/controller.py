@@ -8,10 +8,10 @@
 1. Per call: a loop of C export_task_info calls on localhost against a loop of C lookups of the same task
    (one request each), in one playbook; per call = the looping task's duration / C. A loop of C trivial
    asserts shows what a loop item costs by itself.
-2. Waiting: R tasks finishing at random moments (the same moments for both) are awaited by the role
-   hwcloud.workspace.wait_for_exports and by an until: loop of export_task_info with the same delay S;
-   each is "done" when the task after it starts. Lag = done - the moment the last task finished
-   (its end_time).
+2. Waiting: R tasks finishing one by one at random moments (the same moments for both, counted from the
+   wait's first request) are awaited by the role hwcloud.workspace.wait_for_exports and by an until: loop
+   of export_task_info with the same delay S; each is "done" when the task after it starts.
+   Lag = done - the moment the last task finished (its end_time).
 3. Listing N tasks in one export_task_info task at the given latency, by this checkout and by the
    collection checked out in --baseline DIR (for example main at d5bb413, in a temporary git worktree),
    against the same emulator (this checkout's), taking turns.
@@ -19,7 +19,6 @@ Medians of --repeat runs. Not a test: nothing is asserted; it stops by itself an
 """
 
 import argparse
-import datetime
 import os
 import random
 import statistics
@@ -29,7 +28,7 @@ import tempfile
 # First: _playbooks puts the repository root on sys.path.
 from _playbooks import (CONNECTION_VARS, LIST_WITH_MODULE, MODULE_CONNECTION, collections_path, emulator_vars,
                         run_playbook)
-from _requests import list_requests
+from _emulator import Finisher, list_requests
 from tools.workspace_emulator.testing import EmulatorProcess
 
 PER_CALL = '''
@@ -111,22 +110,17 @@ def per_call(workdir, args):
             for name in names:
                 entry = result.task(name)
                 costs[name].append((entry['end'] - entry['start']) / args.calls)
-                if 'started' in (log[0] if log else {}):
-                    requests[name] = requests_during(log, entry)
+                requests[name] = requests_during(log, entry)
     median = dict((name, statistics.median(values)) for name, values in costs.items())
     print('\n### 1. Per call: %d calls each, 0 ms latency, median of %d runs\n' % (args.calls, args.repeat))
     print('| loop of %d | per call ms | all runs ms | list requests |' % args.calls)
     print('|---|---:|---|---:|')
     for name in names:
-        print('| %s | %.1f | %s | %s |' % (name, median[name] * 1000, ', '.join('%.1f' % (value * 1000) for value in costs[name]),
-                                         requests.get(name, 'n/a')))
+        print('| %s | %.1f | %s | %d |' % (name, median[name] * 1000, ', '.join('%.1f' % (value * 1000) for value in costs[name]),
+                                         requests[name]))
     ratio = median['module calls'] / median['lookup calls']
     print('\nexport_task_info per call / lookup per call = %.1fx (target <= 5x): %s'
           % (ratio, 'met' if ratio <= 5 else 'NOT met'))
-
-
-def end_time(record):
-    return datetime.datetime.strptime(record['end_time'], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
 def waiting(workdir, args):
@@ -139,18 +133,18 @@ def waiting(workdir, args):
         for turn in range(args.repeat):
             for name, text in ways:
                 task_ids = ['%s-%d-%03d' % (name.split()[0].rstrip(':'), turn, index) for index in range(args.running)]
+                emulator.add_tasks([{'task_id': task_id, 'file_name': task_id + '.xlsx', 'status': 'CREATING'} for task_id in task_ids])
                 emulator.clear_log()
-                emulator.add_tasks([{'task_id': task_id, 'file_name': task_id + '.xlsx', 'finish_after': moment / 1000.0}
-                                    for task_id, moment in zip(task_ids, moments)])
+                finisher = Finisher(emulator, [(moment / 1000.0, [task_id]) for task_id, moment in zip(task_ids, moments)])
+                finisher.start()
                 result = run_playbook(workdir, text, dict(emulator_vars(emulator), task_ids=task_ids, sleep=args.sleep))
+                finisher.join()
                 if int(result.task('done')['msg']) != args.running:
                     raise SystemExit('%s returned %s tasks, not %d' % (name, result.task('done')['msg'], args.running))
-                wanted = set(task_ids)
-                last_finish = max(end_time(record) for record in emulator.tasks() if record['task_id'] in wanted)
-                lags[name].append(result.task('done')['start'] - last_finish)
+                lags[name].append(result.task('done')['start'] - finisher.last_finish)
                 walls[name].append(result.wall)
                 requests[name].append(len(list_requests(emulator.requests_log())))
-    print('\n### 2. Waiting on %d tasks finishing at random moments %g-%g s after they are added (S = %g s), median of %d\n'
+    print('\n### 2. Waiting on %d tasks finishing at random moments %g-%g s after the wait started (S = %g s), median of %d\n'
           % (args.running, args.finish_from, args.finish_to, args.sleep, args.repeat))
     print('| way | done after the last finish, s | all runs s | playbook wall s | list requests |')
     print('|---|---:|---|---:|---:|')
@@ -197,8 +191,10 @@ def main():
     parser.add_argument('--calls', type=int, default=20, help='calls per loop (default: %(default)s)')
     parser.add_argument('--repeat', type=int, default=3, help='runs of each measurement; medians are shown (default: %(default)s)')
     parser.add_argument('--running', type=int, default=300, help='tasks to wait on (default: %(default)s)')
-    parser.add_argument('--finish-from', type=float, default=5.0, help='earliest finish, seconds after adding (default: %(default)s)')
-    parser.add_argument('--finish-to', type=float, default=15.0, help='latest finish, seconds after adding (default: %(default)s)')
+    parser.add_argument('--finish-from', type=float, default=0.5,
+                        help='earliest finish, seconds after the first request of the wait (default: %(default)s)')
+    parser.add_argument('--finish-to', type=float, default=6.0,
+                        help='latest finish, seconds after the first request of the wait (default: %(default)s)')
     parser.add_argument('--sleep', type=float, default=1.0, help='wait_for_exports_sleep and the until: delay (default: %(default)s)')
     parser.add_argument('--tasks', type=int, default=10000, help='tasks to list against the baseline (default: %(default)s)')
     parser.add_argument('--latency-ms', type=float, default=50.0, help='latency of the listing (default: %(default)s)')

@@ -28,8 +28,8 @@ import tempfile
 # First: _playbooks puts the repository root on sys.path.
 from _playbooks import (BIN, CONNECTION_VARS, LIST_WITH_MODULE, MODULE_CONNECTION, ROOT, cpu_seconds, emulator_vars,
                         measure, run_playbook)
-from _requests import bursts, list_requests, peak_in_flight, span, timed
-from tools.workspace_emulator.testing import EmulatorProcess, without_cloud_credentials
+from _emulator import Finisher, bursts, list_requests, span
+from tools.workspace_emulator.testing import EmulatorProcess, peak_in_flight, without_cloud_credentials
 
 PAGE = 100
 
@@ -184,22 +184,22 @@ def print_table(latency, rows, repeat, uri_repeat):
     print('| %s |' % ' | '.join(header))
     print('|---|%s|' % '|'.join('---:' for _ in header[1:]))
     for name, row in rows.items():
-        print('| %s | %.2f | %s | %d | %s | %.2f | %.0f | %s | %.2f | %s |' % (
-            name, row.wall, fmt(row.tasks_wall), row.requests, fmt(row.in_flight, '%d'), row.cpu, row.tree_rss,
+        print('| %s | %.2f | %s | %d | %d | %.2f | %.0f | %s | %.2f | %s |' % (
+            name, row.wall, fmt(row.tasks_wall), row.requests, row.in_flight, row.cpu, row.tree_rss,
             fmt(row.listing_rss, '%.0f'), row.emulator_cpu, fmt(row.server_ms, '%.1f')))
 
 
 def measure_polls(workdir, emulator, latency, running, sleep):
-    """A wait on `running` tasks that finish after a few polls: the export-task requests of each poll."""
+    """A wait on `running` tasks that all finish 3.5 polls after the wait started: its list requests, by burst."""
     emulator.inject({'latency_ms': latency})
     task_ids = ['running-%g-%04d' % (latency, index) for index in range(running)]
-    emulator.add_tasks([{'task_id': task_id, 'file_name': task_id + '.xlsx', 'finish_after': 1.5 + 3.2 * sleep}
-                        for task_id in task_ids])
+    emulator.add_tasks([{'task_id': task_id, 'file_name': task_id + '.xlsx', 'status': 'CREATING'} for task_id in task_ids])
     emulator.clear_log()
+    finisher = Finisher(emulator, [(3.5 * sleep, task_ids)])
+    finisher.start()
     result = run_playbook(workdir, WAIT, dict(emulator_vars(emulator), task_ids=task_ids, sleep=sleep))
+    finisher.join()
     log = list_requests(emulator.requests_log())
-    if not timed(log):
-        return result, log, None
     return result, log, bursts(log, quiet=sleep / 2.0)
 
 
@@ -207,9 +207,6 @@ def print_polls(latency, running, sleep, measured):
     result, log, groups = measured
     print('\nWait on %d running tasks (module, wait_sleep %g s) at %g ms: %.2f s, %d list requests'
           % (running, sleep, latency, result.wall, len(log)))
-    if groups is None:
-        print('(no request times in the emulator log: polls cannot be told apart)')
-        return None
     print('| burst | what | requests | peak in flight | duration ms |')
     print('|---:|---|---:|---:|---:|')
     for index, group in enumerate(groups):
@@ -256,8 +253,7 @@ def print_targets(by_latency, polls, pages):
                  '(target <= 80 MiB): %s' % (rss, tree, verdict(max(rss, tree) <= 80)))
     for latency, poll in sorted(polls.items()):
         if poll is None:
-            lines.append('%g ms: polls: not measured (no request times in the log, or no poll between the first and '
-                         'the last burst)' % latency)
+            lines.append('%g ms: polls: not measured (no poll between the first and the last burst)' % latency)
             continue
         requests, duration = poll
         line = '%g ms: each poll of 300 running tasks <= %d list requests (target <= 4): %s' % (latency, requests, verdict(requests <= 4))
