@@ -201,6 +201,19 @@ def test_starting_needs_authentication_and_the_own_project(lifecycle, lifecycle_
     assert lifecycle_api.signed('/v3/%s/desktops/export' % lifecycle.project_id, method='DELETE').status_code == 404
 
 
+def test_a_dropped_start_is_started_only_when_the_drop_comes_after_handling(lifecycle, lifecycle_api):
+    before = len(lifecycle.tasks())
+    lifecycle.inject([{'drop': 1}, {'drop': 1, 'after_handling': True}])
+    assert lifecycle.faults()['faults'] == [{'drop': 1}, {'drop': 1, 'after_handling': True}]
+    with pytest.raises(requests.ConnectionError):
+        start(lifecycle_api, 'users')
+    assert len(lifecycle.tasks()) == before
+    with pytest.raises(requests.ConnectionError):
+        start(lifecycle_api, 'users')
+    assert len(lifecycle.tasks()) == before + 1
+    assert [(entry['status'], entry['fault']) for entry in lifecycle.requests_log()] == [(None, 'drop'), (None, 'drop')]
+
+
 def test_settings_make_exports_fail_take_csv_and_another_delay(lifecycle, lifecycle_api):
     settings = lifecycle.export_settings(final_status='FAIL', fail_reason='The export file exceeds the size limit', error_code='WKS.00010017',
                                          delay=0, file_format='csv')

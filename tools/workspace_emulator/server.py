@@ -180,6 +180,9 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def _send_stream(self, status, chunks, length, extra_headers=None, close=False, content_type='application/json;charset=UTF-8'):
         """Send an answer whose body is the iterable `chunks` of bytes, `length` bytes in all."""
+        if self.delivery is not None and self.delivery.kind == 'drop':
+            self._drop()  # handled, but never answered
+            return None
         self.send_response(status)
         self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(length))
@@ -243,7 +246,7 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def _answer_with_fault(self, fault, answer):
         """Answer with answer() unless a queued fault says otherwise (reset and trickle bend how answer() goes out)."""
-        if fault is None or fault.kind in ('reset', 'trickle'):
+        if fault is None or fault.kind in ('reset', 'trickle') or (fault.kind == 'drop' and fault.after_handling):
             self.delivery = fault
             return answer()
         if fault.kind == 'drop':
