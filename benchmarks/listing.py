@@ -222,46 +222,63 @@ def verdict(ok):
     return 'met' if ok else 'NOT met'
 
 
-def print_targets(by_latency, polls, pages):
-    print('\n### Targets (issue 10)\n')
-    lines = []
+def target_rows(by_latency, polls, pages, running):
+    """(target, measured, verdict) for each target of issue 10 that this run measured.
+
+    Each time-based target is judged twice: on wall times (as the issue words it) and on task times
+    (without ansible-playbook's start-up, the noisiest part on a loaded machine)."""
+    rows = []
+
+    def both(target, walls, tasks, bound, pattern='%.2f s'):
+        rows.append((target + ' (walls)', pattern % walls, verdict(walls <= bound)))
+        rows.append((target + ' (task times)', pattern % tasks, verdict(tasks <= bound)))
+
+    def net(ways, name, floor):
+        return ways[name].wall - ways[floor].wall, ways[name].tasks_wall - (ways[floor].tasks_wall or 0.0)
+
     if 50.0 in by_latency:
-        rows = by_latency[50.0]
-        floor = rows['one ping'].wall
-        sequential = pages * 0.050
-        sdk = rows['SDK loop (in-process)'].wall
-        for name in ('export_task_info', 'lookup'):
-            net = rows[name].wall - floor
-            lines.append('50 ms: %s wall - ping floor = %.2f - %.2f = %.2f s; 0.4 x sequential floor (%d x 50 ms) = %.2f s: %s; '
-                         'SDK loop %.2f s / %.2f s = %.1fx (target >= 2.5x): %s'
-                         % (name, rows[name].wall, floor, net, pages, 0.4 * sequential, verdict(net <= 0.4 * sequential),
-                            sdk, net, sdk / net if net > 0 else float('inf'), verdict(net <= sdk / 2.5)))
-        lines.append('50 ms: lookup wall - empty-playbook floor = %.2f s' % (rows['lookup'].wall - rows['empty playbook'].wall))
+        ways = by_latency[50.0]
+        bound = 0.4 * pages * 0.050
+        sdk = ways['SDK loop (in-process)'].wall
+        # The lookup runs no module: its floor is the empty playbook.
+        for name, floor in (('export_task_info', 'one ping'), ('lookup', 'empty playbook')):
+            walls, tasks = net(ways, name, floor)
+            label = '%s - %s floor' % (name, 'ping' if floor == 'one ping' else 'empty-playbook')
+            both('50 ms: %s <= 0.4 x %d x 50 ms = %.2f s' % (label, pages, bound), walls, tasks, bound)
+            rows.append(('50 ms: SDK loop %.2f s / (%s) >= 2.5x (walls)' % (sdk, label),
+                         '%.1fx' % (sdk / walls) if walls > 0 else 'below the floor', verdict(walls <= sdk / 2.5)))
     if 0.0 in by_latency:
-        rows = by_latency[0.0]
-        module = rows['export_task_info'].wall
-        uri = rows['uri loop'].wall
-        lines.append('0 ms: uri loop / export_task_info = %.2f / %.2f = %.1fx (target >= 25x): %s'
-                     % (uri, module, uri / module, verdict(uri >= 25 * module)))
-        net = module - rows['one ping'].wall
-        sdk = rows['SDK loop (in-process)'].wall
-        lines.append('0 ms: export_task_info - ping floor = %.2f s; 1.5 x SDK loop = 1.5 x %.2f = %.2f s: %s'
-                     % (net, sdk, 1.5 * sdk, verdict(net <= 1.5 * sdk)))
-    rss = max(rows['export_task_info'].listing_rss or 0 for rows in by_latency.values())
-    tree = max(rows['export_task_info'].tree_rss for rows in by_latency.values())
-    lines.append('peak RSS of the export_task_info run: listing process %.0f MiB, largest process of the run %.0f MiB '
-                 '(target <= 80 MiB): %s' % (rss, tree, verdict(max(rss, tree) <= 80)))
+        ways = by_latency[0.0]
+        uri, module = ways['uri loop'], ways['export_task_info']
+        rows.append(('0 ms: uri loop / export_task_info >= 25x (walls)', '%.1fx' % (uri.wall / module.wall),
+                     verdict(uri.wall >= 25 * module.wall)))
+        rows.append(('0 ms: uri loop / export_task_info >= 25x (task times)', '%.1fx' % (uri.tasks_wall / module.tasks_wall),
+                     verdict(uri.tasks_wall >= 25 * module.tasks_wall)))
+        sdk = ways['SDK loop (in-process)'].wall
+        walls, tasks = net(ways, 'export_task_info', 'one ping')
+        both('0 ms: export_task_info - ping floor <= 1.5 x SDK loop = 1.5 x %.2f = %.2f s' % (sdk, 1.5 * sdk), walls, tasks, 1.5 * sdk)
+    rss = max(ways['export_task_info'].listing_rss or 0 for ways in by_latency.values())
+    tree = max(ways['export_task_info'].tree_rss for ways in by_latency.values())
+    rows.append(('export_task_info run: peak RSS of the listing process <= 80 MiB', '%.0f MiB' % rss, verdict(rss <= 80)))
+    rows.append(('export_task_info run: peak RSS of its largest process <= 80 MiB', '%.0f MiB' % tree, verdict(tree <= 80)))
     for latency, poll in sorted(polls.items()):
         if poll is None:
-            lines.append('%g ms: polls: not measured (no poll between the first and the last burst)' % latency)
+            rows.append(('%g ms: polls of %d running tasks' % (latency, running), 'no poll between the first and the last burst', 'not measured'))
             continue
         requests, duration = poll
-        line = '%g ms: each poll of 300 running tasks <= %d list requests (target <= 4): %s' % (latency, requests, verdict(requests <= 4))
+        rows.append(('%g ms: each poll of %d running tasks <= 4 list requests' % (latency, running), '%d' % requests, verdict(requests <= 4)))
         if latency:
-            line += '; longest poll %.0f ms vs 2 x %g ms: %s' % (duration * 1000, latency, verdict(duration <= 2 * latency / 1000.0))
-        lines.append(line)
-    for line in lines:
-        print('- ' + line)
+            rows.append(('%g ms: each poll <= 2 x %g ms' % (latency, latency), '%.0f ms' % (duration * 1000),
+                         verdict(duration <= 2 * latency / 1000.0)))
+    return rows
+
+
+def print_targets(by_latency, polls, pages, running):
+    print('\n### Targets (issue 10)\n')
+    print('| target | measured | |')
+    print('|---|---:|---|')
+    for row in target_rows(by_latency, polls, pages, running):
+        print('| %s | %s | %s |' % row)
 
 
 def main():
@@ -288,7 +305,7 @@ def main():
         for latency in args.latency_ms:
             measured = measure_polls(workdir, emulator, latency, args.running, args.sleep)
             polls[latency] = print_polls(latency, args.running, args.sleep, measured)
-    print_targets(by_latency, polls, pages)
+    print_targets(by_latency, polls, pages, args.running)
     print('\nload average after: %.2f %.2f %.2f' % os.getloadavg())
     return 0
 
