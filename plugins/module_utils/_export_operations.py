@@ -21,6 +21,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
 from ansible_collections.hwcloud.workspace.plugins.module_utils._project import resolve_project_id
 
 LANGUAGES = ('zh_CN', 'en_US')
@@ -138,8 +139,8 @@ def _names(name, **limits):
     return Parameter(name, 'list', **limits)
 
 
-def _time(name):
-    return Parameter(name, 'str', time=True)
+def _time(name, required=False):
+    return Parameter(name, 'str', time=True, required=required)
 
 
 _SORT_TYPE = _text('sort_type', choices=SORT_TYPES)
@@ -165,7 +166,8 @@ OPERATIONS = dict((operation.kind, operation) for operation in (
         'users', 'ExportUsersNew', 'POST', '/v3/{project_id}/users/export', 'body',
         parameters=(
             _text('user_name', min_length=1, max_length=20,
-                  pattern=(re.compile(r'^[^0-9]'), 'a name that does not start with a digit')),
+                  pattern=(re.compile(r'^[A-Za-z_.-][A-Za-z0-9_.-]*$'),
+                           'letters, digits, _ . - only, not starting with a digit')),
             _names('user_names'), _text('description'), _ACTIVE_TYPE, _ENTERPRISE_PROJECT,
         ),
     ),
@@ -192,7 +194,7 @@ OPERATIONS = dict((operation.kind, operation) for operation in (
         'desktop_usage', 'ExportDesktopUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/desktops/export',
         'query',
         parameters=(
-            _time('start_time'), _time('end_time'), _text('resource_name'), _text('resource_id'),
+            _time('start_time', required=True), _time('end_time', required=True), _text('resource_name'), _text('resource_id'),
             _count('min_idle_days'), _count('max_idle_days'), _count('usage_min_hours'), _count('usage_max_hours'),
             _ENTERPRISE_PROJECT, _text('sort_field', choices=('desktop_usage', 'desktop_idle_duration')), _SORT_TYPE,
         ),
@@ -202,7 +204,7 @@ OPERATIONS = dict((operation.kind, operation) for operation in (
     ExportOperation(
         'user_usage', 'ExportUserUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/users/export', 'query',
         parameters=(
-            _time('start_time'), _time('end_time'), _text('username'), _count('usage_min_hours'),
+            _time('start_time', required=True), _time('end_time', required=True), _text('username'), _count('usage_min_hours'),
             _count('usage_max_hours'), _ENTERPRISE_PROJECT, _text('sort_field', choices=('user_usage',)), _SORT_TYPE,
         ),
         language=False, pairs=(('sort_field', 'sort_type'),), ordered=(('usage_min_hours', 'usage_max_hours'),),
@@ -299,9 +301,25 @@ def validate_task_ids(task_ids):
 
 
 def delete_tasks(client, task_ids):
-    """DeleteExportTasks for these IDs, in batches of 200 (the API's limit)."""
+    """DeleteExportTasks for these existing IDs, in batches of 200 (the API's limit).
+
+    The API deletes nothing of a batch that names an unknown ID (404). When a retry meets tasks that an
+    earlier attempt deleted, or tasks vanish meanwhile, the batch is sent once more with what still exists.
+    """
     task_ids = validate_task_ids(task_ids)
     path = '/v2/%s/export-tasks/batch-delete' % resolve_project_id(client)
     for start in range(0, len(task_ids), DELETE_BATCH_SIZE):
-        client.request('POST', client.connection.endpoint, path, body={'task_ids': task_ids[start:start + DELETE_BATCH_SIZE]},
-                       project_id=client.connection.project_id, idempotent=True)
+        batch = task_ids[start:start + DELETE_BATCH_SIZE]
+        try:
+            _send_delete(client, path, batch)
+        except WorkspaceApiError as exc:
+            if exc.status != 404:
+                raise
+            remaining = ExportTaskApi(client).get_by_ids(batch)[0]
+            if remaining:
+                _send_delete(client, path, [task['task_id'] for task in remaining])
+
+
+def _send_delete(client, path, task_ids):
+    client.request('POST', client.connection.endpoint, path, body={'task_ids': task_ids},
+                   project_id=client.connection.project_id, idempotent=True)

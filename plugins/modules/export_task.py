@@ -65,7 +65,8 @@ options:
         (C(0) yearly/monthly, C(1) pay-per-use), C(in_maintenance_mode) (bool), C(subnet_id),
         C(connection_status_version) (C(NEW), C(OLD)), C(pool_id), C(include_pool) (bool), C(pool_name), C(pool_type)
         (C(DYNAMIC), C(STATIC)), C(pool_in_maintenance_mode) (bool), C(pool_enterprise_project_id)."
-      - "V(users): C(user_name) (1 to 20 characters), C(user_names) (list), C(description), C(active_type)
+      - "V(users): C(user_name) (1 to 20 letters, digits, C(_), C(.) or C(-), not starting with a digit),
+        C(user_names) (list), C(description), C(active_type)
         (C(USER_ACTIVATE), C(ADMIN_ACTIVATE)), C(enterprise_project_id)."
       - "V(user_groups): C(name), C(group_ids) (list)."
       - "V(group_users): C(group_id) (required), C(user_name), C(user_names) (list), C(description), C(active_type)
@@ -73,10 +74,10 @@ options:
       - "V(user_connections): C(start_time) and C(end_time) (UTC, like C(2026-11-28T09:30:00Z); at most 30 days apart),
         C(user_name), C(computer_name), C(terminal_type), C(min_e2e_rtt) and C(max_e2e_rtt) (integers, max not below
         min), C(enterprise_project_id), C(public_ip), C(domain)."
-      - "V(desktop_usage): C(start_time), C(end_time), C(resource_name), C(resource_id), C(min_idle_days),
+      - "V(desktop_usage): C(start_time) and C(end_time) (required), C(resource_name), C(resource_id), C(min_idle_days),
         C(max_idle_days), C(usage_min_hours), C(usage_max_hours) (integers, each max not below its min),
         C(enterprise_project_id), C(sort_field) (C(desktop_usage), C(desktop_idle_duration)) with C(sort_type)."
-      - "V(user_usage): C(start_time) and C(end_time) (at most 30 days apart), C(username), C(usage_min_hours),
+      - "V(user_usage): C(start_time) and C(end_time) (required, at most 30 days apart), C(username), C(usage_min_hours),
         C(usage_max_hours), C(enterprise_project_id), C(sort_field) (C(user_usage)) with C(sort_type)."
     type: dict
     default: {}

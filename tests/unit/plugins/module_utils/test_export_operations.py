@@ -26,7 +26,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operatio
     validate_parameters,
     validate_task_ids,
 )
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
 
 # The official SDK's request models, to prove the declarations name exactly its parameters.
 SDK_MODELS = {
@@ -77,9 +77,9 @@ def test_method_and_path_match_the_sdk_client(kind):
     ('group_users', {'group_id': 'g1'}, None, {'group_id': 'g1'}),
     ('user_connections', {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-12-01T00:00:00Z'}, None,
      {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-12-01T00:00:00Z'}),
-    ('desktop_usage', {'min_idle_days': 3, 'max_idle_days': 3, 'start_time': '2026-11-01T00:00:00.000Z'}, None,
-     {'min_idle_days': 3, 'max_idle_days': 3, 'start_time': '2026-11-01T00:00:00.000Z'}),
-    ('user_usage', {}, None, {}),
+    ('desktop_usage', {'min_idle_days': 3, 'max_idle_days': 3, 'start_time': '2026-11-01T00:00:00.000Z',
+                       'end_time': '2026-11-02T00:00:00Z'}, None,
+     {'min_idle_days': 3, 'max_idle_days': 3, 'start_time': '2026-11-01T00:00:00.000Z', 'end_time': '2026-11-02T00:00:00Z'}),
 ])
 def test_valid_parameters_pass(kind, parameters, language, expected):
     assert validate_parameters(kind, parameters, language) == expected
@@ -96,7 +96,10 @@ def test_valid_parameters_pass(kind, parameters, language, expected):
     ('desktops', {'language': 'en_US'}, None, ['language is an option of its own']),
     ('users', {'user_name': 'u' * 21}, None, ['parameters.user_name', '1 to 20 characters']),
     ('users', {'user_name': ''}, None, ['parameters.user_name', '1 to 20 characters']),
-    ('users', {'user_name': '7up'}, None, ['parameters.user_name', 'not start with a digit']),
+    ('users', {'user_name': '7up'}, None, ['parameters.user_name', 'not starting with a digit']),
+    ('users', {'user_name': 'a b'}, None, ['parameters.user_name', 'letters, digits']),
+    ('desktop_usage', {'start_time': '2026-11-01T00:00:00Z'}, None, ['parameters.end_time is required']),
+    ('user_usage', {'end_time': '2026-11-01T00:00:00Z'}, None, ['parameters.start_time is required']),
     ('users', {'active_type': 'SELF'}, None, ['parameters.active_type', 'USER_ACTIVATE, ADMIN_ACTIVATE']),
     ('group_users', {}, None, ['parameters.group_id is required', 'group_users']),
     ('user_connections', {'min_e2e_rtt': 1.5}, None, ['parameters.min_e2e_rtt', 'an integer']),
@@ -108,7 +111,8 @@ def test_valid_parameters_pass(kind, parameters, language, expected):
      ['start_time', 'end_time', '30 days']),
     ('user_usage', {'start_time': '2026-11-28T00:00:00Z', 'end_time': '2026-11-27T00:00:00Z'}, None,
      ['parameters.end_time', 'before']),
-    ('desktop_usage', {}, 'en_US', ['language does not apply to kind desktop_usage', 'desktops']),
+    ('desktop_usage', {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-11-02T00:00:00Z'}, 'en_US',
+     ['language does not apply to kind desktop_usage', 'desktops']),
     ('users', {}, 'fr_FR', ['language', 'zh_CN, en_US']),
     ('lamps', {}, None, ['kind must be one of', 'desktops, users']),
 ])
@@ -206,7 +210,7 @@ def test_an_answer_without_task_id_is_an_api_error(server):
     server.queue.append(Answer(200, {'job': 'x'}))
     with make_client(server.url) as client:
         with pytest.raises(WorkspaceApiError, match='lacks task_id'):
-            start_export(client, 'user_usage', {})
+            start_export(client, 'user_usage', {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-11-02T00:00:00Z'})
 
 
 def test_delete_sends_batches_of_200(server):
@@ -226,3 +230,16 @@ def test_delete_is_retried_after_a_drop(server):
     with make_client(server.url) as client:
         delete_tasks(client, ['a'])
     assert len(server.requests) == 2
+
+
+def test_delete_after_a_lost_answer_sends_only_what_still_exists(server):
+    # The first attempt deleted t1 and t2 but its answer was lost; the retry meets 404 for t1 and t2.
+    server.tasks = [make_task(3)]
+    server.queue.append(Answer(drop=True))
+    server.queue.append(Answer(404, {'error_code': 'WKS.00010004', 'error_msg': 'unknown task-0001'}))
+    with make_client(server.url) as client:
+        server.default = lambda request: (Answer(200, raw=b'') if request['method'] == 'POST'
+                                          else server.serve_tasks(request))
+        delete_tasks(client, ['task-0001', 'task-0003'])
+    posts = [json.loads(r['body'].decode())['task_ids'] for r in server.requests if r['method'] == 'POST']
+    assert posts == [['task-0001', 'task-0003'], ['task-0001', 'task-0003'], ['task-0003']]
