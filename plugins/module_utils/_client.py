@@ -8,10 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import contextlib
 import json
 import socket
-import threading
 import time
 import traceback
 
@@ -38,6 +36,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import (
     parse_retry_after,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
 
 COLLECTION_VERSION = '1.0.0'
 USER_AGENT = 'hwcloud.workspace/%s (Ansible collection)' % COLLECTION_VERSION
@@ -138,29 +137,6 @@ def _check_url(method, url, shown=None):
                                       retryable=False)
 
 
-class _Throttle:
-    """Stand-in for _throttle.Throttle until it is published: at most limit requests in flight, shared back-off."""
-
-    def __init__(self, limit):
-        self.limit = limit
-        self._slots = threading.BoundedSemaphore(limit)
-        self._lock = threading.Lock()
-        self._resume_at = 0.0
-
-    @contextlib.contextmanager
-    def slot(self, deadline=None):
-        with self._slots:
-            with self._lock:
-                wait = self._resume_at - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            yield
-
-    def throttled(self, delay):
-        with self._lock:
-            self._resume_at = max(self._resume_at, time.monotonic() + delay)
-
-
 class _BodyError(WorkspaceTransportError):
     """Reading a body failed; reason is the part after "failed: "."""
 
@@ -194,7 +170,7 @@ class WorkspaceClient:
         self.session = session or _new_session(max(connection.concurrency, 1))
         self.sleep = sleep
         self.retry_policy = retry_policy or RetryPolicy(connection.retries)
-        self.throttle = throttle or _Throttle(connection.concurrency)
+        self.throttle = throttle or Throttle(connection.concurrency)
         self._secrets = secret_values(connection)
         self._external_session = None
 

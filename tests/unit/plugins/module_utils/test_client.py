@@ -36,6 +36,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
 from ansible_collections.hwcloud.workspace.plugins.module_utils._project import resolve_project_id
 from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import RetryPolicy, parse_retry_after
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import MASK
+from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
 
 from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, ScriptedServer, make_task
 
@@ -625,3 +626,15 @@ def test_errors_are_retryable_as_documented():
     failure = WorkspaceResultError('3 tasks still CREATING', creating_task_ids=['a'], export_tasks=[])
     assert str(failure) == '3 tasks still CREATING'
     assert failure.as_result() == {'creating_task_ids': ['a'], 'export_tasks': []} and not failure.retryable
+
+
+def test_a_429_slows_down_every_worker_of_the_run(server):
+    server.queue += [Answer(429, {'error_code': 'APIGW.0308', 'error_msg': 'throttled'}, {'Retry-After': '0.1'}), OK]
+    connection = resolve_connection(dict(endpoint=server.url, project_id='proj', auth_token='t', concurrency=8),
+                                    environ={})
+    with WorkspaceClient(connection) as client:
+        assert isinstance(client.throttle, Throttle) and client.throttle.limit == 8
+        client.get_json(server.url, '/x')
+        # The shared throttle, not this request alone, took the back-off: fewer requests run at once now.
+        assert client.throttle.limit == 4
+    assert len(server.requests) == 2

@@ -57,3 +57,9 @@ def test_no_secret_survives_scrubbing(first, inner, last, padding, before, after
     given_value = padding + first + inner + last + padding
     scrubbed = scrub(before + quoting(given_value) + after, secret_values({'auth_token': given_value}))
     assert first + inner + last not in scrubbed and repr(first + inner + last)[1:-1] not in scrubbed
+
+
+def test_variables_named_after_a_secret_option_and_wrong_types_count():
+    secrets = secret_values({'hwcloud_workspace_auth_token': ['listed-token'], 'auth_token': {'k': 'nested-token'},
+                             'hwcloud_workspace_region': 'not-a-secret', 'access_key': 'also-not'})
+    assert set(secrets) == {'listed-token', 'nested-token', 'k'}
