@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -29,6 +30,16 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def without_cloud_credentials(environ):
     """A copy of environ without HUAWEICLOUD_SDK_* and HW_* variables: a shell's real credentials stay out."""
     return dict((name, value) for name, value in environ.items() if not name.startswith(('HUAWEICLOUD_SDK_', 'HW_')))
+
+
+def peak_in_flight(entries):
+    """The largest number of logged requests that were being answered at the same moment."""
+    events = sorted([(entry['started'], 1) for entry in entries] + [(entry['ended'], -1) for entry in entries])
+    peak = in_flight = 0
+    for _, change in events:
+        in_flight += change
+        peak = max(peak, in_flight)
+    return peak
 
 
 class EmulatorError(RuntimeError):
@@ -67,6 +78,7 @@ class EmulatorProcess:
         self.project_id = config['project_id']
         self.region = config['region']
         self.domain_id = config['domain_id']
+        self.storage_url = config['storage_url']
 
     def _read_url(self, timeout):
         lines = queue.Queue()
@@ -117,18 +129,46 @@ class EmulatorProcess:
         """Every task's current record, in creation order, without going through the API."""
         return self._admin('GET', '/_emulator/tasks')
 
+    def finish_tasks(self, task_ids, status='SUCCESS', fail_reason=None, error_code=None):
+        """Finish CREATING tasks now with status SUCCESS or FAIL; returns their records."""
+        document = {'task_ids': list(task_ids), 'status': status}
+        document.update((name, value) for name, value in (('fail_reason', fail_reason), ('error_code', error_code)) if value is not None)
+        return self._admin('POST', '/_emulator/tasks/finish', document)
+
     def requests_log(self):
-        """The API requests so far: dicts with method, path, query, raw_query, status, auth, request_id."""
+        """The finished API requests, in the order they started: dicts with method, path, query, raw_query, status,
+        auth, request_id, fault, started, ended (time.monotonic() seconds) and server_ms."""
         return self._admin('GET', '/_emulator/requests')
+
+    def wait_for_requests(self, count, timeout=10):
+        """The request log once it holds at least `count` entries (a request is logged when its answer is complete)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.requests_log()
+            if len(log) >= count or time.monotonic() > deadline:
+                return log
+            time.sleep(0.02)
 
     def clear_log(self):
         self._admin('DELETE', '/_emulator/requests')
+
+    def storage_requests(self):
+        """Every request the object-storage listener received, with all its headers (see requests_log)."""
+        return self._admin('GET', '/_emulator/storage/requests')
+
+    def clear_storage_log(self):
+        self._admin('DELETE', '/_emulator/storage/requests')
+
+    def faults(self):
+        """The queued faults and the settings (latency_ms, ignore_offset, count_growing, churn)."""
+        return self._admin('GET', '/_emulator/faults')
 
     def inject(self, fault):
         """Queue a fault dict (or a list of them) for the next API requests; returns the queue and latency."""
         return self._admin('POST', '/_emulator/faults', fault)
 
     def clear_faults(self):
+        """Drop the queued faults and turn off ignore_offset, count_growing and churn (the latency stays)."""
         return self._admin('DELETE', '/_emulator/faults')
 
     def stop(self, timeout=10):

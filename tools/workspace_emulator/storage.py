@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""The "object storage" listener: another loopback host that serves exported files at pre-signed URLs.
+
+It stands for the cloud's object storage (OBS), to which a download may redirect. It records the headers of every
+request it receives, so that tests can prove that no Workspace credential ever reaches it, and it refuses a URL whose
+signature or expiry is wrong, as OBS does.
+"""
+
+import socket
+import sys
+
+from .server import BaseHandler, EmulatorServer, _query_dict
+
+# Where EmulatorServer falls back when 127.0.0.2 cannot be bound (systems that route only 127.0.0.1).
+STORAGE_HOST = '127.0.0.2'
+
+
+def obs_error(code, message, request_id):
+    return ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>'
+            % (code, message, request_id)).encode('utf-8')
+
+
+class StorageHandler(BaseHandler):
+    """Every request is recorded with all its headers; only valid pre-signed GETs of an object succeed."""
+
+    server_version = 'OBS'
+
+    def _handle(self):
+        self._begin()
+        raw_path, _, raw_query = self.path.partition('?')
+        try:
+            status = self._answer(raw_path, raw_query)
+        except (ConnectionError, socket.timeout):
+            status = None
+            self.close_connection = True
+        except Exception:  # pylint: disable=broad-except
+            status = self._internal_error()
+        entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query, 'status': status,
+                 'headers': dict(self.headers.items()), 'request_id': self.request_id}
+        entry.update(self._timing())
+        self.server.state.storage_log.add(entry)
+        self._log_line(status, 'storage')
+
+    def _answer(self, raw_path, raw_query):
+        downloads = self.server.state.downloads
+        if downloads is not None:
+            return downloads.serve_presigned(self, raw_path, raw_query)
+        return self._send_bytes(404, obs_error('NoSuchKey', 'The specified key does not exist.', self.request_id),
+                                content_type='application/xml')
+
+
+def storage_server(host, port, state):
+    """The object-storage listener on host (127.0.0.2 by default), or on 127.0.0.1 when that address is not usable here."""
+    try:
+        return EmulatorServer(host, port, state, StorageHandler)
+    except OSError as error:
+        if host != STORAGE_HOST:
+            raise
+        sys.stderr.write('[emulator] cannot listen on %s (%s); object storage listens on 127.0.0.1 instead\n' % (host, error))
+        return EmulatorServer('127.0.0.1', 0, state, StorageHandler)
