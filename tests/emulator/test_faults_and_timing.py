@@ -178,6 +178,7 @@ def test_finish_tasks_through_the_admin_api(scratch):
     {'redirect': 'http://127.0.0.2/x', 'redirect_status': 200},
     {'redirect': 'http://127.0.0.2/x', 'status': 302},
     {'reset': 0},
+    {'drop': 1, 'after_handling': 'yes'},
     {'reset': 1, 'after_bytes': -1},
     {'trickle': 1, 'interval_ms': 'slow'},
     {'ignore_offset': 'yes'},

@@ -21,7 +21,7 @@ SETTING_KINDS = ('latency_ms', 'ignore_offset', 'count_growing', 'churn')
 KINDS = QUEUED_KINDS + SETTING_KINDS
 FIELDS = {
     'status': ('status', 'count', 'retry_after', 'error_code', 'error_msg'),
-    'drop': ('drop',),
+    'drop': ('drop', 'after_handling'),
     'malformed': ('malformed',),
     'redirect': ('redirect', 'count', 'redirect_status'),
     'reset': ('reset', 'after_bytes'),
@@ -71,8 +71,14 @@ class Fault:
         unknown = sorted(set(spec) - set(FIELDS[kind]))
         if unknown:
             raise FaultError('unknown field(s) %s in a %s fault; allowed: %s' % (', '.join(unknown), kind, ', '.join(FIELDS[kind])))
-        if kind in ('drop', 'malformed'):
+        if kind == 'malformed':
             return cls(kind, _positive_int(spec, kind))
+        if kind == 'drop':
+            # after_handling: the request is handled (an export is started) before the connection is closed unanswered.
+            after_handling = spec.get('after_handling', False)
+            if not isinstance(after_handling, bool):
+                raise FaultError('after_handling must be true or false, got %r' % (after_handling,))
+            return cls(kind, _positive_int(spec, kind), after_handling=after_handling or None)
         if kind == 'reset':
             # Bytes of the body sent before the reset; None: half of it.
             after_bytes = None if spec.get('after_bytes') is None else _non_negative_int(spec, 'after_bytes')
