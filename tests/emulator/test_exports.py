@@ -68,6 +68,7 @@ def lifecycle(exporter):
     exporter.export_settings(delay=0.2, final_status='SUCCESS', fail_reason=None, error_code=None, file_format='xlsx', file_size=None,
                              download='file', url_ttl=300)
     exporter.clear_faults()
+    exporter.clear_storage_faults()
     exporter.clear_log()
     exporter.clear_storage_log()
     return exporter
@@ -200,6 +201,19 @@ def test_starting_needs_authentication_and_the_own_project(lifecycle, lifecycle_
     assert lifecycle_api.signed('/v3/%s/desktops/export' % lifecycle.project_id, method='DELETE').status_code == 404
 
 
+def test_a_dropped_start_is_started_only_when_the_drop_comes_after_handling(lifecycle, lifecycle_api):
+    before = len(lifecycle.tasks())
+    lifecycle.inject([{'drop': 1}, {'drop': 1, 'after_handling': True}])
+    assert lifecycle.faults()['faults'] == [{'drop': 1}, {'drop': 1, 'after_handling': True}]
+    with pytest.raises(requests.ConnectionError):
+        start(lifecycle_api, 'users')
+    assert len(lifecycle.tasks()) == before
+    with pytest.raises(requests.ConnectionError):
+        start(lifecycle_api, 'users')
+    assert len(lifecycle.tasks()) == before + 1
+    assert [(entry['status'], entry['fault']) for entry in lifecycle.requests_log()] == [(None, 'drop'), (None, 'drop')]
+
+
 def test_settings_make_exports_fail_take_csv_and_another_delay(lifecycle, lifecycle_api):
     settings = lifecycle.export_settings(final_status='FAIL', fail_reason='The export file exceeds the size limit', error_code='WKS.00010017',
                                          delay=0, file_format='csv')
@@ -302,6 +316,25 @@ def test_object_storage_refuses_wrong_signature_expired_urls_credentials_and_del
     assert lifecycle_api.signed('/v2/%s/export-tasks/batch-delete' % lifecycle.project_id, method='POST', body={'task_ids': [task_id]}).status_code == 200
     assert fetch() == (404, 'NoSuchKey')
     assert [entry['status'] for entry in lifecycle.storage_requests()] == [403, 403, 403, 403, 400, 403, 403, 200, 404]
+
+
+def test_object_storage_takes_its_own_queued_faults(lifecycle, lifecycle_api, http_session):
+    task_id = finished_export(lifecycle, lifecycle_api)
+    lifecycle.export_settings(download='json')
+    url = lifecycle_api.signed(download_path(lifecycle, task_id)).json()['download_url']
+    content = lifecycle.file_bytes(task_id)
+    state = lifecycle.inject_storage([{'reset': 1, 'after_bytes': 100}, {'status': 503}])
+    assert state['faults'] == [{'reset': 1, 'after_bytes': 100}, {'status': 503, 'count': 1, 'error_code': 'APIGW.0202',
+                                                                  'error_msg': 'The backend is unavailable.'}]
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        http_session.get(url, timeout=10)
+    assert http_session.get(url, timeout=10).status_code == 503
+    assert http_session.get(url, timeout=10).content == content
+    assert [(entry['status'], entry['fault']) for entry in lifecycle.storage_requests()] == [(200, 'reset'), (503, 'status'), (200, None)]
+    # The API's own fault queue is separate.
+    assert lifecycle.faults()['faults'] == []
+    with pytest.raises(EmulatorError, match='HTTP 400.*queued faults only'):
+        lifecycle.inject_storage({'latency_ms': 5})
 
 
 @pytest.mark.parametrize('download', ['file', 'redirect', 'json'])

@@ -20,7 +20,7 @@ import uuid
 
 from .auth import AuthFailure, auth_scheme
 from .exports import TASK_NOT_DOWNLOADABLE, TASK_NOT_FOUND, match_operation
-from .faults import FaultError
+from .faults import QUEUED_KINDS, SETTING_KINDS, FaultError, FaultQueue
 from .store import INVALID_PARAMETER, ListQuery, QueryError, SeedError
 
 EXPORT_TASKS_PATH = re.compile(r'^/v2/([^/]+)/export-tasks/?$')
@@ -56,6 +56,7 @@ class EmulatorState:
         self.storage_url = None  # set once the object-storage listener is bound
         self.exports = exports  # export settings, files and pre-signed URLs
         self.storage_log = RequestLog()
+        self.storage_faults = FaultQueue()  # queued faults of the object-storage listener (its settings are unused)
         self.store = store
         self.faults = faults
         self.authenticator = authenticator
@@ -179,6 +180,9 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def _send_stream(self, status, chunks, length, extra_headers=None, close=False, content_type='application/json;charset=UTF-8'):
         """Send an answer whose body is the iterable `chunks` of bytes, `length` bytes in all."""
+        if self.delivery is not None and self.delivery.kind == 'drop':
+            self._drop()  # handled, but never answered
+            return None
         self.send_response(status)
         self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(length))
@@ -240,6 +244,25 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
             raise _HttpError(413, 'EMULATOR.TOO_LARGE', 'The request body is larger than %d bytes.' % MAX_BODY_BYTES, close=True)
         return self.rfile.read(length) if length else b''
 
+    def _answer_with_fault(self, fault, answer):
+        """Answer with answer() unless a queued fault says otherwise (reset and trickle bend how answer() goes out)."""
+        if fault is not None and fault.kind == 'slow':
+            self._sleep(fault.delay_ms / 1000.0)
+            return answer()
+        if fault is None or fault.kind in ('reset', 'trickle') or (fault.kind == 'drop' and fault.after_handling):
+            self.delivery = fault
+            return answer()
+        if fault.kind == 'drop':
+            self._drop()
+            return None
+        if fault.kind == 'malformed':
+            return self._send_bytes(200, MALFORMED_BODY)
+        if fault.kind == 'redirect':
+            return self._send_bytes(fault.status, b'', {'Location': fault.location})
+        headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
+        return self._send_json(fault.status, {'error_code': fault.error_code, 'error_msg': fault.error_msg, 'request_id': self.request_id},
+                               headers)
+
     def _internal_error(self):
         # The client gets a plain error body; the details go to the emulator's own stderr.
         traceback.print_exc(file=sys.stderr)
@@ -281,21 +304,10 @@ class RequestHandler(BaseHandler):
     # The cloud API.
 
     def _handle_api(self, raw_path, raw_query, body, fault):
-        latency_ms = self.server.state.faults.latency_ms
+        latency_ms = self.server.state.faults.request_latency_ms()
         if latency_ms:
             self._sleep(latency_ms / 1000.0)
-        if fault is None or fault.kind in ('reset', 'trickle'):
-            self.delivery = fault
-            return self._answer_api(raw_path, raw_query, body)
-        if fault.kind == 'drop':
-            self._drop()
-            return None
-        if fault.kind == 'malformed':
-            return self._send_bytes(200, MALFORMED_BODY)
-        if fault.kind == 'redirect':
-            return self._send_bytes(fault.status, b'', {'Location': fault.location})
-        headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
-        return self._gateway_error(fault.status, fault.error_code, fault.error_msg, headers)
+        return self._answer_with_fault(fault, lambda: self._answer_api(raw_path, raw_query, body))
 
     def _gateway_error(self, status, error_code, error_msg, extra_headers=None):
         return self._send_json(status, {'error_code': error_code, 'error_msg': error_msg, 'request_id': self.request_id}, extra_headers)
@@ -413,6 +425,8 @@ class RequestHandler(BaseHandler):
             '/_emulator/tasks/finish': {'POST': lambda: self._finish_tasks(self._json_body(body))},
             '/_emulator/requests': {'GET': state.request_log.entries, 'DELETE': state.request_log.clear},
             '/_emulator/storage/requests': {'GET': state.storage_log.entries, 'DELETE': state.storage_log.clear},
+            '/_emulator/storage/faults': {'GET': state.storage_faults.state, 'POST': lambda: state.storage_faults.add(self._storage_faults(body)),
+                                          'DELETE': state.storage_faults.clear},
             '/_emulator/faults': {'GET': state.faults.state, 'POST': lambda: state.faults.add(self._json_body(body)),
                                   'DELETE': state.faults.clear},
             '/_emulator/config': {'GET': state.config},
@@ -446,6 +460,13 @@ class RequestHandler(BaseHandler):
         for chunk in export_file.chunks:
             sha256.update(chunk)
         return self._send_json(200, {'size': export_file.length, 'sha256': sha256.hexdigest()})
+
+    def _storage_faults(self, body):
+        specs = self._json_body(body)
+        for spec in specs if isinstance(specs, list) else [specs]:
+            if isinstance(spec, dict) and set(spec) & set(SETTING_KINDS):
+                raise FaultError('object storage takes queued faults only (%s)' % ', '.join(QUEUED_KINDS))
+        return specs
 
     def _finish_tasks(self, document):
         if not isinstance(document, dict) or not isinstance(document.get('task_ids'), list) or set(document) - {'task_ids', 'status', 'fail_reason', 'error_code'}:

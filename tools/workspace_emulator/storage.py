@@ -25,15 +25,16 @@ class StorageHandler(BaseHandler):
     def _handle(self):
         self._begin()
         raw_path, _, raw_query = self.path.partition('?')
+        fault = self.server.state.storage_faults.take()
         try:
-            status = self._answer(raw_path, raw_query)
+            status = self._answer_with_fault(fault, lambda: self._answer(raw_path, raw_query))
         except (ConnectionError, socket.timeout):
             status = None
             self.close_connection = True
         except Exception:  # pylint: disable=broad-except
             status = self._internal_error()
         entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query, 'status': status,
-                 'headers': dict(self.headers.items()), 'request_id': self.request_id}
+                 'headers': dict(self.headers.items()), 'request_id': self.request_id, 'fault': fault.kind if fault else None}
         entry.update(self._timing())
         self.server.state.storage_log.add(entry)
         self._log_line(status, 'storage')

@@ -191,6 +191,13 @@ class EmulatorProcess:
     def clear_storage_log(self):
         self._admin('DELETE', '/_emulator/storage/requests')
 
+    def inject_storage(self, fault):
+        """Queue a fault dict (or a list) for the next requests to the object-storage listener (queued kinds only)."""
+        return self._admin('POST', '/_emulator/storage/faults', fault)
+
+    def clear_storage_faults(self):
+        return self._admin('DELETE', '/_emulator/storage/faults')
+
     def export_settings(self, **changes):
         """Change the export settings (delay, final_status, fail_reason, error_code, file_format, file_size, download,
         url_ttl) for the exports started from now on (download and url_ttl: for every download); returns them all."""
