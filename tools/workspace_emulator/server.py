@@ -246,6 +246,9 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def _answer_with_fault(self, fault, answer):
         """Answer with answer() unless a queued fault says otherwise (reset and trickle bend how answer() goes out)."""
+        if fault is not None and fault.kind == 'slow':
+            self._sleep(fault.delay_ms / 1000.0)
+            return answer()
         if fault is None or fault.kind in ('reset', 'trickle') or (fault.kind == 'drop' and fault.after_handling):
             self.delivery = fault
             return answer()
@@ -301,7 +304,7 @@ class RequestHandler(BaseHandler):
     # The cloud API.
 
     def _handle_api(self, raw_path, raw_query, body, fault):
-        latency_ms = self.server.state.faults.latency_ms
+        latency_ms = self.server.state.faults.request_latency_ms()
         if latency_ms:
             self._sleep(latency_ms / 1000.0)
         return self._answer_with_fault(fault, lambda: self._answer_api(raw_path, raw_query, body))
