@@ -116,8 +116,25 @@ def _new_session(pool_size):
 
 def _public_url(url):
     """url without its query: a pre-signed object-storage URL carries its signature there."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return 'the download link'
     return '%s://%s%s' % (parts.scheme, parts.netloc.rpartition('@')[2], parts.path)
+
+
+def _check_url(method, url, shown=None):
+    """An error naming url when it cannot be requested at all (the signer and requests would raise otherwise)."""
+    try:
+        parts = urlsplit(url)
+        # .port raises ValueError for a port out of range, as urlsplit does for a broken IPv6 address.
+        valid = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname) and (parts.port or 0) >= 0
+        reason = 'not an http(s) URL'
+    except ValueError as exc:
+        valid, reason = False, str(exc)
+    if not valid:
+        raise WorkspaceTransportError('%s %s failed: invalid URL: %s' % (method, shown or url, reason),
+                                      retryable=False)
 
 
 class _BodyError(WorkspaceTransportError):
@@ -206,6 +223,7 @@ class WorkspaceClient:
         query = _signing.canonical_query_string(params)
         url = base_url + path + ('?' + query if query else '')
         payload = b'' if body is None else _signing.json_body(body)
+        _check_url(method, url)
         attempt = 0
         while True:
             attempt += 1
@@ -373,13 +391,10 @@ class WorkspaceClient:
         Its own session (the same TLS settings): nothing of the Workspace session can leak into it.
         Returns the open requests.Response (status < 400; close it). Errors name the URL without its query.
         """
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
-            raise WorkspaceTransportError('The download link is not an http(s) URL: %s' % _public_url(url),
-                                          retryable=False)
+        shown = _public_url(url)
+        _check_url('GET', url, shown)
         if self._external_session is None:
             self._external_session = _new_session(max(self.connection.concurrency, 1))
-        shown = _public_url(url)
         attempt = 0
         while True:
             attempt += 1

@@ -59,16 +59,39 @@ def test_latency_delays_each_request_in_its_own_thread(scratch):
     assert peak_in_flight(log) == 6
 
 
+def test_slow_fault_delays_one_answer_so_that_later_requests_overtake_it(scratch):
+    scratch.inject({'slow': 1, 'delay_ms': 400})
+    assert scratch.faults()['faults'] == [{'slow': 1, 'delay_ms': 400}]
+
+    def get(session, index):
+        time.sleep(0.1 * index)  # the first request takes the slow fault
+        return session.get(scratch.url + list_path(scratch), headers={'X-Auth-Token': scratch.token}, timeout=30).status_code
+
+    assert in_parallel(2, get) == [200, 200]
+    slow, fast = scratch.wait_for_requests(2)
+    assert (slow['fault'], fast['fault']) == ('slow', None)
+    assert slow['ended'] - slow['started'] >= 0.4 and fast['ended'] < slow['ended']
+
+
+def test_latency_jitter_adds_a_random_delay_to_each_request(scratch, scratch_api):
+    assert scratch.inject({'latency_jitter_ms': 100})['latency_jitter_ms'] == 100
+    for _ in range(10):
+        assert scratch_api.with_token(list_path(scratch)).status_code == 200
+    durations = [entry['ended'] - entry['started'] for entry in scratch.requests_log()]
+    assert all(0 <= duration for duration in durations) and max(durations) - min(durations) > 0.005
+
+
 def test_redirect_fault_sends_a_location_and_the_storage_listener_records_what_arrives(scratch, scratch_api):
     target = scratch.storage_url + '/elsewhere/export.csv'
     scratch.inject({'redirect': target, 'redirect_status': 307})
     response = scratch_api.with_token(list_path(scratch), token=scratch.token)
     # requests follows redirects and keeps custom headers: exactly what a client must not do with credentials.
     assert [(hop.status_code, hop.headers['Location']) for hop in response.history] == [(307, target)]
-    assert response.status_code == 404
+    # Object storage refuses it: not a pre-signed URL.
+    assert response.status_code == 403
     assert response.headers['Content-Type'] == 'application/xml'
     [received] = scratch.storage_requests()
-    assert (received['method'], received['path'], received['status']) == ('GET', '/elsewhere/export.csv', 404)
+    assert (received['method'], received['path'], received['status']) == ('GET', '/elsewhere/export.csv', 403)
     assert received['headers']['X-Auth-Token'] == scratch.token
     assert received['headers']['Host'] == target.split('/')[2]
     assert target.startswith('http://127.0.0.2:') or target.startswith('http://127.0.0.1:')
@@ -177,6 +200,9 @@ def test_finish_tasks_through_the_admin_api(scratch):
     {'redirect': 'http://127.0.0.2/x', 'redirect_status': 200},
     {'redirect': 'http://127.0.0.2/x', 'status': 302},
     {'reset': 0},
+    {'slow': 1, 'delay_ms': -5},
+    {'latency_jitter_ms': 'lots'},
+    {'drop': 1, 'after_handling': 'yes'},
     {'reset': 1, 'after_bytes': -1},
     {'trickle': 1, 'interval_ms': 'slow'},
     {'ignore_offset': 'yes'},

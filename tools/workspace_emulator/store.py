@@ -124,6 +124,8 @@ class ExportTask:
             self.finish_at = added_mono
             self.outcome = initial_status
         self.kind = None  # the export operation that started it, for tasks started through the API
+        self.key = (self.create_time, self.task_id)  # the list order
+        self.status = None  # of the cached record
         self.record = None
         self.json = None
         self.scheduled_at = None
@@ -179,10 +181,11 @@ class ExportTask:
             'is_download': self.is_download,
         }
         self.json = json.dumps(self.record).encode('utf-8')
+        self.status = status
         return self.record
 
     def sort_key(self):
-        return (self.create_time, self.task_id)
+        return self.key
 
 
 def _single_values(raw_pairs):
@@ -253,7 +256,8 @@ class TaskStore:
         self._by_id = {}
         self._due = []  # heap of (monotonic time, sequence, task): the next status change of each task
         self._sequence = itertools.count()
-        self._views = {}  # filter key -> tasks matching it, valid until the data changes
+        self._by_status = dict((status, []) for status in STATUSES)  # sorted like _tasks: status filters need no scan
+        self._views = {}  # other filter keys -> tasks matching them, dropped when their membership may change
         self._last_default_create_time = None
 
     # Must be called with the lock held.
@@ -265,21 +269,29 @@ class TaskStore:
 
     def _refresh(self, now_mono):
         """Recompute the records of tasks whose status changed since the last call."""
-        changed = False
         while self._due and self._due[0][0] <= now_mono:
             moment, _, task = heapq.heappop(self._due)
             if moment != task.scheduled_at or self._by_id.get(task.task_id) is not task:
                 continue  # superseded: finished early, or deleted
-            task.compute_record(now_mono)
-            self._schedule(task, now_mono)
-            changed = True
-        if changed:
-            self._views = {}
+            self._updated(task, now_mono)
 
-    def _updated(self, task, now_mono):
+    def _updated(self, task, now_mono, is_download_changed=False):
+        """Recompute a task's record after its status may have changed; keep the indexes and views right."""
+        old_status = task.status
         task.compute_record(now_mono)
         self._schedule(task, now_mono)
-        self._views = {}
+        if task.status != old_status:
+            if old_status is not None:
+                tasks = self._by_status[old_status]
+                del tasks[bisect.bisect_left(tasks, task.key, key=ExportTask.sort_key)]
+            bisect.insort(self._by_status[task.status], task, key=ExportTask.sort_key)
+            self._drop_views(lambda key: key[2] is not None)
+        if is_download_changed:
+            self._drop_views(lambda key: key[3] is not None)
+
+    def _drop_views(self, affected):
+        for key in [key for key in self._views if affected(key)]:
+            del self._views[key]
 
     def _insert(self, specs, now_mono, now_wall):
         if not isinstance(specs, list):
@@ -306,6 +318,8 @@ class TaskStore:
             bisect.insort(self._tasks, task, key=ExportTask.sort_key)  # new tasks usually go at the end: cheap
             self._by_id[task.task_id] = task
             self._updated(task, now_mono)
+        if created:
+            self._views = {}
         self._last_default_create_time = last_default
         return created
 
@@ -347,18 +361,22 @@ class TaskStore:
             task = self._by_id.get(task_id)
             if task is not None and not task.is_download:
                 task.is_download = True
-                self._updated(task, now_mono)
+                self._updated(task, now_mono, is_download_changed=True)
 
-    def delete(self, task_ids):
-        """Delete the tasks with these IDs; returns the IDs that existed."""
+    def delete(self, task_ids, all_or_none=False):
+        """Delete the tasks with these IDs; returns the IDs that do not exist (with all_or_none, then none is deleted)."""
         with self._lock:
-            deleted = set(task_id for task_id in task_ids if task_id in self._by_id)
+            unknown = [task_id for task_id in task_ids if task_id not in self._by_id]
+            if unknown and all_or_none:
+                return unknown
+            deleted = set(task_ids) - set(unknown)
             if deleted:
                 for task_id in deleted:
                     del self._by_id[task_id]
                 self._tasks = [task for task in self._tasks if task.task_id not in deleted]
+                self._by_status = dict((status, [task for task in tasks if task.task_id not in deleted]) for status, tasks in self._by_status.items())
                 self._views = {}
-            return sorted(deleted)
+            return unknown
 
     def finish(self, task_ids, outcome, fail_reason=None, error_code=None):
         """Finish these CREATING tasks now with outcome (SUCCESS or FAIL); returns their records. Unknown or finished: SeedError."""
@@ -387,7 +405,7 @@ class TaskStore:
             now_mono = self._clock()
             self._refresh(now_mono)
             if finish:
-                candidates = [task for task in self._tasks if task.finishable(now_mono)]
+                candidates = [task for task in self._by_status['CREATING'] if task.finishable(now_mono)]
                 chosen = candidates[:finish] if order == 'oldest' else rng.sample(candidates, min(finish, len(candidates)))
                 for task in chosen:
                     task.finish(now_mono, task.outcome)
@@ -404,10 +422,7 @@ class TaskStore:
         offset = query.offset if offset is None else offset
         with self._lock:
             self._refresh(self._clock())
-            key = (query.file_name, query.task_id, query.status, query.is_download)
-            view = self._views.get(key)
-            if view is None:
-                view = self._views[key] = self._matching(query)
+            view = self._matching(query)
             count = len(view)
             if query.sort_type == 'DESC':
                 stop = max(count - offset, 0)
@@ -417,11 +432,16 @@ class TaskStore:
             return [task.json for task in page], count
 
     def _matching(self, query):
+        """The tasks that match the query's filters, in creation order (an index or a cached view: do not change it)."""
         if query.task_id is not None:
             task = self._by_id.get(query.task_id)
-            candidates = [task] if task is not None else []
-        elif query.file_name is None and query.status is None and query.is_download is None:
-            return list(self._tasks)
-        else:
-            candidates = self._tasks
-        return [task for task in candidates if query.matches(task.record)]
+            return [task] if task is not None and query.matches(task.record) else []
+        candidates = self._tasks if query.status is None else self._by_status[query.status]
+        if query.file_name is None and query.is_download is None:
+            return candidates
+        key = (query.file_name, None, query.status, query.is_download)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = [task for task in candidates if (query.file_name is None or task.file_name == query.file_name)
+                                       and (query.is_download is None or task.is_download == query.is_download)]
+        return view

@@ -11,12 +11,14 @@ import json
 import os
 import queue
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from . import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
@@ -50,11 +52,16 @@ class EmulatorProcess:
     """A running emulator; started by the constructor, stopped by stop() or by leaving the with block."""
 
     def __init__(self, seed=None, latency_ms=None, extra_args=(), access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY,
-                 token=DEFAULT_TOKEN, startup_timeout=15):
+                 token=DEFAULT_TOKEN, startup_timeout=15, export_delay=None, tls=False):
+        """tls=True: HTTPS on both listeners with a certificate for 127.0.0.1, 127.0.0.2, ::1 and localhost from a
+        throw-away CA (made with trustme), whose certificate is at .ca_path."""
         self.access_key = access_key
         self.secret_key = secret_key
         self.token = token
         self._seed_path = None
+        self._temporary_paths = []
+        self.ca_path = None
+        self._opener = _OPENER
         # The per-request log lines go to a file: a pipe nobody reads would fill up and block the server.
         self.stderr_file = tempfile.NamedTemporaryFile(prefix='workspace-emulator-', suffix='.log', delete=False)
         command = [sys.executable, '-m', 'tools.workspace_emulator', '--port', '0',
@@ -66,6 +73,10 @@ class EmulatorProcess:
             command += ['--seed', self._seed_path]
         if latency_ms is not None:
             command += ['--latency-ms', str(latency_ms)]
+        if export_delay is not None:
+            command += ['--export-delay', str(export_delay)]
+        if tls:
+            command += self._make_certificate()
         command += list(extra_args)
         self.process = subprocess.Popen(command, cwd=REPOSITORY_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=self.stderr_file, universal_newlines=True)
@@ -79,6 +90,25 @@ class EmulatorProcess:
         self.region = config['region']
         self.domain_id = config['domain_id']
         self.storage_url = config['storage_url']
+
+    def _temporary_path(self, suffix):
+        handle, path = tempfile.mkstemp(prefix='workspace-emulator-', suffix=suffix)
+        os.close(handle)
+        self._temporary_paths.append(path)
+        return path
+
+    def _make_certificate(self):
+        import trustme  # pylint: disable=import-outside-toplevel  # a test dependency, needed only for HTTPS
+
+        authority = trustme.CA()
+        certificate = authority.issue_cert('127.0.0.1', '127.0.0.2', '::1', 'localhost')
+        self.ca_path = self._temporary_path('-ca.pem')
+        authority.cert_pem.write_to_path(self.ca_path)
+        key_and_chain = self._temporary_path('-server.pem')
+        certificate.private_key_and_cert_chain_pem.write_to_path(key_and_chain)
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                                   urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=self.ca_path)))
+        return ['--tls-cert', key_and_chain, '--tls-key', key_and_chain]
 
     def _read_url(self, timeout):
         lines = queue.Queue()
@@ -105,6 +135,8 @@ class EmulatorProcess:
             'HUAWEICLOUD_SDK_AK': self.access_key,
             'HUAWEICLOUD_SDK_SK': self.secret_key,
         })
+        if self.ca_path:
+            environment['HUAWEICLOUD_SDK_CA_PATH'] = self.ca_path
         return environment
 
     def stderr_text(self):
@@ -112,11 +144,11 @@ class EmulatorProcess:
         with open(self.stderr_file.name, encoding='utf-8', errors='replace') as log:
             return log.read()
 
-    def _admin(self, method, path, document=None):
+    def _admin(self, method, path, document=None, timeout=10):
         data = None if document is None else json.dumps(document).encode('utf-8')
         request = urllib.request.Request(self.url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
         try:
-            with _OPENER.open(request, timeout=10) as response:
+            with self._opener.open(request, timeout=timeout) as response:
                 return json.loads(response.read().decode('utf-8'))
         except urllib.error.HTTPError as error:
             raise EmulatorError('%s %s: HTTP %d %s' % (method, path, error.code, error.read().decode('utf-8', 'replace'))) from None
@@ -159,6 +191,27 @@ class EmulatorProcess:
     def clear_storage_log(self):
         self._admin('DELETE', '/_emulator/storage/requests')
 
+    def inject_storage(self, fault):
+        """Queue a fault dict (or a list) for the next requests to the object-storage listener (queued kinds only)."""
+        return self._admin('POST', '/_emulator/storage/faults', fault)
+
+    def clear_storage_faults(self):
+        return self._admin('DELETE', '/_emulator/storage/faults')
+
+    def export_settings(self, **changes):
+        """Change the export settings (delay, final_status, fail_reason, error_code, file_format, file_size, download,
+        url_ttl) for the exports started from now on (download and url_ttl: for every download); returns them all."""
+        return self._admin('POST', '/_emulator/exports', changes)
+
+    def file_bytes(self, task_id):
+        """The bytes that a download of the task serves (keep it for small files)."""
+        with self._opener.open(self.url + '/_emulator/files/' + urllib.parse.quote(task_id, safe=''), timeout=60) as response:
+            return response.read()
+
+    def file_digest(self, task_id):
+        """{"size": bytes, "sha256": hex} of the task's file, computed by the emulator without holding it in memory."""
+        return self._admin('GET', '/_emulator/files/%s/digest' % urllib.parse.quote(task_id, safe=''), timeout=600)
+
     def faults(self):
         """The queued faults and the settings (latency_ms, ignore_offset, count_growing, churn)."""
         return self._admin('GET', '/_emulator/faults')
@@ -182,7 +235,7 @@ class EmulatorProcess:
                 self.process.wait()
         self.process.stdout.close()
         self.stderr_file.close()
-        for path in (self._seed_path, self.stderr_file.name):
+        for path in [self._seed_path, self.stderr_file.name] + self._temporary_paths:
             if path and os.path.exists(path):
                 os.unlink(path)
         return self.process.returncode
