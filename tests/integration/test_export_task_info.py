@@ -361,3 +361,18 @@ def test_progress_of_a_wait_goes_to_stderr_only(emulator_factory, run_playbook, 
     assert 'export_task_info [localhost]' not in run.stdout
     if stdout_callback == 'json_stdout':
         assert [task['name'] for task in json.loads(run.stdout)['tasks']] == ['wait', 'nothing to wait on']
+
+
+def test_progress_of_parallel_waits_from_worker_processes(emulator_factory, run_playbook, python_without_requests):
+    """Each host's wait runs in its own worker process; every line still reaches stderr, named by host."""
+    emulator = emulator_factory(seed={'tasks': bulk(1)})
+    emulator.add_tasks([{'task_id': 'slow-%d' % number, 'file_name': 'slow-%d.xlsx' % number, 'finish_after': 10}
+                        for number in range(2)])
+    playbook = play(task('wait', dict(connection_vars(emulator), status='CREATING', wait=True, wait_sleep=0.3))).replace(
+        '- hosts: localhost', '- hosts: all')
+    run = run_playbook(playbook, args=['-i', 'second,', '--forks', '2'], python=python_without_requests)
+    assert run.rc == 0, run.stdout + run.stderr
+    for host in ('localhost', 'second'):
+        lines = re.findall(r'^hwcloud\.workspace\.export_task_info \[%s\]: (.*)$' % host, run.stderr, re.MULTILINE)
+        assert lines[0].startswith('waiting for 2 export task(s)') and 'finished: slow-0 SUCCESS, slow-1 SUCCESS' in lines[-1], lines
+    assert 'export_task_info [' not in run.stdout
