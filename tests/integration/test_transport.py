@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+import trustme
 
 from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, ScriptedServer
 
@@ -113,3 +114,80 @@ def test_inputs_that_would_change_the_url_fail_before_any_request(run_playbook, 
         assert option in run.result(task)['msg']
     assert 'e2e-password' not in run.stdout + run.stderr
     assert server.requests == []
+
+
+# --- TLS against the HTTPS emulator ---------------------------------------------------------------------------
+
+TLS_PLAYBOOK = r'''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: module
+      hwcloud.workspace.export_task_info:
+        ca_path: "{{ hwcloud_workspace_ca_path | default(omit) }}"
+        validate_certs: "{{ hwcloud_workspace_validate_certs | default(true) }}"
+        retries: 1
+      ignore_errors: true
+
+    - name: lookup
+      ansible.builtin.debug:
+        msg: "{{ query('hwcloud.workspace.export_tasks', query='[].task_id') }}"
+      ignore_errors: true
+'''
+
+
+@pytest.fixture
+def secure(emulator_factory):
+    return emulator_factory(tls=True, seed={'tasks': [{'task_id': 'secure-task', 'file_name': 'secure.csv'}]})
+
+
+def tls_environment(emulator, with_ca):
+    """The user's cloud variables pointed at the emulator (project looked up in its IAM), with or without its CA."""
+    environment = emulator.user_environment({})
+    if not with_ca:
+        del environment['HUAWEICLOUD_SDK_CA_PATH']
+    return environment
+
+
+def assert_clean_failures(run, words):
+    for task in ('module', 'lookup'):
+        result = run.result(task)
+        assert result['_outcome'] == 'failed', result
+        for word in words:
+            assert word in result['msg'], result['msg']
+    assert 'Traceback' not in run.stdout + run.stderr and 'MODULE FAILURE' not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize('source', ['environment', 'variables'])
+def test_ca_path_verifies_workspace_and_iam(run_playbook, secure, source):
+    extra_vars = {'hwcloud_workspace_ca_path': secure.ca_path} if source == 'variables' else {}
+    run = run_playbook(TLS_PLAYBOOK, extra_vars=extra_vars, env=tls_environment(secure, with_ca=source == 'environment'))
+    assert run.rc == 0, run.stdout + run.stderr
+    assert [task['task_id'] for task in run.result('module')['export_tasks']] == ['secure-task']
+    assert run.result('lookup')['msg'] == ['secure-task']
+    # The project ID came from the emulator's IAM, over the same verified HTTPS.
+    assert any(entry['path'] == '/v3/projects' for entry in secure.requests_log())
+
+
+def test_an_untrusted_certificate_fails_cleanly(run_playbook, secure):
+    run = run_playbook(TLS_PLAYBOOK, env=tls_environment(secure, with_ca=False))
+    assert_clean_failures(run, ['TLS error', 'CERTIFICATE_VERIFY_FAILED', 'validate_certs is True'])
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_validate_certs_false_wins_over_a_ca_bundle_in_the_environment(run_playbook, secure, tmp_path, variable):
+    unrelated = tmp_path / 'unrelated-ca.pem'
+    trustme.CA().cert_pem.write_to_path(str(unrelated))
+    environment = tls_environment(secure, with_ca=False)
+    environment[variable] = str(unrelated)
+    run = run_playbook(TLS_PLAYBOOK, extra_vars={'hwcloud_workspace_validate_certs': False}, env=environment)
+    assert run.rc == 0, run.stdout + run.stderr
+    assert run.result('lookup')['msg'] == ['secure-task']
+    assert [task['task_id'] for task in run.result('module')['export_tasks']] == ['secure-task']
+
+
+def test_a_redirect_to_object_storage_carries_no_credential(run_playbook, secure):
+    secure.inject({'redirect': secure.storage_url + '/elsewhere', 'count': 100})
+    run = run_playbook(TLS_PLAYBOOK, env=tls_environment(secure, with_ca=True))
+    assert_clean_failures(run, ['failed with HTTP 302: redirect to 127.0.0.2:'])
+    assert secure.storage_requests() == []
