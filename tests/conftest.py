@@ -26,3 +26,17 @@ os.environ['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder  # noqa: E402
 
 _AnsibleCollectionFinder(paths=[COLLECTIONS_PATH])._install()  # pylint: disable=protected-access
+
+
+import pytest  # noqa: E402
+
+# Prefixes of the variables that point the collection at credentials, a region or a cloud.
+CONNECTION_ENV_PREFIXES = ('HUAWEICLOUD_', 'HW_')
+
+
+@pytest.fixture(autouse=True)
+def no_connection_environment(monkeypatch):
+    """Every test starts without the developer's HUAWEICLOUD_* / HW_* variables (tests set their own)."""
+    for name in list(os.environ):
+        if name.startswith(CONNECTION_ENV_PREFIXES):
+            monkeypatch.delenv(name)

@@ -66,24 +66,49 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the endpoints. Set to V(false) only for testing.
+      - V(false) holds whatever the environment says (E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) are then ignored).
     type: bool
     default: true
+  ca_path:
+    description:
+      - A CA bundle file (PEM) that the certificates of O(endpoint) and O(iam_endpoint) are verified against,
+        instead of the system's trust store.
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_CA_PATH) or E(HW_CA_PATH) is used.
+      - Ignored when O(validate_certs=false).
+    type: path
+    version_added: 1.1.0
   timeout:
     description:
-      - Seconds to wait for each HTTP request (connect and read).
+      - Seconds that each HTTP attempt may take, from sending the request to the last byte of the answer
+        (a deadline for the whole answer, not for each read).
+      - A finite number more than 0.
     type: float
     default: 30
   retries:
     description:
-      - How many times a GET request is tried again after a throttled (HTTP 429) or server error
+      - How many times a request is tried again after a throttled (HTTP 429) or server error
         (HTTP 500, 502, 503, 504) answer, a dropped connection or a time-out.
+      - A request that starts something (an export) is tried again only when it certainly did not reach the
+        service (the connection was refused, or the answer was HTTP 429 or 503), never after a time-out.
       - Waits grow exponentially with jitter (capped at 20 seconds); a C(Retry-After) header sets the wait
-        instead, unless it asks for more than 120 seconds, which ends the retries.
-      - Other 4xx answers are never retried.
+        instead, unless it asks for more than 120 seconds, which ends the retries. A C(Retry-After) that is not
+        a wait in the future (0, negative, not a number, a past date) is ignored.
+      - Other 4xx answers, TLS errors and redirects are never retried.
     type: int
     default: 4
+  concurrency:
+    description:
+      - How many requests of one run may be in flight at once (for example pages fetched after the first),
+        from 1 (one after the other) to 32.
+      - When the API throttles (HTTP 429), every request of the run waits, and fewer run at once.
+    type: int
+    default: 8
+    version_added: 1.1.0
 notes:
   - Requests are signed with C(SDK-HMAC-SHA256) exactly as the official Huawei Cloud SDKs sign them.
+  - Redirects are never followed, so that credentials only go to O(endpoint) and O(iam_endpoint).
+  - O(region) and O(project_id) may hold only letters, digits, C(-) and C(_). O(endpoint) and O(iam_endpoint) are
+    C(http(s\)://host[:port][/path]) without a user name, password, query or fragment.
 requirements:
   - requests
 '''
@@ -141,10 +166,19 @@ options:
   validate_certs:
     vars:
       - name: hwcloud_workspace_validate_certs
+  ca_path:
+    env:
+      - name: HW_CA_PATH
+      - name: HUAWEICLOUD_SDK_CA_PATH
+    vars:
+      - name: hwcloud_workspace_ca_path
   timeout:
     vars:
       - name: hwcloud_workspace_timeout
   retries:
     vars:
       - name: hwcloud_workspace_retries
+  concurrency:
+    vars:
+      - name: hwcloud_workspace_concurrency
 '''

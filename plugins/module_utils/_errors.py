@@ -3,7 +3,10 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""The errors every front end (module, lookup) turns into a failure message."""
+"""The errors every front end (module, lookup, action) turns into a failure message.
+
+Front ends fail with scrub(str(exc), secrets) as the message and exc.as_result() as extra result fields.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -12,13 +15,35 @@ __metaclass__ = type
 class WorkspaceError(Exception):
     """Base class: str() is a message for a person, never holding a secret."""
 
+    # Whether trying the same thing again later may succeed (waiters keep polling through such errors).
+    retryable = False
+
+    def as_result(self):
+        """Fields a front end returns beside msg, so playbooks can branch on them."""
+        return {}
+
 
 class WorkspaceConfigError(WorkspaceError):
     """Invalid options, found before any request is sent."""
 
 
 class WorkspaceTransportError(WorkspaceError):
-    """The request did not get an HTTP answer (refused, reset, timed out, TLS)."""
+    """The request did not get a usable HTTP answer (refused, reset, timed out, too large, TLS, redirect)."""
+
+    def __init__(self, message, retryable=True):
+        super(WorkspaceTransportError, self).__init__(message)
+        self.retryable = retryable
+
+
+class WorkspaceResultError(WorkspaceError):
+    """A failure that carries result fields (for example creating_task_ids, missing_task_ids, export_tasks)."""
+
+    def __init__(self, msg, **fields):
+        super(WorkspaceResultError, self).__init__(msg)
+        self.fields = fields
+
+    def as_result(self):
+        return dict(self.fields)
 
 
 class WorkspaceApiError(WorkspaceError):
@@ -34,6 +59,10 @@ class WorkspaceApiError(WorkspaceError):
         self.detail = detail
         super(WorkspaceApiError, self).__init__(self._message())
 
+    @property
+    def retryable(self):
+        return self.status == 429 or self.status >= 500
+
     def _message(self):
         details = ['%s=%s' % (name, value) for name, value in (
             ('error_code', self.error_code), ('error_msg', self.error_msg)) if value]
@@ -45,6 +74,5 @@ class WorkspaceApiError(WorkspaceError):
         return message + (': ' + ', '.join(details) if details else '')
 
     def as_result(self):
-        """The fields a module returns beside msg, so playbooks can branch on them."""
         return dict(http_status=self.status, error_code=self.error_code, error_msg=self.error_msg,
                     request_id=self.request_id)

@@ -14,6 +14,7 @@ __metaclass__ = type
 import datetime
 import hashlib
 import hmac
+import json
 
 from urllib.parse import quote, unquote, urlsplit
 
@@ -59,6 +60,11 @@ def canonical_request(method, path, query, headers, signed_headers, payload_hash
     canonical_headers = ''.join('%s:%s\n' % (name, by_name.get(name, '')) for name in signed_headers)
     return '\n'.join([method.upper(), canonical_uri(path), query, canonical_headers,
                       ';'.join(signed_headers), payload_hash])
+
+
+def json_body(value):
+    """The bytes the official SDK sends (and signs) for a JSON body: json.dumps with its default separators."""
+    return json.dumps(value).encode('utf-8')
 
 
 def payload_hash(body):

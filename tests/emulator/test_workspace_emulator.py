@@ -51,71 +51,9 @@ def seeded():
         yield emulator
 
 
-@pytest.fixture(scope='module')
-def scratch_emulator():
-    with EmulatorProcess() as emulator:
-        yield emulator
-
-
 @pytest.fixture
-def scratch(scratch_emulator):
-    """An emulator for tests that add tasks, inject faults or read the request log; both start empty."""
-    scratch_emulator.clear_faults()
-    scratch_emulator.inject({'latency_ms': 0})
-    scratch_emulator.clear_log()
-    return scratch_emulator
-
-
-@pytest.fixture(scope='module')
-def http_session():
-    session = requests.Session()
-    session.trust_env = False  # talk to 127.0.0.1 directly, whatever proxy the environment names
-    yield session
-    session.close()
-
-
-class ApiClient:
-    """Requests to an emulator, signed by the collection's signer, by token, or not at all."""
-
-    def __init__(self, session, emulator):
-        self.session = session
-        self.emulator = emulator
-
-    def url(self, path, params=()):
-        query = signing.canonical_query_string(list(params.items()) if isinstance(params, dict) else list(params))
-        return self.emulator.url + path + ('?' + query if query else '')
-
-    def tasks_path(self, project_id=None):
-        return '/v2/%s/export-tasks' % (project_id or self.emulator.project_id)
-
-    def signed(self, path, params=(), signed_headers=None, extra_headers=None, with_project=True, access_key=None, secret_key=None, now=None):
-        url = self.url(path, params)
-        headers = {'X-Project-Id': self.emulator.project_id} if with_project else {}
-        headers.update(signed_headers or {})
-        headers = signing.sign('GET', url, headers, b'', access_key or self.emulator.access_key, secret_key or self.emulator.secret_key, now=now)
-        headers.update(extra_headers or {})
-        return self.session.get(url, headers=headers, timeout=10)
-
-    def list_tasks(self, **params):
-        response = self.signed(self.tasks_path(), params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def with_token(self, path, params=(), token=None):
-        return self.session.get(self.url(path, params), headers={'X-Auth-Token': token or self.emulator.token}, timeout=10)
-
-    def unsigned(self, path, params=(), headers=None):
-        return self.session.get(self.url(path, params), headers=headers or {}, timeout=10)
-
-
-@pytest.fixture
-def api(http_session, seeded):
-    return ApiClient(http_session, seeded)
-
-
-@pytest.fixture
-def scratch_api(http_session, scratch):
-    return ApiClient(http_session, scratch)
+def api(api_for, seeded):
+    return api_for(seeded)
 
 
 TASK_FIELDS = {'task_id', 'file_name', 'status', 'fail_reason', 'error_code', 'create_time', 'end_time', 'is_download'}
@@ -514,8 +452,8 @@ def test_malformed_fault_answers_200_with_a_body_that_is_not_json(scratch, scrat
         json.loads(response.text)
 
 
-def test_latency_fault_and_option_delay_answers(scratch, scratch_api):
-    assert scratch.inject({'latency_ms': 150}) == {'faults': [], 'latency_ms': 150}
+def test_latency_fault_and_option_delay_answers(scratch, scratch_api, api_for):
+    assert scratch.inject({'latency_ms': 150})['latency_ms'] == 150
     started = time.monotonic()
     assert scratch_api.with_token(scratch_api.tasks_path()).status_code == 200
     assert time.monotonic() - started >= 0.15
@@ -524,7 +462,7 @@ def test_latency_fault_and_option_delay_answers(scratch, scratch_api):
         slow.add_tasks([{}])  # admin calls are not delayed
         assert time.monotonic() - started < 0.1
         started = time.monotonic()
-        assert ApiClient(scratch_api.session, slow).with_token('/v2/%s/export-tasks' % slow.project_id).status_code == 200
+        assert api_for(slow).with_token('/v2/%s/export-tasks' % slow.project_id).status_code == 200
         assert time.monotonic() - started >= 0.1
 
 
@@ -532,7 +470,7 @@ def test_invalid_fault_is_refused(scratch):
     for fault in ({'status': 200}, {'drop': 0}, {'status': 429, 'colour': 'red'}, {'status': 429, 'retry_after': 0.5}, {'drop': 1, 'malformed': 1}, {}):
         with pytest.raises(EmulatorError, match='HTTP 400'):
             scratch.inject(fault)
-    assert scratch.inject([]) == {'faults': [], 'latency_ms': 0}
+    assert scratch.inject([]) == {'faults': [], 'latency_ms': 0, 'ignore_offset': False, 'count_growing': 0, 'churn': None}
 
 
 def non_loopback_address():

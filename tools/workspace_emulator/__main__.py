@@ -6,13 +6,16 @@
 import argparse
 import json
 import signal
+import ssl
 import sys
 import threading
 
 from . import DEFAULT_ACCESS_KEY, DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
 from .auth import Authenticator
+from .exports import ExportSettings, Exports
 from .faults import FaultQueue
-from .server import EmulatorServer, EmulatorState
+from .server import EmulatorServer, EmulatorState, tls_context
+from .storage import STORAGE_HOST, storage_server
 from .store import SeedError, TaskStore
 
 SEED_KEYS = ('project_id', 'region', 'tasks')
@@ -29,9 +32,20 @@ def parse_args(argv):
     parser.add_argument('--region', help='region name served by IAM (default: the seed\'s region, else %s)' % DEFAULT_REGION)
     parser.add_argument('--project-id', help='the account\'s project id (default: the seed\'s project_id, else %s)' % DEFAULT_PROJECT_ID)
     parser.add_argument('--latency-ms', type=float, default=0, help='delay before answering each API request (default: %(default)s)')
+    parser.add_argument('--export-delay', type=float, default=2.0, metavar='SECONDS',
+                        help='seconds after which a started export finishes (default: %(default)s)')
+    parser.add_argument('--storage-host', default=STORAGE_HOST, help='address of the object-storage listener (default: %(default)s)')
+    parser.add_argument('--storage-port', type=int, default=0, help='its port; 0 picks a free one (default: %(default)s)')
+    parser.add_argument('--tls-cert', metavar='FILE', help='serve HTTPS with this PEM certificate (chain); it must name the host and '
+                        'the storage host (default: plain HTTP)')
+    parser.add_argument('--tls-key', metavar='FILE', help='the PEM private key of --tls-cert')
     args = parser.parse_args(argv)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error('--tls-cert and --tls-key go together')
     if args.latency_ms < 0:
         parser.error('--latency-ms must be >= 0')
+    if not args.export_delay >= 0:
+        parser.error('--export-delay must be >= 0')
     return args
 
 
@@ -73,26 +87,38 @@ def main(argv=None):
         region=args.region or seed.get('region') or DEFAULT_REGION,
         domain_id=DEFAULT_DOMAIN_ID,
         access_key=args.access_key,
+        exports=Exports(store, ExportSettings(args.export_delay), project_id),
     )
     try:
-        server = EmulatorServer(args.host, args.port, state)
-    except OSError as error:
-        sys.stderr.write('workspace_emulator: error: cannot listen on %s:%d: %s\n' % (args.host, args.port, error))
-        return 1
+        context = tls_context(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as error:
+        sys.stderr.write('workspace_emulator: error: cannot load --tls-cert/--tls-key: %s\n' % error)
+        return 2
+    servers = []
+    for host, port, bind in ((args.host, args.port, EmulatorServer), (args.storage_host, args.storage_port, storage_server)):
+        try:
+            servers.append(bind(host, port, state, tls_context=context))
+        except OSError as error:
+            sys.stderr.write('workspace_emulator: error: cannot listen on %s:%d: %s\n' % (host, port, error))
+            return 1
+    server, storage = servers
+    state.storage_url = storage.url
 
     stop_requested = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop_requested.set())
     # serve_forever runs in a thread because shutdown() must not be called from the thread that serves.
-    serving = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.1}, name='workspace-emulator', daemon=True)
-    serving.start()
+    for serving, name in ((server, 'workspace-emulator'), (storage, 'object-storage')):
+        threading.Thread(target=serving.serve_forever, kwargs={'poll_interval': 0.1}, name=name, daemon=True).start()
     sys.stdout.write('listening on %s\n' % server.url)
     sys.stdout.flush()
+    sys.stderr.write('[emulator] object storage on %s\n' % storage.url)
     # A bounded wait, so that the main thread regularly gets the chance to run the signal handlers.
     while not stop_requested.wait(0.1):
         pass
-    server.shutdown()
-    server.server_close()
+    for serving in (server, storage):
+        serving.shutdown()
+        serving.server_close()
     sys.stderr.write('[emulator] stopped\n')
     return 0
 

@@ -3,11 +3,14 @@
 
 """The HTTP server: the Workspace export-task API, IAM project lookup, and the loopback-only admin API."""
 
+import hashlib
 import http.server
 import ipaddress
 import json
 import re
 import socket
+import ssl
+import struct
 import sys
 import threading
 import time
@@ -16,15 +19,23 @@ import urllib.parse
 import uuid
 
 from .auth import AuthFailure, auth_scheme
-from .faults import FaultError
+from .exports import TASK_NOT_DOWNLOADABLE, TASK_NOT_FOUND, match_operation
+from .faults import QUEUED_KINDS, SETTING_KINDS, FaultError, FaultQueue
 from .store import INVALID_PARAMETER, ListQuery, QueryError, SeedError
 
 EXPORT_TASKS_PATH = re.compile(r'^/v2/([^/]+)/export-tasks/?$')
+DOWNLOAD_PATH = re.compile(r'^/v2/([^/]+)/export-tasks/([^/]+)/download/?$')
+BATCH_DELETE_PATH = re.compile(r'^/v2/([^/]+)/export-tasks/batch-delete/?$')
+ADMIN_FILE_PATH = re.compile(r'^/_emulator/files/([^/]+)(/digest)?/?$')
+MAX_DELETE_IDS = 200
+MAX_TASK_ID_LENGTH = 64
 IAM_PROJECTS_PATH = re.compile(r'^/v3/projects/?$')
 ADMIN_PREFIX = '/_emulator/'
 MAX_BODY_BYTES = 10 * 1024 * 1024
 # A truncated JSON document: what a client sees when a proxy cuts an answer short.
 MALFORMED_BODY = b'{"export_tasks": [{"task_id": '
+# The pause between the partial body of a reset fault and the reset, so that the client has read the headers.
+RESET_PAUSE = 0.2
 
 
 class _HttpError(Exception):
@@ -41,7 +52,11 @@ class _HttpError(Exception):
 class EmulatorState:
     """Everything the request handlers share."""
 
-    def __init__(self, store, faults, authenticator, project_id, region, domain_id, access_key):
+    def __init__(self, store, faults, authenticator, project_id, region, domain_id, access_key, exports):
+        self.storage_url = None  # set once the object-storage listener is bound
+        self.exports = exports  # export settings, files and pre-signed URLs
+        self.storage_log = RequestLog()
+        self.storage_faults = FaultQueue()  # queued faults of the object-storage listener (its settings are unused)
         self.store = store
         self.faults = faults
         self.authenticator = authenticator
@@ -49,26 +64,33 @@ class EmulatorState:
         self.region = region
         self.domain_id = domain_id
         self.access_key = access_key
-        self._log_lock = threading.Lock()
-        self._request_log = []
-
-    def log_request(self, entry):
-        with self._log_lock:
-            self._request_log.append(entry)
-
-    def request_log(self):
-        with self._log_lock:
-            return list(self._request_log)
-
-    def clear_request_log(self):
-        with self._log_lock:
-            cleared = len(self._request_log)
-            self._request_log = []
-        return cleared
+        self.request_log = RequestLog()
 
     def config(self):
         return {'project_id': self.project_id, 'region': self.region, 'domain_id': self.domain_id,
-                'access_key': self.access_key, 'latency_ms': self.faults.latency_ms}
+                'access_key': self.access_key, 'latency_ms': self.faults.latency_ms, 'storage_url': self.storage_url}
+
+
+class RequestLog:
+    """Finished requests, listed in the order they started."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = []
+
+    def add(self, entry):
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self):
+        with self._lock:
+            return sorted(self._entries, key=lambda entry: entry['started'])
+
+    def clear(self):
+        with self._lock:
+            cleared = len(self._entries)
+            self._entries = []
+        return {'cleared': cleared}
 
 
 def _query_dict(raw_query):
@@ -92,18 +114,23 @@ def _is_loopback(host):
     return (mapped or address).is_loopback
 
 
-class RequestHandler(http.server.BaseHTTPRequestHandler):
+class BaseHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive, answers with Content-Length, and a body delivery that faults can bend (trickle, reset)."""
+
     protocol_version = 'HTTP/1.1'
     server_version = 'WorkspaceEmulator/1.0'
-    # Headers and body go out in two writes; with Nagle's algorithm keep-alive clients would wait ~40 ms for each answer.
+    # Headers and body go out in separate writes; with Nagle's algorithm keep-alive clients would wait ~40 ms for each answer.
     disable_nagle_algorithm = True
-    request_id = ''  # set for each request by _handle
+    request_id = ''  # set for each request by _begin
     error_content_type = 'application/json;charset=UTF-8'
     error_message_format = '{"error_code": "EMULATOR.%(code)d", "error_msg": "%(message)s"}'
 
-    # The base class names the handlers do_<METHOD>.
+    # The base class names the handlers do_<METHOD>; every method goes to _handle, which subclasses define.
     # pylint: disable=invalid-name
     def do_GET(self):
+        self._handle()
+
+    def do_HEAD(self):
         self._handle()
 
     def do_POST(self):
@@ -123,31 +150,88 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         return self.server_version
 
     def log_request(self, code='-', size='-'):
-        """One line per request is written by _handle instead, with the auth scheme and the timing."""
+        """One line per request is written by _log_line instead, with the auth scheme and the timing."""
 
-    def _handle(self):
-        started = time.monotonic()
-        raw_path, _, raw_query = self.path.partition('?')
+    def _begin(self):
+        self.started = time.monotonic()
+        self.slept = 0.0  # deliberate delays (latency, trickle), left out of server_ms
+        self.delivery = None  # a reset or trickle Fault bending how the body goes out
         self.request_id = uuid.uuid4().hex
-        scheme = '-'
-        try:
-            body = self._read_body()
-            if raw_path.startswith(ADMIN_PREFIX):
-                status = self._handle_admin(raw_path, body)
-            else:
-                scheme = auth_scheme(self.headers)
-                status = self._handle_api(raw_path, raw_query, body, scheme)
-        except _HttpError as error:
-            status = self._send_json(error.status, {'error_code': error.error_code, 'error_msg': error.error_msg}, close=error.close)
-        except Exception:  # pylint: disable=broad-except
-            # The client gets a plain error body; the details go to the emulator's own stderr.
-            traceback.print_exc(file=sys.stderr)
-            status = self._send_json(500, {'error_code': 'EMULATOR.INTERNAL_ERROR', 'error_msg': 'Internal error of the emulator (see its stderr).'},
-                                     close=True)
-        sys.stderr.write('[emulator] %s "%s %s" %s auth=%s %.1fms\n' % (
-            self.client_address[0], self.command, self.path, '-' if status is None else status, scheme,
-            (time.monotonic() - started) * 1000))
+
+    def _sleep(self, seconds):
+        time.sleep(seconds)
+        self.slept += seconds
+
+    def _log_line(self, status, detail):
+        sys.stderr.write('[emulator] %s "%s %s" %s %s %.1fms\n' % (
+            self.client_address[0], self.command, self.path, '-' if status is None else status, detail,
+            (time.monotonic() - self.started) * 1000))
         sys.stderr.flush()
+
+    def _timing(self):
+        ended = time.monotonic()
+        return {'started': self.started, 'ended': ended, 'server_ms': round((ended - self.started - self.slept) * 1000, 3)}
+
+    def _send_json(self, status, document, extra_headers=None, close=False):
+        return self._send_bytes(status, json.dumps(document).encode('utf-8'), extra_headers, close)
+
+    def _send_bytes(self, status, body, extra_headers=None, close=False, content_type='application/json;charset=UTF-8'):
+        return self._send_stream(status, [body], len(body), extra_headers, close, content_type)
+
+    def _send_stream(self, status, chunks, length, extra_headers=None, close=False, content_type='application/json;charset=UTF-8'):
+        """Send an answer whose body is the iterable `chunks` of bytes, `length` bytes in all."""
+        if self.delivery is not None and self.delivery.kind == 'drop':
+            self._drop()  # handled, but never answered
+            return None
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(length))
+        self.send_header('X-Request-Id', self.request_id)
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
+        if close:
+            self.send_header('Connection', 'close')
+            self.close_connection = True
+        self.end_headers()
+        if self.command != 'HEAD':
+            self._write_body(chunks, length)
+        return status
+
+    def _write_body(self, chunks, length):
+        fault = self.delivery
+        if fault is None:
+            for chunk in chunks:
+                self.wfile.write(chunk)
+        elif fault.kind == 'trickle':
+            first = True
+            for chunk in chunks:
+                for index in range(len(chunk)):
+                    if not first:
+                        self._sleep(fault.interval_ms / 1000.0)
+                    first = False
+                    self.wfile.write(chunk[index:index + 1])
+        else:
+            self._write_then_reset(chunks, length // 2 if fault.after_bytes is None else min(fault.after_bytes, length))
+
+    def _write_then_reset(self, chunks, budget):
+        for chunk in chunks:
+            if budget <= 0:
+                break
+            self.wfile.write(chunk[:budget])
+            budget -= len(chunk)
+        self._sleep(RESET_PAUSE)
+        # SO_LINGER with a zero timeout turns close() into a TCP RST instead of an orderly FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _drop(self):
+        """Close without a byte of answer."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _read_body(self):
         if self.headers.get('Transfer-Encoding'):
@@ -160,61 +244,92 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             raise _HttpError(413, 'EMULATOR.TOO_LARGE', 'The request body is larger than %d bytes.' % MAX_BODY_BYTES, close=True)
         return self.rfile.read(length) if length else b''
 
-    def _send_json(self, status, document, extra_headers=None, close=False):
-        return self._send_bytes(status, json.dumps(document).encode('utf-8'), extra_headers, close)
+    def _answer_with_fault(self, fault, answer):
+        """Answer with answer() unless a queued fault says otherwise (reset and trickle bend how answer() goes out)."""
+        if fault is None or fault.kind in ('reset', 'trickle') or (fault.kind == 'drop' and fault.after_handling):
+            self.delivery = fault
+            return answer()
+        if fault.kind == 'drop':
+            self._drop()
+            return None
+        if fault.kind == 'malformed':
+            return self._send_bytes(200, MALFORMED_BODY)
+        if fault.kind == 'redirect':
+            return self._send_bytes(fault.status, b'', {'Location': fault.location})
+        headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
+        return self._send_json(fault.status, {'error_code': fault.error_code, 'error_msg': fault.error_msg, 'request_id': self.request_id},
+                               headers)
 
-    def _send_bytes(self, status, body, extra_headers=None, close=False):
-        self.send_response(status)
-        self.send_header('Content-Type', 'application/json;charset=UTF-8')
-        self.send_header('Content-Length', str(len(body)))
-        self.send_header('X-Request-Id', self.request_id)
-        for name, value in (extra_headers or {}).items():
-            self.send_header(name, value)
-        if close:
-            self.send_header('Connection', 'close')
+    def _internal_error(self):
+        # The client gets a plain error body; the details go to the emulator's own stderr.
+        traceback.print_exc(file=sys.stderr)
+        self.delivery = None
+        return self._send_json(500, {'error_code': 'EMULATOR.INTERNAL_ERROR', 'error_msg': 'Internal error of the emulator (see its stderr).'},
+                               close=True)
+
+
+class RequestHandler(BaseHandler):
+    """The Workspace API and IAM (logged, authenticated, subject to faults) and the admin API."""
+
+    def _handle(self):
+        self._begin()
+        raw_path, _, raw_query = self.path.partition('?')
+        is_admin = raw_path.startswith(ADMIN_PREFIX)
+        scheme = '-' if is_admin else auth_scheme(self.headers)
+        fault = None
+        try:
+            body = self._read_body()
+            if is_admin:
+                status = self._handle_admin(raw_path, body)
+            else:
+                fault = self.server.state.faults.take()
+                status = self._handle_api(raw_path, raw_query, body, fault)
+        except _HttpError as error:
+            status = self._send_json(error.status, {'error_code': error.error_code, 'error_msg': error.error_msg}, close=error.close)
+        except (ConnectionError, socket.timeout):
+            status = None  # the client went away mid-answer
             self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
-        return status
+        except Exception:  # pylint: disable=broad-except
+            status = self._internal_error()
+        if not is_admin:
+            entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query,
+                     'status': status, 'auth': scheme, 'request_id': self.request_id, 'fault': fault.kind if fault else None}
+            entry.update(self._timing())
+            self.server.state.request_log.add(entry)
+        self._log_line(status, 'auth=%s' % scheme)
+
+    # The cloud API.
+
+    def _handle_api(self, raw_path, raw_query, body, fault):
+        latency_ms = self.server.state.faults.latency_ms
+        if latency_ms:
+            self._sleep(latency_ms / 1000.0)
+        return self._answer_with_fault(fault, lambda: self._answer_api(raw_path, raw_query, body))
 
     def _gateway_error(self, status, error_code, error_msg, extra_headers=None):
         return self._send_json(status, {'error_code': error_code, 'error_msg': error_msg, 'request_id': self.request_id}, extra_headers)
 
-    # The cloud API.
-
-    def _handle_api(self, raw_path, raw_query, body, scheme):
-        state = self.server.state
-        fault = state.faults.take()
-        latency_ms = state.faults.latency_ms
-        if latency_ms:
-            time.sleep(latency_ms / 1000.0)
-        if fault is not None:
-            status = self._answer_fault(fault)
-        else:
-            status = self._answer_api(raw_path, raw_query, body)
-        state.log_request({'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query,
-                           'status': status, 'auth': scheme, 'request_id': self.request_id})
-        return status
-
-    def _answer_fault(self, fault):
-        if fault.kind == 'drop':
-            # Close without a byte of answer; the request log shows status null.
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return None
-        if fault.kind == 'malformed':
-            return self._send_bytes(200, MALFORMED_BODY)
-        headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
-        return self._gateway_error(fault.status, fault.error_code, fault.error_msg, headers)
+    def _route(self, raw_path):
+        """(answer function taking (path match or path parameters, raw_query, body), path project id, needs X-Project-Id) or None."""
+        routes = (
+            ('GET', EXPORT_TASKS_PATH, self._answer_list_request),
+            ('GET', DOWNLOAD_PATH, self._answer_download),
+            ('POST', BATCH_DELETE_PATH, self._answer_batch_delete),
+        )
+        for method, pattern, answer in routes:
+            matched = pattern.match(raw_path)
+            if matched and self.command == method:
+                return answer, matched.groups(), urllib.parse.unquote(matched.group(1))
+        operation, path_parameters = match_operation(self.command, raw_path)
+        if operation is not None:
+            return (lambda _, raw_query, body: self._answer_start(operation, raw_query, body)), path_parameters, path_parameters['project_id']
+        return None
 
     def _answer_api(self, raw_path, raw_query, body):
         state = self.server.state
-        export_tasks = EXPORT_TASKS_PATH.match(raw_path)
-        is_iam = IAM_PROJECTS_PATH.match(raw_path) is not None
-        if self.command != 'GET' or not (export_tasks or is_iam):
+        is_iam = self.command == 'GET' and IAM_PROJECTS_PATH.match(raw_path) is not None
+        route = None if is_iam else self._route(raw_path)
+        if not (is_iam or route):
             return self._gateway_error(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.')
         try:
             state.authenticator.authenticate(self.command, raw_path, raw_query, self.headers, body, needs_project_header=not is_iam)
@@ -222,15 +337,71 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             return self._gateway_error(401, failure.error_code, str(failure))
         if is_iam:
             return self._answer_projects(raw_query)
-        path_project_id = urllib.parse.unquote(export_tasks.group(1))
+        answer, path_parameters, path_project_id = route
         if path_project_id != state.project_id:
             return self._gateway_error(403, 'APIGW.0302', 'The IAM user is not authorized to access the API: project %s in the URI is not '
                                        'the project of these credentials.' % path_project_id)
         try:
-            query = ListQuery(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
+            return answer(path_parameters, raw_query, body)
         except QueryError as error:
             return self._send_json(400, {'error_code': INVALID_PARAMETER, 'error_msg': 'Invalid parameter: %s' % error})
-        return self._send_json(200, state.store.list(query))
+
+    def _answer_list_request(self, _, raw_query, __):
+        return self._answer_list(ListQuery(urllib.parse.parse_qsl(raw_query, keep_blank_values=True)))
+
+    def _answer_start(self, operation, raw_query, body):
+        operation.parameters_from(urllib.parse.parse_qsl(raw_query, keep_blank_values=True), body)
+        return self._send_json(200, {'task_id': self.server.state.exports.start(operation)})
+
+    def _answer_download(self, path_groups, _, __):
+        state = self.server.state
+        task_id = urllib.parse.unquote(path_groups[1])
+        task, record = state.store.get(task_id)
+        if task is None:
+            return self._send_json(404, {'error_code': TASK_NOT_FOUND, 'error_msg': 'The export task %s does not exist.' % task_id})
+        if record['status'] != 'SUCCESS':
+            return self._send_json(400, {'error_code': TASK_NOT_DOWNLOADABLE, 'error_msg': 'The export task %s is %s: only a task in '
+                                         'status SUCCESS has a file to download.' % (task_id, record['status'])})
+        state.store.mark_downloaded(task_id)
+        mode = state.exports.settings.get()['download']
+        if mode == 'redirect':
+            return self._send_bytes(302, b'', {'Location': state.exports.presigned_url(state.storage_url, task)})
+        if mode == 'json':
+            return self._send_json(200, {'download_url': state.exports.presigned_url(state.storage_url, task)})
+        return self._send_file(task)
+
+    def _send_file(self, task):
+        export_file = self.server.state.exports.file(task)
+        disposition = "attachment; filename*=UTF-8''%s" % urllib.parse.quote(task.file_name, safe='')
+        return self._send_stream(200, export_file.chunks, export_file.length, {'Content-Disposition': disposition},
+                                 content_type=export_file.content_type)
+
+    def _answer_batch_delete(self, _, __, body):
+        try:
+            document = json.loads(body.decode('utf-8'))
+        except ValueError:
+            raise QueryError('the request body must be a JSON object {"task_ids": [...]}') from None
+        task_ids = document.get('task_ids') if isinstance(document, dict) else None
+        if not isinstance(task_ids, list) or not 1 <= len(task_ids) <= MAX_DELETE_IDS:
+            raise QueryError('task_ids must be a list of 1 to %d task IDs' % MAX_DELETE_IDS)
+        if not all(isinstance(task_id, str) and 1 <= len(task_id) <= MAX_TASK_ID_LENGTH for task_id in task_ids):
+            raise QueryError('each of task_ids must be a string of 1 to %d characters' % MAX_TASK_ID_LENGTH)
+        if len(set(task_ids)) != len(task_ids):
+            raise QueryError('task_ids must not repeat an ID')
+        unknown = self.server.state.store.delete(task_ids, all_or_none=True)
+        if unknown:
+            return self._send_json(404, {'error_code': TASK_NOT_FOUND, 'error_msg': 'The export task(s) %s do not exist.' % ', '.join(unknown)})
+        return self._send_bytes(200, b'')
+
+    def _answer_list(self, query):
+        state = self.server.state
+        behaviour = state.faults.list_behaviour()
+        if behaviour.churn:
+            state.store.churn(**behaviour.churn)
+        records, count = state.store.page(query, offset=0 if behaviour.ignore_offset else None)
+        # The records' JSON is cached by the store: the page is joined, not serialised again.
+        body = b''.join((b'{"export_tasks": [', b', '.join(records), b'], "count": ', str(count + behaviour.extra_count).encode('ascii'), b'}'))
+        return self._send_bytes(200, body)
 
     def _answer_projects(self, raw_query):
         state = self.server.state
@@ -248,11 +419,19 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         state = self.server.state
         routes = {
             '/_emulator/tasks': {'GET': state.store.records, 'POST': lambda: state.store.add(self._json_body(body))},
-            '/_emulator/requests': {'GET': state.request_log, 'DELETE': lambda: {'cleared': state.clear_request_log()}},
+            '/_emulator/tasks/finish': {'POST': lambda: self._finish_tasks(self._json_body(body))},
+            '/_emulator/requests': {'GET': state.request_log.entries, 'DELETE': state.request_log.clear},
+            '/_emulator/storage/requests': {'GET': state.storage_log.entries, 'DELETE': state.storage_log.clear},
+            '/_emulator/storage/faults': {'GET': state.storage_faults.state, 'POST': lambda: state.storage_faults.add(self._storage_faults(body)),
+                                          'DELETE': state.storage_faults.clear},
             '/_emulator/faults': {'GET': state.faults.state, 'POST': lambda: state.faults.add(self._json_body(body)),
                                   'DELETE': state.faults.clear},
             '/_emulator/config': {'GET': state.config},
+            '/_emulator/exports': {'GET': state.exports.settings.get, 'POST': lambda: state.exports.settings.update(self._json_body(body))},
         }
+        file_path = ADMIN_FILE_PATH.match(raw_path)
+        if file_path and self.command == 'GET':
+            return self._admin_file(urllib.parse.unquote(file_path.group(1)), file_path.group(2))
         methods = routes.get(raw_path.rstrip('/'))
         if methods is None:
             raise _HttpError(404, 'EMULATOR.NOT_FOUND', 'No admin endpoint %s; see tools/workspace_emulator/README.md.' % raw_path)
@@ -262,9 +441,35 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
                                    {'Allow': ', '.join(methods)})
         try:
             result = action()
-        except (SeedError, FaultError) as error:
+        except (SeedError, FaultError, ValueError) as error:
             raise _HttpError(400, 'EMULATOR.BAD_REQUEST', str(error)) from None
         return self._send_json(200, result)
+
+    def _admin_file(self, task_id, digest):
+        """The bytes a download of the task serves (whatever its status), or {"size", "sha256"} of them."""
+        task, _ = self.server.state.store.get(task_id)
+        if task is None:
+            raise _HttpError(404, 'EMULATOR.NOT_FOUND', 'No task %s.' % task_id)
+        if not digest:
+            return self._send_file(task)
+        export_file = self.server.state.exports.file(task)
+        sha256 = hashlib.sha256()
+        for chunk in export_file.chunks:
+            sha256.update(chunk)
+        return self._send_json(200, {'size': export_file.length, 'sha256': sha256.hexdigest()})
+
+    def _storage_faults(self, body):
+        specs = self._json_body(body)
+        for spec in specs if isinstance(specs, list) else [specs]:
+            if isinstance(spec, dict) and set(spec) & set(SETTING_KINDS):
+                raise FaultError('object storage takes queued faults only (%s)' % ', '.join(QUEUED_KINDS))
+        return specs
+
+    def _finish_tasks(self, document):
+        if not isinstance(document, dict) or not isinstance(document.get('task_ids'), list) or set(document) - {'task_ids', 'status', 'fail_reason', 'error_code'}:
+            raise SeedError('the body must be {"task_ids": [...], "status": "SUCCESS"|"FAIL", "fail_reason": ..., "error_code": ...}')
+        return self.server.state.store.finish(document['task_ids'], document.get('status', 'SUCCESS'), document.get('fail_reason'),
+                                              document.get('error_code'))
 
     @staticmethod
     def _json_body(body):
@@ -275,22 +480,38 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
 
 
 class EmulatorServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
+    """One thread per connection, so that slow answers (latency, trickle) never hold up others; HTTPS with tls_context."""
 
-    def __init__(self, host, port, state):
+    daemon_threads = True
+    request_queue_size = 128  # many pages requested at once must not be refused by a short listen backlog
+
+    def __init__(self, host, port, state, handler=RequestHandler, tls_context=None):
         self.address_family = socket.AF_INET6 if ':' in host else socket.AF_INET
         self.state = state
-        super().__init__((host, port), RequestHandler)
+        self.tls = tls_context is not None
+        super().__init__((host, port), handler)
+        if tls_context is not None:
+            # The handshake happens on the first read, in the connection's own thread, not in the accepting one.
+            self.socket = tls_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
 
     @property
     def url(self):
         host, port = self.server_address[:2]
-        return 'http://%s:%d' % ('[%s]' % host if ':' in host else host, port)
+        return '%s://%s:%d' % ('https' if self.tls else 'http', '[%s]' % host if ':' in host else host, port)
 
     def handle_error(self, request, client_address):
         error = sys.exc_info()[1]
-        if isinstance(error, (ConnectionError, socket.timeout)):
-            # A client that hangs up is normal (timeouts, retries); one line is enough.
+        if isinstance(error, (ConnectionError, socket.timeout, ssl.SSLError)):
+            # A client that hangs up (timeouts, retries) or refuses the certificate is normal; one line is enough.
             sys.stderr.write('[emulator] %s: connection ended: %s\n' % (client_address[0], error))
             return
         super().handle_error(request, client_address)
+
+
+def tls_context(cert_file, key_file):
+    """A server-side TLS context, or None without a certificate."""
+    if cert_file is None:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context

@@ -123,3 +123,31 @@ def test_disappeared_task_is_reported():
     outcome = wait_for_tasks(api, first, 60, 2, clock=clock, sleep=clock.sleep)
     assert outcome.missing_ids == ['task-0002']
     assert [t['task_id'] for t in outcome.tasks] == ['task-0001']
+
+
+class Recorder:
+    def __init__(self):
+        self.calls = []
+
+    def started(self, task_ids, timeout):
+        self.calls.append(('started', list(task_ids), timeout))
+
+    def finished(self, records):
+        self.calls.append(('finished', sorted((t['task_id'], t['status']) for t in records)))
+
+    def polled(self, creating_ids, waited, timeout):
+        self.calls.append(('polled', list(creating_ids), waited, timeout))
+
+
+def test_reporter_hears_start_finishes_and_every_poll():
+    clock = Clock()
+    cloud = FakeCloud(clock, {1: 1.0, 2: 3.0})
+    recorder = Recorder()
+    first = cloud.tasks()
+    wait_for_tasks(RecordingApi(cloud), first, 60, 2, clock=clock, sleep=clock.sleep, reporter=recorder)
+    assert recorder.calls[0] == ('started', ['task-0001', 'task-0002'], 60)
+    assert [call for call in recorder.calls if call[0] == 'polled'] == [
+        ('polled', ['task-0002'], 2.0, 60), ('polled', [], 4.0, 60)]
+    assert [call[1] for call in recorder.calls if call[0] == 'finished'] and \
+        sorted(sum([call[1] for call in recorder.calls if call[0] == 'finished'], [])) == [
+            ('task-0001', 'SUCCESS'), ('task-0002', 'SUCCESS')]

@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.workspace contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""What every module of the collection shares: connection options, the requests check, errors to fail_json."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import connection_argument_spec
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
+    WorkspaceApiError,
+    WorkspaceError,
+)
+
+
+def run_module(argument_spec, run, **ansible_module_kwargs):
+    """Build the AnsibleModule (connection options merged in), call run(module) and exit with its result.
+
+    run returns the result dict (changed defaults to false). A WorkspaceError fails the module with its
+    message and its structured fields; anything else is a bug and keeps its traceback.
+    """
+    spec = connection_argument_spec()
+    spec.update(argument_spec)
+    module = AnsibleModule(argument_spec=spec, **ansible_module_kwargs)
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        result = run(module)
+    except WorkspaceError as exc:
+        fields = exc.as_result() if isinstance(exc, WorkspaceApiError) else {}
+        module.fail_json(msg=str(exc), **fields)
+    module.exit_json(**dict(dict(changed=False), **result))
