@@ -139,6 +139,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._connection impo
     resolve_connection,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
     FILTERS,
     ExportTaskApi,
@@ -258,7 +259,7 @@ class LookupModule(LookupBase):
         try:
             self.set_options(var_options=self._option_variables(variables), direct=kwargs)
         except AnsibleOptionsError as exc:
-            raise AnsibleLookupError(self._options_error(exc)) from None
+            raise AnsibleLookupError(scrub(self._options_error(exc), secret_values(dict(self._option_variables(variables), **kwargs)))) from None
 
         task_ids = _task_ids(terms)
         filters = dict((name, self.get_option(name)) for name in LOOKUP_FILTERS)

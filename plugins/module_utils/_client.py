@@ -8,10 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import contextlib
 import json
 import socket
-import threading
 import time
 import traceback
 
@@ -38,6 +36,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import (
     parse_retry_after,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
 
 COLLECTION_VERSION = '1.0.0'
 USER_AGENT = 'hwcloud.workspace/%s (Ansible collection)' % COLLECTION_VERSION
@@ -117,31 +116,25 @@ def _new_session(pool_size):
 
 def _public_url(url):
     """url without its query: a pre-signed object-storage URL carries its signature there."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return 'the download link'
     return '%s://%s%s' % (parts.scheme, parts.netloc.rpartition('@')[2], parts.path)
 
 
-class _Throttle:
-    """Stand-in for _throttle.Throttle until it is published: at most limit requests in flight, shared back-off."""
-
-    def __init__(self, limit):
-        self.limit = limit
-        self._slots = threading.BoundedSemaphore(limit)
-        self._lock = threading.Lock()
-        self._resume_at = 0.0
-
-    @contextlib.contextmanager
-    def slot(self, deadline=None):
-        with self._slots:
-            with self._lock:
-                wait = self._resume_at - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            yield
-
-    def throttled(self, delay):
-        with self._lock:
-            self._resume_at = max(self._resume_at, time.monotonic() + delay)
+def _check_url(method, url, shown=None):
+    """An error naming url when it cannot be requested at all (the signer and requests would raise otherwise)."""
+    try:
+        parts = urlsplit(url)
+        # .port raises ValueError for a port out of range, as urlsplit does for a broken IPv6 address.
+        valid = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname) and (parts.port or 0) >= 0
+        reason = 'not an http(s) URL'
+    except ValueError as exc:
+        valid, reason = False, str(exc)
+    if not valid:
+        raise WorkspaceTransportError('%s %s failed: invalid URL: %s' % (method, shown or url, reason),
+                                      retryable=False)
 
 
 class _BodyError(WorkspaceTransportError):
@@ -177,7 +170,7 @@ class WorkspaceClient:
         self.session = session or _new_session(max(connection.concurrency, 1))
         self.sleep = sleep
         self.retry_policy = retry_policy or RetryPolicy(connection.retries)
-        self.throttle = throttle or _Throttle(connection.concurrency)
+        self.throttle = throttle or Throttle(connection.concurrency)
         self._secrets = secret_values(connection)
         self._external_session = None
 
@@ -230,6 +223,7 @@ class WorkspaceClient:
         query = _signing.canonical_query_string(params)
         url = base_url + path + ('?' + query if query else '')
         payload = b'' if body is None else _signing.json_body(body)
+        _check_url(method, url)
         attempt = 0
         while True:
             attempt += 1
@@ -397,13 +391,10 @@ class WorkspaceClient:
         Its own session (the same TLS settings): nothing of the Workspace session can leak into it.
         Returns the open requests.Response (status < 400; close it). Errors name the URL without its query.
         """
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
-            raise WorkspaceTransportError('The download link is not an http(s) URL: %s' % _public_url(url),
-                                          retryable=False)
+        shown = _public_url(url)
+        _check_url('GET', url, shown)
         if self._external_session is None:
             self._external_session = _new_session(max(self.connection.concurrency, 1))
-        shown = _public_url(url)
         attempt = 0
         while True:
             attempt += 1

@@ -14,17 +14,33 @@ SECRET_OPTIONS = ('secret_key', 'security_token', 'auth_token')
 MASK = '********'
 
 
-def secret_values(options):
-    """The secret values of options (a mapping such as module.params, or a Connection), as given and stripped.
+def _strings(value):
+    """The strings in value: itself, or those nested in a list or dict (a wrongly typed option)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        value = list(value.keys()) + list(value.values())
+    if isinstance(value, (list, tuple, set)):
+        return [text for item in value for text in _strings(item)]
+    return []
 
-    Both forms: a value from a YAML block scalar ends with a newline that the stripped value used on the
-    wire does not have, and a message may quote either.
+
+def secret_values(options):
+    """The secret values in options, as given and stripped.
+
+    options is a mapping (module.params, a lookup's keywords or its hwcloud_workspace_<option> variables:
+    any name ending in a secret option's name counts) or a Connection. Both forms of each value: a value
+    from a YAML block scalar ends with a newline that the stripped value used on the wire does not have,
+    and a message may quote either.
     """
+    if isinstance(options, Mapping):
+        given = [value for name, value in options.items()
+                 if any(str(name) == secret or str(name).endswith('_' + secret) for secret in SECRET_OPTIONS)]
+    else:
+        given = [getattr(options, name, None) for name in SECRET_OPTIONS]
     values = set()
-    for name in SECRET_OPTIONS:
-        value = options.get(name) if isinstance(options, Mapping) else getattr(options, name, None)
-        if isinstance(value, str):
-            values.update(form for form in (value, value.strip()) if form)
+    for text in _strings(given):
+        values.update(form for form in (text, text.strip()) if form)
     return sorted(values, key=len, reverse=True)
 
 

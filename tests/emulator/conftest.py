@@ -23,7 +23,7 @@ def scratch_emulator():
 def scratch(scratch_emulator):
     """An emulator for tests that add tasks, inject faults or read the request log; both start empty."""
     scratch_emulator.clear_faults()
-    scratch_emulator.inject({'latency_ms': 0})
+    scratch_emulator.inject([{'latency_ms': 0}, {'latency_jitter_ms': 0}])
     scratch_emulator.clear_log()
     scratch_emulator.clear_storage_log()
     return scratch_emulator

@@ -59,6 +59,28 @@ def test_latency_delays_each_request_in_its_own_thread(scratch):
     assert peak_in_flight(log) == 6
 
 
+def test_slow_fault_delays_one_answer_so_that_later_requests_overtake_it(scratch):
+    scratch.inject({'slow': 1, 'delay_ms': 400})
+    assert scratch.faults()['faults'] == [{'slow': 1, 'delay_ms': 400}]
+
+    def get(session, index):
+        time.sleep(0.1 * index)  # the first request takes the slow fault
+        return session.get(scratch.url + list_path(scratch), headers={'X-Auth-Token': scratch.token}, timeout=30).status_code
+
+    assert in_parallel(2, get) == [200, 200]
+    slow, fast = scratch.wait_for_requests(2)
+    assert (slow['fault'], fast['fault']) == ('slow', None)
+    assert slow['ended'] - slow['started'] >= 0.4 and fast['ended'] < slow['ended']
+
+
+def test_latency_jitter_adds_a_random_delay_to_each_request(scratch, scratch_api):
+    assert scratch.inject({'latency_jitter_ms': 100})['latency_jitter_ms'] == 100
+    for _ in range(10):
+        assert scratch_api.with_token(list_path(scratch)).status_code == 200
+    durations = [entry['ended'] - entry['started'] for entry in scratch.requests_log()]
+    assert all(0 <= duration for duration in durations) and max(durations) - min(durations) > 0.005
+
+
 def test_redirect_fault_sends_a_location_and_the_storage_listener_records_what_arrives(scratch, scratch_api):
     target = scratch.storage_url + '/elsewhere/export.csv'
     scratch.inject({'redirect': target, 'redirect_status': 307})
@@ -114,6 +136,14 @@ def test_trickle_fault_sends_the_body_one_byte_at_a_time(scratch, scratch_api):
     [entry] = scratch.wait_for_requests(1)
     assert entry['fault'] == 'trickle'
     assert entry['ended'] - entry['started'] >= (len(pieces) - 1) * 0.005
+
+
+def test_respond_fault_answers_200_with_the_given_document(scratch, scratch_api):
+    document = {'export_tasks': [{'file_name': 'no-id.xlsx', 'status': 'SUCCESS'}], 'count': 1}
+    scratch.inject({'respond': document, 'count': 2})
+    assert [scratch_api.signed(list_path(scratch)).json() for _ in range(2)] == [document, document]
+    assert scratch_api.signed(list_path(scratch)).json() != document
+    assert [entry['fault'] for entry in scratch.requests_log()] == ['respond', 'respond', None]
 
 
 def test_ignore_offset_answers_the_first_page_whatever_the_offset(scratch, scratch_api):
@@ -178,6 +208,8 @@ def test_finish_tasks_through_the_admin_api(scratch):
     {'redirect': 'http://127.0.0.2/x', 'redirect_status': 200},
     {'redirect': 'http://127.0.0.2/x', 'status': 302},
     {'reset': 0},
+    {'slow': 1, 'delay_ms': -5},
+    {'latency_jitter_ms': 'lots'},
     {'drop': 1, 'after_handling': 'yes'},
     {'reset': 1, 'after_bytes': -1},
     {'trickle': 1, 'interval_ms': 'slow'},

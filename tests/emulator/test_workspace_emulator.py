@@ -470,7 +470,8 @@ def test_invalid_fault_is_refused(scratch):
     for fault in ({'status': 200}, {'drop': 0}, {'status': 429, 'colour': 'red'}, {'status': 429, 'retry_after': 0.5}, {'drop': 1, 'malformed': 1}, {}):
         with pytest.raises(EmulatorError, match='HTTP 400'):
             scratch.inject(fault)
-    assert scratch.inject([]) == {'faults': [], 'latency_ms': 0, 'ignore_offset': False, 'count_growing': 0, 'churn': None}
+    assert scratch.inject([]) == {'faults': [], 'latency_ms': 0, 'latency_jitter_ms': 0, 'ignore_offset': False, 'count_growing': 0,
+                                  'churn': None}
 
 
 def non_loopback_address():

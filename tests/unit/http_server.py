@@ -1,11 +1,17 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Test helper: a real HTTP server on 127.0.0.1 whose answers a test scripts, and which records every request."""
+"""Test helper: a real HTTP(S) server on 127.0.0.1 whose answers a test scripts, and which records every request.
+
+Besides plain answers it can misbehave the ways a hostile network does: drop the connection before or in the
+middle of a body, trickle a body one byte at a time, stall, lie about Content-Length or send no length at all.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import socket
+import struct
 import threading
 import time
 
@@ -14,23 +20,48 @@ from urllib.parse import parse_qsl, urlsplit
 
 
 class Answer:
-    def __init__(self, status=200, body=None, headers=None, raw=None, drop=False, delay=0):
+    """One scripted answer.
+
+    drop: close the connection without answering. delay: seconds before answering.
+    cut: send only this many bytes of the body, then reset the connection.
+    trickle: seconds between the bytes of the body. stall: seconds to wait after the headers.
+    chunked: send the body with Transfer-Encoding: chunked (no Content-Length).
+    content_length: the Content-Length to announce instead of the body's (None: the body's).
+    generate: a number of bytes of body to stream (chunked) instead of body/raw, without holding them.
+    """
+
+    def __init__(self, status=200, body=None, headers=None, raw=None, drop=False, delay=0, cut=None, trickle=0,
+                 stall=0, chunked=False, content_length=None, generate=None):
         self.delay = delay
         self.status = status
         self.body = body
         self.headers = headers or {}
         self.raw = raw
         self.drop = drop
+        self.cut = cut
+        self.trickle = trickle
+        self.stall = stall
+        self.chunked = chunked
+        self.content_length = content_length
+        self.generate = generate
+
+
+def _reset(connection):
+    """Close with a TCP reset (SO_LINGER 0), as a crashing peer or a middlebox does."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    connection.close()
 
 
 class ScriptedServer:
     """Answers from a queue of Answer objects, then from `default` (a callable taking the request).
 
     By default it serves `tasks` like GET /v2/{project_id}/export-tasks (filters, sorting, offset/limit),
-    and IAM's project list; a test may change `tasks` between requests.
+    and IAM's project list; a test may change `tasks` between requests. Each request is recorded in
+    `requests` when it arrives, before it is answered. host may be 127.0.0.2 for "another host"; port 0
+    picks a free one; ssl_context (a server-side context) makes it an HTTPS server.
     """
 
-    def __init__(self, project_id='proj'):
+    def __init__(self, project_id='proj', host='127.0.0.1', port=0, ssl_context=None):
         self.requests = []
         self.queue = []
         self.tasks = []
@@ -45,32 +76,100 @@ class ScriptedServer:
                 pass
 
             def do_GET(self):
+                self.handle_request()
+
+            def do_POST(self):
+                self.handle_request()
+
+            def do_DELETE(self):
+                self.handle_request()
+
+            def handle_request(self):
                 parts = urlsplit(self.path)
-                request = dict(method='GET', path=parts.path, raw_query=parts.query,
+                length = int(self.headers.get('Content-Length') or 0)
+                request = dict(method=self.command, path=parts.path, raw_query=parts.query,
                                query=dict(parse_qsl(parts.query, keep_blank_values=True)),
-                               headers=dict(self.headers.items()), client_port=self.client_address[1])
+                               headers=dict(self.headers.items()), client_port=self.client_address[1],
+                               body=self.rfile.read(length) if length else b'')
                 server.requests.append(request)
                 answer = server.queue.pop(0) if server.queue else server.default(request)
                 time.sleep(answer.delay)
                 if answer.drop:
                     self.close_connection = True
-                    self.connection.shutdown(2)
+                    self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                payload = answer.raw if answer.raw is not None else json.dumps(answer.body).encode()
                 try:
-                    self.send_response(answer.status)
-                    for name, value in answer.headers.items():
-                        self.send_header(name, value)
-                    self.send_header('Content-Type', 'application/json')
-                    self.send_header('Content-Length', str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                    self.answer(answer)
                 except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True  # the client gave up first (a read time-out test)
+                    self.close_connection = True  # the client gave up first (a time-out test)
 
-        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+            def answer(self, answer):
+                if answer.generate is not None:
+                    payload = None
+                elif answer.raw is not None:
+                    payload = answer.raw
+                else:
+                    payload = json.dumps(answer.body).encode()
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                if 'Content-Type' not in answer.headers:  # a download answers with its file's type
+                    self.send_header('Content-Type', 'application/json')
+                if answer.chunked or payload is None:
+                    self.send_header('Transfer-Encoding', 'chunked')
+                else:
+                    self.send_header('Content-Length', str(len(payload) if answer.content_length is None
+                                                           else answer.content_length))
+                self.end_headers()
+                self.wfile.flush()
+                time.sleep(answer.stall)
+                if payload is None:
+                    self.stream_generated(answer.generate)
+                elif answer.chunked:
+                    self.write_chunked(payload, answer.cut)
+                else:
+                    self.write_plain(payload, answer)
+
+            def write_plain(self, payload, answer):
+                if answer.cut is not None:
+                    self.wfile.write(payload[:answer.cut])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    _reset(self.connection)
+                elif answer.trickle:
+                    for index in range(len(payload)):
+                        self.wfile.write(payload[index:index + 1])
+                        self.wfile.flush()
+                        time.sleep(answer.trickle)
+                else:
+                    self.wfile.write(payload)
+
+            def write_chunked(self, payload, cut):
+                sent = payload if cut is None else payload[:cut]
+                if sent:
+                    self.wfile.write(b'%x\r\n%s\r\n' % (len(sent), sent))
+                    self.wfile.flush()
+                if cut is not None:
+                    self.close_connection = True
+                    _reset(self.connection)
+                    return
+                self.wfile.write(b'0\r\n\r\n')
+
+            def stream_generated(self, size):
+                block = b'x' * 65536
+                while size > 0:
+                    piece = block[:size]
+                    self.wfile.write(b'%x\r\n%s\r\n' % (len(piece), piece))
+                    size -= len(piece)
+                self.wfile.write(b'0\r\n\r\n')
+
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.httpd.daemon_threads = True
-        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
+        if ssl_context is not None:
+            self.httpd.socket = ssl_context.wrap_socket(self.httpd.socket, server_side=True)
+        self.host = host
+        self.port = self.httpd.server_address[1]
+        self.url = '%s://%s:%d' % ('https' if ssl_context is not None else 'http', host, self.port)
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.02}, daemon=True)
         self.thread.start()
 

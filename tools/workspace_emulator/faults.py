@@ -4,6 +4,7 @@
 """Faults queued through the admin API, applied to the next API requests in order, and the settings that shape
 every answer from then on (latency, list behaviours)."""
 
+import random
 import threading
 import urllib.parse
 
@@ -15,17 +16,19 @@ GATEWAY_ERRORS = {
     504: ('APIGW.0201', 'The backend timed out.'),
 }
 # Queued: each applies to `count` requests, in order.
-QUEUED_KINDS = ('status', 'drop', 'malformed', 'redirect', 'reset', 'trickle')
+QUEUED_KINDS = ('status', 'drop', 'malformed', 'respond', 'redirect', 'reset', 'trickle', 'slow')
 # Settings: applied at once to every following request, until changed (or DELETE /_emulator/faults for the list ones).
-SETTING_KINDS = ('latency_ms', 'ignore_offset', 'count_growing', 'churn')
+SETTING_KINDS = ('latency_ms', 'latency_jitter_ms', 'ignore_offset', 'count_growing', 'churn')
 KINDS = QUEUED_KINDS + SETTING_KINDS
 FIELDS = {
     'status': ('status', 'count', 'retry_after', 'error_code', 'error_msg'),
     'drop': ('drop', 'after_handling'),
     'malformed': ('malformed',),
+    'respond': ('respond', 'count'),
     'redirect': ('redirect', 'count', 'redirect_status'),
     'reset': ('reset', 'after_bytes'),
     'trickle': ('trickle', 'interval_ms'),
+    'slow': ('slow', 'delay_ms'),
 }
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 CHURN_FIELDS = ('finish', 'create', 'order', 'finish_after')
@@ -85,8 +88,13 @@ class Fault:
             return cls(kind, _positive_int(spec, kind), after_bytes=after_bytes)
         if kind == 'trickle':
             return cls(kind, _positive_int(spec, kind), interval_ms=_non_negative_number(spec, 'interval_ms', 100))
+        if kind == 'slow':
+            return cls(kind, _positive_int(spec, kind), delay_ms=_non_negative_number(spec, 'delay_ms', 1000))
         if kind == 'redirect':
             return cls._redirect(spec)
+        if kind == 'respond':
+            # Any JSON document, answered with 200: records without task_id, a wrong count, another shape...
+            return cls(kind, _positive_int(spec, 'count', 1), document=spec['respond'])
         return cls._status(spec)
 
     @classmethod
@@ -116,12 +124,14 @@ class Fault:
                    error_code=spec.get('error_code', default_code), error_msg=spec.get('error_msg', default_msg))
 
     def describe(self):
-        if self.kind in ('drop', 'malformed', 'reset', 'trickle'):
+        if self.kind in ('drop', 'malformed', 'reset', 'trickle', 'slow'):
             described = {self.kind: self.remaining}
             described.update((name, value) for name, value in self.options.items() if value is not None)
             return described
         if self.kind == 'redirect':
             return {'redirect': self.location, 'redirect_status': self.status, 'count': self.remaining}
+        if self.kind == 'respond':
+            return {'respond': self.document, 'count': self.remaining}
         described = {'status': self.status, 'count': self.remaining, 'error_code': self.error_code, 'error_msg': self.error_msg}
         if self.retry_after is not None:
             described['retry_after'] = self.retry_after
@@ -174,6 +184,8 @@ class FaultQueue:
         self._lock = threading.Lock()
         self._faults = []
         self._latency_ms = latency_ms
+        self._latency_jitter_ms = 0
+        self._random = random.Random()
         self._reset_list_settings()
 
     def _reset_list_settings(self):
@@ -187,6 +199,11 @@ class FaultQueue:
         with self._lock:
             return self._latency_ms
 
+    def request_latency_ms(self):
+        """The delay of one request: latency_ms plus a uniformly random share of latency_jitter_ms."""
+        with self._lock:
+            return self._latency_ms + (self._random.uniform(0, self._latency_jitter_ms) if self._latency_jitter_ms else 0)
+
     def add(self, specs):
         """Queue one fault object or a list of them, all or none; settings change at once."""
         specs = specs if isinstance(specs, list) else [specs]
@@ -199,7 +216,7 @@ class FaultQueue:
                 continue
             if len(spec) != 1:
                 raise FaultError('a %s setting takes only {"%s": value}' % (kind, kind))
-            if kind == 'latency_ms':
+            if kind in ('latency_ms', 'latency_jitter_ms'):
                 settings[kind] = _non_negative_number(spec, kind)
             elif kind == 'ignore_offset':
                 if not isinstance(spec[kind], bool):
@@ -212,6 +229,7 @@ class FaultQueue:
         with self._lock:
             self._faults.extend(faults)
             self._latency_ms = settings.get('latency_ms', self._latency_ms)
+            self._latency_jitter_ms = settings.get('latency_jitter_ms', self._latency_jitter_ms)
             self._ignore_offset = settings.get('ignore_offset', self._ignore_offset)
             if 'count_growing' in settings:
                 self._count_growing = settings['count_growing']
@@ -246,4 +264,5 @@ class FaultQueue:
     def state(self):
         with self._lock:
             return {'faults': [fault.describe() for fault in self._faults], 'latency_ms': self._latency_ms,
+                    'latency_jitter_ms': self._latency_jitter_ms,
                     'ignore_offset': self._ignore_offset, 'count_growing': self._count_growing, 'churn': self._churn}

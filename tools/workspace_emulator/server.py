@@ -246,6 +246,9 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def _answer_with_fault(self, fault, answer):
         """Answer with answer() unless a queued fault says otherwise (reset and trickle bend how answer() goes out)."""
+        if fault is not None and fault.kind == 'slow':
+            self._sleep(fault.delay_ms / 1000.0)
+            return answer()
         if fault is None or fault.kind in ('reset', 'trickle') or (fault.kind == 'drop' and fault.after_handling):
             self.delivery = fault
             return answer()
@@ -254,6 +257,8 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
             return None
         if fault.kind == 'malformed':
             return self._send_bytes(200, MALFORMED_BODY)
+        if fault.kind == 'respond':
+            return self._send_json(200, fault.document)
         if fault.kind == 'redirect':
             return self._send_bytes(fault.status, b'', {'Location': fault.location})
         headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None
@@ -301,7 +306,7 @@ class RequestHandler(BaseHandler):
     # The cloud API.
 
     def _handle_api(self, raw_path, raw_query, body, fault):
-        latency_ms = self.server.state.faults.latency_ms
+        latency_ms = self.server.state.faults.request_latency_ms()
         if latency_ms:
             self._sleep(latency_ms / 1000.0)
         return self._answer_with_fault(fault, lambda: self._answer_api(raw_path, raw_query, body))

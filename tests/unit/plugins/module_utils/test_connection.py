@@ -13,6 +13,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
     CONNECTION_ENV,
+    check_seconds,
     connection_argument_spec,
     resolve_connection,
 )
@@ -138,3 +139,180 @@ def test_argument_spec_marks_secrets_no_log():
     spec = connection_argument_spec()
     assert [name for name, option in spec.items() if option.get('no_log')] == ['secret_key', 'security_token', 'auth_token']
     assert spec['access_key']['no_log'] is False
+
+
+# --- Inputs that build the URL ------------------------------------------------------------------------------
+
+AKSK = dict(access_key='AK1', secret_key='sk-value')
+
+
+@pytest.mark.parametrize('option, value', [
+    ('project_id', '../../v3/projects'), ('project_id', 'a/b'), ('project_id', 'p?x=1'), ('project_id', 'p q'),
+    ('region', 'x@127.0.0.1:1/'), ('region', 'cn-north-4.evil.example'), ('region', 'r#'), ('region', u'régión'),
+])
+def test_region_and_project_id_hold_only_name_characters(server, option, value):
+    options = dict(AKSK, region='cn-north-4', endpoint=server.url, project_id='proj')
+    options[option] = value
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(options, environ=NO_PROFILE)
+    assert str(caught.value).startswith('%s may hold only letters, digits, "-" and "_"' % option)
+    assert server.requests == []
+
+
+def test_a_region_cannot_point_the_default_endpoint_at_another_host(server):
+    # Without the check, https://workspace.x@127.0.0.1:PORT/.myhuaweicloud.com sent the token to PORT.
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(dict(auth_token='iam-token', region='x@127.0.0.1:%d/' % server.port), environ=NO_PROFILE)
+    assert 'region' in str(caught.value) and 'iam-token' not in str(caught.value)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize('option', ['endpoint', 'iam_endpoint'])
+def test_userinfo_in_an_endpoint_is_refused_without_printing_it(option):
+    options = dict(AKSK, region='cn-north-4')
+    options[option] = 'https://admin:hunter2-password@workspace.example.test'
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(options, environ=NO_PROFILE)
+    assert option in str(caught.value) and 'user name or password' in str(caught.value)
+    assert 'hunter2' not in str(caught.value) and 'admin' not in str(caught.value)
+
+
+@pytest.mark.parametrize('value', ['https://h/?a=1', 'https://h#frag', 'https://h/p?', 'ftp://h', 'https://', 'h',
+                                   'https://h:99999', 'https://h:port', 'https://[::1', 'https://h/a b',
+                                   'https://bad_host!'])
+def test_endpoints_must_be_scheme_host_port_path(value):
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(dict(AKSK, project_id='p', endpoint=value), environ=NO_PROFILE)
+    assert str(caught.value).startswith('endpoint must be an http(s)://host[:port][/path] URL')
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('HTTPS://Workspace.Example.test:8443/base/', 'https://Workspace.Example.test:8443/base'),
+    ('Http://127.0.0.1:8080', 'http://127.0.0.1:8080'), ('https://[::1]:8443/', 'https://[::1]:8443'),
+])
+def test_endpoint_scheme_is_case_insensitive(value, expected):
+    assert resolve_connection(dict(AKSK, project_id='p', endpoint=value), environ=NO_PROFILE).endpoint == expected
+
+
+@pytest.mark.parametrize('value', [float('nan'), float('inf'), float('-inf'), 'nan', 'inf', 0, -1, 'soon', None])
+def test_timeout_is_a_finite_number_of_seconds(value):
+    options = dict(AKSK, region='r', timeout=value) if value is not None else dict(AKSK, region='r', timeout='')
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(options, environ=NO_PROFILE)
+    assert str(caught.value).startswith('timeout must be a finite number of seconds, more than 0')
+
+
+@pytest.mark.parametrize('option', ['wait_timeout', 'wait_sleep'])
+@pytest.mark.parametrize('value', [float('nan'), float('inf'), -0.5, 'x'])
+def test_check_seconds_names_the_option(option, value):
+    with pytest.raises(WorkspaceConfigError) as caught:
+        check_seconds(option, value, allow_zero=True)
+    assert str(caught.value).startswith('%s must be a finite number of seconds, at least 0, got ' % option)
+
+
+def test_check_seconds_accepts_finite_values():
+    assert check_seconds('wait_timeout', 0, allow_zero=True) == 0.0
+    assert check_seconds('wait_sleep', '2.5') == 2.5
+    with pytest.raises(WorkspaceConfigError):
+        check_seconds('wait_sleep', 0)
+
+
+@pytest.mark.parametrize('value, words', [(0, ['from 1 to 32', 'got 0']), (33, ['from 1 to 32']), (2.5, ['whole number']),
+                                          ('x', ['whole number'])])
+def test_concurrency_is_1_to_32(value, words):
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(dict(AKSK, region='r', concurrency=value), environ=NO_PROFILE)
+    assert str(caught.value).startswith('concurrency must be')
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_concurrency_and_ca_path_reach_the_connection(monkeypatch, tmp_path):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('-----BEGIN CERTIFICATE-----\n')
+    params = module_params(monkeypatch, {'HW_CA_PATH': str(bundle)}, region='r', concurrency=3, **AKSK)
+    conn = resolve_connection(params, environ=NO_PROFILE)
+    assert (conn.ca_path, conn.concurrency, conn.verify) == (str(bundle), 3, str(bundle))
+    assert resolve_connection(dict(params, validate_certs=False), environ=NO_PROFILE).verify is False
+    assert resolve_connection(dict(AKSK, region='r'), environ=NO_PROFILE).concurrency == 8
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(dict(AKSK, region='r', ca_path=str(tmp_path / 'missing.pem')), environ=NO_PROFILE)
+    assert str(caught.value).startswith('ca_path must name a CA bundle file')
+
+
+def test_sdk_ca_variable_wins(monkeypatch):
+    params = module_params(monkeypatch, {'HW_CA_PATH': '/hw.pem', 'HUAWEICLOUD_SDK_CA_PATH': '/sdk.pem'}, region='r')
+    assert params['ca_path'] == '/sdk.pem'
+
+
+# --- Secrets as given -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('option', ['secret_key', 'security_token', 'auth_token'])
+def test_surrounding_white_space_of_secrets_is_removed(option):
+    options = dict(AKSK, region='r') if option != 'auth_token' else dict(region='r')
+    options[option] = '  value-of-%s\n' % option
+    conn = resolve_connection(options, environ=NO_PROFILE)
+    assert getattr(conn, option) == 'value-of-%s' % option
+
+
+@pytest.mark.parametrize('option', ['security_token', 'auth_token'])
+@pytest.mark.parametrize('separator', ['\n', ' ', u'\u00e9', '\t', '\x00'])
+def test_a_token_that_cannot_be_a_header_is_refused_without_showing_it(option, separator):
+    options = dict(AKSK, region='r') if option != 'auth_token' else dict(region='r')
+    options[option] = 'TOKENPART' + separator + 'TOKENPART'
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(options, environ=NO_PROFILE)
+    message = str(caught.value)
+    assert message.startswith('%s holds a character that cannot be sent in an HTTP header' % option)
+    assert 'not shown' in message and 'TOKENPART' not in message
+
+
+# --- The credentials file -------------------------------------------------------------------------------------
+
+def write_profile(tmp_path, data, mode=0o600):
+    path = tmp_path / 'credentials'
+    path.write_bytes(data)
+    path.chmod(mode)
+    return {'HUAWEICLOUD_SDK_CREDENTIALS_FILE': str(path)}
+
+
+def test_profile_with_a_byte_order_mark(tmp_path):
+    environ = write_profile(tmp_path, b'\xef\xbb\xbf' + PROFILE.encode('utf-8'))
+    conn = resolve_connection({'region': 'cn-north-4'}, environ=environ)
+    assert (conn.access_key, conn.secret_key) == ('PROFILEAK', 'profile-secret') and conn.warnings == []
+
+
+def test_profile_readable_by_others_gives_a_warning(tmp_path):
+    environ = write_profile(tmp_path, PROFILE.encode('utf-8'), mode=0o644)
+    conn = resolve_connection({'region': 'cn-north-4'}, environ=environ)
+    assert conn.access_key == 'PROFILEAK'
+    assert conn.warnings == ['The credentials file %s is readable by group or others (mode 0644): restrict it with '
+                             'chmod 600' % environ['HUAWEICLOUD_SDK_CREDENTIALS_FILE']]
+
+
+def test_profile_that_is_not_utf8_is_an_error_naming_it(tmp_path):
+    environ = write_profile(tmp_path, b'[basic]\nak = \xff\xfe\n')
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection({'region': 'cn-north-4'}, environ=environ)
+    assert str(caught.value) == 'Cannot read the credentials file %s: it is not UTF-8 text' % (
+        environ['HUAWEICLOUD_SDK_CREDENTIALS_FILE'])
+
+
+def test_profile_that_cannot_be_read_is_an_error_naming_it(tmp_path):
+    directory = tmp_path / 'credentials'
+    directory.mkdir()
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection({'region': 'cn-north-4'}, environ={'HUAWEICLOUD_SDK_CREDENTIALS_FILE': str(directory)})
+    assert str(caught.value) == 'Cannot read the credentials file %s: Is a directory' % directory
+
+
+def test_profile_syntax_error_does_not_quote_the_file(tmp_path):
+    environ = write_profile(tmp_path, b'sk = secret-outside-any-section\n')
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection({'region': 'cn-north-4'}, environ=environ)
+    assert 'secret-outside' not in str(caught.value) and 'credentials' in str(caught.value)
+
+
+def test_every_test_runs_without_the_connection_environment():
+    # tests/conftest.py removes them, so that a developer's shell cannot reach a real cloud from a test.
+    assert not [name for name in os.environ if name.startswith(('HUAWEICLOUD_', 'HW_'))]
