@@ -71,7 +71,7 @@ def run_playbook(tmp_path):
     Runs ansible-playbook on localhost. playbook is YAML text, run with localhost as its inventory over the
     given connection plugin (shipped, in callback_plugins' sibling connection_plugins, ships modules like a
     remote connection) with python as its interpreter; or the name of a file in playbooks/ (run with
-    playbooks/inventory.yml, as users do). env is added to this process's environment, from which cloud
+    inventory/localhost.yml, as users do). env is added to this process's environment, from which cloud
     credentials are removed.
     """
     counter = [0]
@@ -80,7 +80,7 @@ def run_playbook(tmp_path):
         counter[0] += 1
         if playbook.endswith('.yml') and '\n' not in playbook:
             playbook_path = os.path.join(ROOT, 'playbooks', playbook)
-            inventory = ['-i', os.path.join(ROOT, 'playbooks', 'inventory.yml')]
+            inventory = ['-i', os.path.join(ROOT, 'inventory', 'localhost.yml')]
         else:
             playbook_path = str(tmp_path / ('playbook%d.yml' % counter[0]))
             with open(playbook_path, 'w') as handle:
