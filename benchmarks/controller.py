@@ -69,7 +69,7 @@ ROLE = '''
         wait_for_exports_sleep: "{{ sleep }}"
         wait_for_exports_timeout: 120
 
-    - name: done
+    - name: after waiting
       ansible.builtin.debug:
         msg: "{{ wait_for_exports_tasks | length }}"
 '''
@@ -86,7 +86,7 @@ UNTIL = '''
       retries: "{{ (120 / sleep) | int }}"
       delay: "{{ sleep }}"
 
-    - name: done
+    - name: after waiting
       ansible.builtin.debug:
         msg: "{{ polled.export_tasks | length }}"
 '''
@@ -139,9 +139,9 @@ def waiting(workdir, args):
                 finisher.start()
                 result = run_playbook(workdir, text, dict(emulator_vars(emulator), task_ids=task_ids, sleep=args.sleep))
                 finisher.join()
-                if int(result.task('done')['msg']) != args.running:
-                    raise SystemExit('%s returned %s tasks, not %d' % (name, result.task('done')['msg'], args.running))
-                lags[name].append(result.task('done')['start'] - finisher.last_finish)
+                if int(result.task('after waiting')['msg']) != args.running:
+                    raise SystemExit('%s returned %s tasks, not %d' % (name, result.task('after waiting')['msg'], args.running))
+                lags[name].append(result.task('after waiting')['start'] - finisher.last_finish)
                 walls[name].append(result.wall)
                 requests[name].append(len(list_requests(emulator.requests_log())))
     print('\n### 2. Waiting on %d tasks finishing at random moments %g-%g s after the wait started (S = %g s), median of %d\n'
