@@ -101,8 +101,17 @@ def _no_auth(prepared):
     return prepared
 
 
+if requests is not None:
+    class _Session(requests.Session):
+        """A Session that adds no credentials of its own, also when it follows a redirect (object storage)."""
+
+        def rebuild_auth(self, prepared_request, response):
+            # requests would add ~/.netrc credentials for the new host here; nothing of ours carries Authorization.
+            prepared_request.headers.pop('Authorization', None)
+
+
 def _new_session(pool_size):
-    session = requests.Session()
+    session = _Session()
     # trust_env stays on for proxies (HTTPS_PROXY, NO_PROXY); the CA bundle variables are overridden by
     # passing verify with each request, and ~/.netrc by an auth that adds nothing.
     session.auth = _no_auth
