@@ -39,21 +39,24 @@ def end_time(record):
 
 
 class Finisher(threading.Thread):
-    """Finishes CREATING tasks on a schedule [(seconds, [task_id, ...]), ...] counted from the first list
-    request in the emulator's log (when the playbook under test has started to wait, however long
-    ansible-playbook took to start). last_finish: the latest end_time of the finished tasks (epoch seconds).
-    Gives up after timeout seconds without a first request."""
+    """Finishes CREATING tasks on a schedule [(seconds, [task_id, ...]), ...] counted from the moment the
+    emulator's log shows the wait under test at work: its first list request, or with after_bursts=n the
+    first request of its n-th burst (bursts of requests separated by at least quiet seconds: the polls of a
+    wait), however long ansible-playbook took to start. last_finish: the latest end_time of the finished
+    tasks (epoch seconds). Gives up after timeout seconds without that request."""
 
-    def __init__(self, emulator, schedule, timeout=120):
+    def __init__(self, emulator, schedule, after_bursts=1, quiet=0.5, timeout=120):
         super(Finisher, self).__init__(daemon=True)
         self.emulator = emulator
         self.schedule = sorted(schedule)
+        self.after_bursts = after_bursts
+        self.quiet = quiet
         self.timeout = timeout
         self.last_finish = None
 
     def run(self):
         deadline = time.monotonic() + self.timeout
-        while not list_requests(self.emulator.requests_log()):
+        while len(bursts(list_requests(self.emulator.requests_log()), self.quiet)) < self.after_bursts:
             if time.monotonic() > deadline:
                 return
             time.sleep(0.05)

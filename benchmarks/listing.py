@@ -190,12 +190,13 @@ def print_table(latency, rows, repeat, uri_repeat):
 
 
 def measure_polls(workdir, emulator, latency, running, sleep):
-    """A wait on `running` tasks that all finish 3.5 polls after the wait started: its list requests, by burst."""
+    """A wait on `running` tasks that all finish just after the wait's third poll: its list requests, by burst."""
     emulator.inject({'latency_ms': latency})
     task_ids = ['running-%g-%04d' % (latency, index) for index in range(running)]
     emulator.add_tasks([{'task_id': task_id, 'file_name': task_id + '.xlsx', 'status': 'CREATING'} for task_id in task_ids])
     emulator.clear_log()
-    finisher = Finisher(emulator, [(3.5 * sleep, task_ids)])
+    # Bursts: finding the tasks, then one per poll; the tasks finish 0.2 s after the third poll's first answer.
+    finisher = Finisher(emulator, [(0.2, task_ids)], after_bursts=4, quiet=sleep / 2.0)
     finisher.start()
     result = run_playbook(workdir, WAIT, dict(emulator_vars(emulator), task_ids=task_ids, sleep=sleep))
     finisher.join()
