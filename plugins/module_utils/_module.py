@@ -12,17 +12,16 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import connection_argument_spec
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
-    WorkspaceApiError,
-    WorkspaceError,
-)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
 
 
 def run_module(argument_spec, run, **ansible_module_kwargs):
     """Build the AnsibleModule (connection options merged in), call run(module) and exit with its result.
 
     run returns the result dict (changed defaults to false). A WorkspaceError fails the module with its
-    message and its structured fields; anything else is a bug and keeps its traceback.
+    message (scrubbed of the run's secrets) and its structured fields (as_result()); anything else is a bug
+    and keeps its traceback.
     """
     spec = connection_argument_spec()
     spec.update(argument_spec)
@@ -32,6 +31,5 @@ def run_module(argument_spec, run, **ansible_module_kwargs):
     try:
         result = run(module)
     except WorkspaceError as exc:
-        fields = exc.as_result() if isinstance(exc, WorkspaceApiError) else {}
-        module.fail_json(msg=str(exc), **fields)
+        module.fail_json(msg=scrub(str(exc), secret_values(module.params)), **exc.as_result())
     module.exit_json(**dict(dict(changed=False), **result))

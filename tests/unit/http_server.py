@@ -113,7 +113,8 @@ class ScriptedServer:
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
-                self.send_header('Content-Type', 'application/json')
+                if 'Content-Type' not in answer.headers:  # a download answers with its file's type
+                    self.send_header('Content-Type', 'application/json')
                 if answer.chunked or payload is None:
                     self.send_header('Transfer-Encoding', 'chunked')
                 else:

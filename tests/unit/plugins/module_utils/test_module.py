@@ -13,7 +13,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError, WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer
 
@@ -76,3 +76,12 @@ def test_api_error_fails_with_structured_fields_and_no_secret(server, base, caps
     assert (result['http_status'], result['error_code'], result['error_msg'], result['request_id']) == (
         403, 'WKS.0403', 'denied', 'req-1')
     assert SECRET not in json.dumps(result) and 'Traceback' not in result['msg']
+
+
+def test_result_error_fails_with_its_fields_and_a_scrubbed_message(base, capsys):
+    def run(module):
+        raise WorkspaceResultError('the server said %s' % module.params['secret_key'], missing_task_ids=['a'])
+
+    result = outcome(capsys, base, run)
+    assert result['failed'] is True and result['missing_task_ids'] == ['a']
+    assert SECRET not in json.dumps(result) and result['msg'].startswith('the server said ')

@@ -1,0 +1,344 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.workspace contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: export_task
+short_description: Start a Huawei Cloud Workspace export (and wait for it), or delete export tasks
+version_added: 1.1.0
+description:
+  - With O(state=present), starts an export of desktops, users, user groups, the users of a group, user
+    connections or usage metrics. The service creates an export task that is C(CREATING) until its file is
+    ready; O(wait=true) waits for it within this run.
+  - With O(state=absent), deletes the export tasks O(task_ids) (C(DeleteExportTasks), 200 per request).
+    Only the IDs that exist are sent; IDs that do not exist are returned in RV(missing_task_ids).
+  - Download the file of a finished task with M(hwcloud.workspace.export_file); the role
+    R(hwcloud.workspace.export_and_download,ansible_collections.hwcloud.workspace.export_and_download_role)
+    does start, wait, download and clean-up in one step.
+author:
+  - Workspace collection maintainers (@hwcloud-workspace)
+extends_documentation_fragment:
+  - hwcloud.workspace.connection
+attributes:
+  check_mode:
+    support: full
+    description:
+      - With O(state=present) nothing is started and C(changed) is V(true) (a run would start an export).
+      - With O(state=absent) the tasks are looked up and RV(deleted_task_ids) lists those a run would delete.
+  diff_mode:
+    support: none
+    description: An export task has no state to compare.
+  action_group:
+    support: full
+    membership:
+      - hwcloud.workspace.workspace
+    description: Use C(group/hwcloud.workspace.workspace) in C(module_defaults) to set the connection once.
+options:
+  state:
+    description:
+      - V(present) starts an export; V(absent) deletes the tasks O(task_ids).
+    type: str
+    choices: [present, absent]
+    default: present
+  kind:
+    description:
+      - What to export, with O(state=present) (required then). The API operation for each kind
+        is named in brackets.
+      - V(desktops) (C(ExportDesktopListNew)), V(users) (C(ExportUsersNew)), V(user_groups) (C(ExportUserGroupsNew)),
+        V(group_users) (C(ExportUserGroupUsersNew)), V(user_connections) (C(ExportUserConnectionNew)),
+        V(desktop_usage) (C(ExportDesktopUsageMetricNew)), V(user_usage) (C(ExportUserUsageMetricNew)).
+    type: str
+    choices: [desktops, users, user_groups, group_users, user_connections, desktop_usage, user_usage]
+  parameters:
+    description:
+      - The filters of the export, exactly as the API names them. Unknown keys, wrong types and values beyond the
+        documented limits fail before any request, naming the key and what is allowed.
+      - "V(desktops): C(computer_name), C(computer_names) (list), C(desktop_ip), C(desktop_id), C(tag) (C(key=value)),
+        C(without_any_tag) (bool), C(enterprise_project_id), C(desktop_type) (C(DEDICATED), C(POOLED)), C(status)
+        (C(ACTIVE), C(SHUTOFF), C(ERROR), C(HIBERNATED)), C(user_names) (list, at most 100), C(sort_field) (C(created),
+        C(computer_name)) with C(sort_type) (C(ASC), C(DESC)), C(user_attached) (bool), C(image_id), C(charge_mode)
+        (C(0) yearly/monthly, C(1) pay-per-use), C(in_maintenance_mode) (bool), C(subnet_id),
+        C(connection_status_version) (C(NEW), C(OLD)), C(pool_id), C(include_pool) (bool), C(pool_name), C(pool_type)
+        (C(DYNAMIC), C(STATIC)), C(pool_in_maintenance_mode) (bool), C(pool_enterprise_project_id)."
+      - "V(users): C(user_name) (1 to 20 letters, digits, C(_), C(.) or C(-), not starting with a digit),
+        C(user_names) (list), C(description), C(active_type)
+        (C(USER_ACTIVATE), C(ADMIN_ACTIVATE)), C(enterprise_project_id)."
+      - "V(user_groups): C(name), C(group_ids) (list)."
+      - "V(group_users): C(group_id) (required), C(user_name), C(user_names) (list), C(description), C(active_type)
+        (C(USER_ACTIVATE), C(ADMIN_ACTIVATE)), C(group_name), C(enterprise_project_id)."
+      - "V(user_connections): C(start_time) and C(end_time) (UTC, like C(2026-11-28T09:30:00Z); at most 30 days apart),
+        C(user_name), C(computer_name), C(terminal_type), C(min_e2e_rtt) and C(max_e2e_rtt) (integers, max not below
+        min), C(enterprise_project_id), C(public_ip), C(domain)."
+      - "V(desktop_usage): C(start_time) and C(end_time) (required), C(resource_name), C(resource_id), C(min_idle_days),
+        C(max_idle_days), C(usage_min_hours), C(usage_max_hours) (integers, each max not below its min),
+        C(enterprise_project_id), C(sort_field) (C(desktop_usage), C(desktop_idle_duration)) with C(sort_type)."
+      - "V(user_usage): C(start_time) and C(end_time) (required, at most 30 days apart), C(username), C(usage_min_hours),
+        C(usage_max_hours), C(enterprise_project_id), C(sort_field) (C(user_usage)) with C(sort_type)."
+    type: dict
+    default: {}
+  language:
+    description:
+      - Language of the exported file's headings. Every kind but V(desktop_usage) and V(user_usage) takes it;
+        when unset the service's default (English) applies.
+    type: str
+    choices: [zh_CN, en_US]
+  wait:
+    description:
+      - With O(state=present), wait until the export task is no longer C(CREATING) and return its final record.
+      - The module fails when the task ends C(FAIL) or C(EXPIRED), naming the task, its file, status,
+        error code and reason.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true). When they pass and the task is still C(CREATING), the module fails, naming
+        it (the export goes on; wait for it with M(hwcloud.workspace.export_task_info)).
+    type: float
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between two polls with O(wait=true).
+    type: float
+    default: 5
+  task_ids:
+    description:
+      - With O(state=absent) (required then), the IDs of the export tasks to delete (each 1 to 64 characters).
+    type: list
+    elements: str
+notes:
+  - Starting an export is an action, not a state. Every run with O(state=present) starts a new export and reports
+    C(changed=true); guard it with C(when) or use the role
+    R(hwcloud.workspace.export_and_download,ansible_collections.hwcloud.workspace.export_and_download_role).
+  - A request that starts an export is retried only when it certainly did not reach the service (connection
+    refused, HTTP 429 or 503), never after a read time-out, so that an export is never started twice.
+seealso:
+  - module: hwcloud.workspace.export_file
+  - module: hwcloud.workspace.export_task_info
+  - ref: ansible_collections.hwcloud.workspace.export_and_download_role
+    description: The role hwcloud.workspace.export_and_download starts an export, waits, downloads the file and cleans up.
+'''
+
+EXAMPLES = r'''
+- name: Export the desktops that are running, in English, and wait for the file
+  hwcloud.workspace.export_task:
+    kind: desktops
+    parameters:
+      status: ACTIVE
+    language: en_US
+    wait: true
+  register: export
+
+- name: Download it
+  hwcloud.workspace.export_file:
+    task_id: "{{ export.task_id }}"
+    dest: /srv/reports/
+
+- name: Export a week of user connections (started only; wait elsewhere)
+  hwcloud.workspace.export_task:
+    kind: user_connections
+    parameters:
+      start_time: "2026-11-21T00:00:00Z"
+      end_time: "2026-11-28T00:00:00Z"
+
+- name: Export the users of one group
+  hwcloud.workspace.export_task:
+    kind: group_users
+    parameters:
+      group_id: 0f4b1a2c3d4e5f60718293a4b5c6d7e8
+
+- name: Delete export tasks that are no longer needed
+  hwcloud.workspace.export_task:
+    state: absent
+    task_ids: "{{ old_exports | map(attribute='task_id') | list }}"
+'''
+
+RETURN = r'''
+task_id:
+  description: ID of the export task that was started. V(null) in check mode.
+  returned: state is present
+  type: str
+  sample: 2b0c6f3e-0d5a-4a49-9a4c-4c2e8d1c7a10
+export_task:
+  description:
+    - The record of the started task (final with O(wait=true)), with the fields of
+      M(hwcloud.workspace.export_task_info)'s C(export_tasks). V(null) in check mode.
+  returned: state is present
+  type: dict
+  contains:
+    task_id:
+      description: ID of the export task.
+      type: str
+      returned: always
+      sample: 2b0c6f3e-0d5a-4a49-9a4c-4c2e8d1c7a10
+    file_name:
+      description: Name of the exported file.
+      type: str
+      returned: always
+      sample: desktops_20261128093000.xlsx
+    status:
+      description: C(CREATING), C(SUCCESS), C(FAIL) or C(EXPIRED).
+      type: str
+      returned: always
+      sample: SUCCESS
+    fail_reason:
+      description: Why the task failed, when it did.
+      type: str
+      returned: always
+      sample: null
+    error_code:
+      description: Error code of a failed task.
+      type: str
+      returned: always
+      sample: null
+    create_time:
+      description: UTC time the export started.
+      type: str
+      returned: always
+      sample: "2026-11-28T09:30:00.000Z"
+    end_time:
+      description: UTC time the export ended.
+      type: str
+      returned: always
+      sample: "2026-11-28T09:30:42.000Z"
+    is_download:
+      description: Whether the file has been downloaded.
+      type: bool
+      returned: always
+      sample: false
+deleted_task_ids:
+  description: With O(state=absent), the IDs that were deleted (in check mode, that would be deleted).
+  returned: state is absent
+  type: list
+  elements: str
+  sample: [2b0c6f3e-0d5a-4a49-9a4c-4c2e8d1c7a10]
+missing_task_ids:
+  description: With O(state=absent), the IDs of O(task_ids) that do not exist (nothing is sent for them).
+  returned: state is absent
+  type: list
+  elements: str
+  sample: []
+creating_task_ids:
+  description: The started task's ID when O(wait_timeout) passed while it was still C(CREATING) (the module then fails).
+  returned: failure
+  type: list
+  elements: str
+  sample: [2b0c6f3e-0d5a-4a49-9a4c-4c2e8d1c7a10]
+http_status:
+  description: HTTP status of a failed API request.
+  returned: failure
+  type: int
+  sample: 400
+error_code:
+  description: The API's C(error_code) of a failed request, or of a task that ended C(FAIL).
+  returned: failure
+  type: str
+  sample: WKS.00010001
+error_msg:
+  description: The API's C(error_msg) of a failed request.
+  returned: failure
+  type: str
+  sample: The parameter is invalid.
+request_id:
+  description: Request ID of a failed request, when the API gave one.
+  returned: failure
+  type: str
+  sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
+'''
+
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
+    WorkspaceConfigError,
+    WorkspaceResultError,
+)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
+    KINDS,
+    LANGUAGES,
+    delete_tasks,
+    start_export,
+    validate_parameters,
+    validate_task_ids,
+)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import TASK_FIELDS, ExportTaskApi
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import CREATING, wait_for_tasks
+
+FINAL_FAILURES = ('FAIL', 'EXPIRED')
+
+
+def argument_spec():
+    return dict(
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        kind=dict(type='str', choices=list(KINDS)),
+        parameters=dict(type='dict', default={}),
+        language=dict(type='str', choices=list(LANGUAGES)),
+        wait=dict(type='bool', default=False),
+        wait_timeout=dict(type='float', default=600),
+        wait_sleep=dict(type='float', default=5),
+        task_ids=dict(type='list', elements='str'),
+    )
+
+
+def describe(task):
+    return 'Export task %s (file %s) ended %s: error_code=%s, fail_reason=%s' % (
+        task['task_id'], task['file_name'], task['status'], task['error_code'], task['fail_reason'])
+
+
+def start(module):
+    params = module.params
+    validate_parameters(params['kind'], params['parameters'], params['language'])
+    if params['wait'] and params['wait_timeout'] < 0:
+        raise WorkspaceConfigError('wait_timeout must be 0 or more seconds, got %s' % params['wait_timeout'])
+    if params['wait'] and params['wait_sleep'] <= 0:
+        raise WorkspaceConfigError('wait_sleep must be more than 0 seconds, got %s' % params['wait_sleep'])
+    connection = resolve_connection(params)
+    if module.check_mode:
+        return dict(changed=True, task_id=None, export_task=None)
+    with WorkspaceClient(connection) as client:
+        task_id = start_export(client, params['kind'], params['parameters'], params['language'])
+        api = ExportTaskApi(client)
+        found = api.get_by_ids([task_id])[0]
+        # The list may not show a task started a moment ago: follow it as CREATING until it does.
+        task = found[0] if found else dict(dict.fromkeys(TASK_FIELDS), task_id=task_id, status=CREATING)
+        if not params['wait']:
+            return dict(changed=True, task_id=task_id, export_task=task if found else None)
+        outcome = wait_for_tasks(api, [task], params['wait_timeout'], params['wait_sleep'])
+    result = dict(changed=True, task_id=task_id, export_task=outcome.tasks[0] if outcome.tasks else None)
+    if outcome.missing_ids:
+        raise WorkspaceResultError('Export task %s was started but is not in the list of export tasks' % task_id,
+                                   **result)
+    if outcome.timed_out:
+        raise WorkspaceResultError('Timed out after %s seconds; export task %s (file %s) is still CREATING' % (
+            params['wait_timeout'], task_id, result['export_task']['file_name']), creating_task_ids=[task_id], **result)
+    if result['export_task']['status'] in FINAL_FAILURES:
+        raise WorkspaceResultError(describe(result['export_task']), **result)
+    return result
+
+
+def delete(module):
+    task_ids = validate_task_ids(module.params['task_ids'])
+    connection = resolve_connection(module.params)
+    with WorkspaceClient(connection) as client:
+        found, missing = ExportTaskApi(client).get_by_ids(task_ids) if task_ids else ([], [])
+        existing = [task['task_id'] for task in found]
+        if existing and not module.check_mode:
+            delete_tasks(client, existing)
+    return dict(changed=bool(existing), deleted_task_ids=existing, missing_task_ids=missing)
+
+
+def run(module):
+    return start(module) if module.params['state'] == 'present' else delete(module)
+
+
+def main():
+    run_module(argument_spec(), run, supports_check_mode=True,
+               required_if=[('state', 'present', ('kind',)), ('state', 'absent', ('task_ids',))])
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""export_task in-process against a local HTTP server: bad input sends nothing; start once; wait; delete."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.hwcloud.workspace.plugins.modules import export_task
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+
+SECRET = 'export-task-secret-value'
+
+
+def run_module(capsys, args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            export_task.main()
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def base(server, monkeypatch, tmp_path):
+    monkeypatch.setenv('HUAWEICLOUD_SDK_CREDENTIALS_FILE', str(tmp_path / 'none'))
+    return dict(endpoint=server.url, project_id='proj', access_key='AK', secret_key=SECRET)
+
+
+@pytest.mark.parametrize('args, words', [
+    ({'kind': 'desktops', 'parameters': {'colour': 'red'}}, ['Unknown parameter(s) colour', 'computer_name']),
+    ({'kind': 'desktops', 'parameters': {'status': 'ON'}}, ['parameters.status', 'ACTIVE']),
+    ({'kind': 'users', 'parameters': {'user_name': 'x' * 21}}, ['parameters.user_name', '1 to 20']),
+    ({'kind': 'desktop_usage', 'language': 'en_US',
+      'parameters': {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-11-02T00:00:00Z'}},
+     ['language does not apply to kind desktop_usage']),
+    ({'kind': 'user_usage'}, ['parameters.start_time is required']),
+    ({'kind': 'printers'}, ['kind', 'desktops']),
+    ({'kind': 'users', 'language': 'de_DE'}, ['language', 'zh_CN, en_US']),
+    ({}, ['state is present', 'kind']),
+    ({'state': 'absent'}, ['state is absent', 'task_ids']),
+    ({'state': 'absent', 'task_ids': ['x' * 65]}, ['task_ids', '1 to 64']),
+    ({'kind': 'users', 'wait': True, 'wait_sleep': 0}, ['wait_sleep']),
+    ({'kind': 'users', 'wait': True, 'wait_timeout': -1}, ['wait_timeout']),
+    ({'kind': 'users', 'secret_key': None}, ['secret_key']),
+])
+def test_bad_input_fails_naming_the_option_before_any_request(server, base, capsys, args, words):
+    result = run_module(capsys, dict(base, **args))
+    assert result['failed'] is True
+    for word in words:
+        assert word in result['msg']
+    assert server.requests == []
+    assert 'Traceback' not in result['msg'] and SECRET not in json.dumps(result)
+
+
+def test_check_mode_starts_nothing_and_reports_changed(server, base, capsys):
+    result = run_module(capsys, dict(base, kind='desktops', parameters={'status': 'ACTIVE'}, _ansible_check_mode=True))
+    assert result['changed'] is True and result['task_id'] is None and result['export_task'] is None
+    assert server.requests == []
+
+
+def test_absent_check_mode_lists_what_would_be_deleted(server, base, capsys):
+    server.tasks = [make_task(n) for n in range(3)]
+    result = run_module(capsys, dict(base, state='absent', task_ids=['task-0001', 'ghost', 'task-0002'],
+                                     _ansible_check_mode=True))
+    assert result['changed'] is True
+    assert result['deleted_task_ids'] == ['task-0001', 'task-0002'] and result['missing_task_ids'] == ['ghost']
+    assert [request['method'] for request in server.requests] == ['GET'] * len(server.requests)
+
+
+def test_absent_with_only_unknown_ids_changes_nothing(server, base, capsys):
+    server.tasks = [make_task(1)]
+    result = run_module(capsys, dict(base, state='absent', task_ids=['ghost', 'phantom']))
+    assert result['changed'] is False and not result.get('failed')
+    assert result['deleted_task_ids'] == [] and result['missing_task_ids'] == ['ghost', 'phantom']
+    assert all(request['method'] == 'GET' for request in server.requests)
+
+
+def test_absent_with_no_ids_sends_nothing(server, base, capsys):
+    result = run_module(capsys, dict(base, state='absent', task_ids=[]))
+    assert result['changed'] is False and result['deleted_task_ids'] == [] and server.requests == []
+
+
+def test_api_error_while_looking_up_fails_with_its_fields(server, base, capsys):
+    server.queue.append(Answer(401, {'error_code': 'APIGW.0301', 'error_msg': 'bad signature'},
+                               headers={'X-Request-Id': 'req-7'}))
+    result = run_module(capsys, dict(base, state='absent', task_ids=['a']))
+    assert result['failed'] and result['http_status'] == 401 and result['error_code'] == 'APIGW.0301'
+    assert result['request_id'] == 'req-7' and SECRET not in json.dumps(result)
+
+
+@pytest.fixture
+def service(server):
+    """The local server also starts exports (a new task with the given status) and deletes tasks."""
+    started = dict(status='SUCCESS')
+
+    def serve(request):
+        if request['path'].endswith('/export') and not request['path'].startswith('/v2/'):
+            task = make_task(len(server.tasks) + 1, status=started['status'], error_code='WKS.9', fail_reason='no data')
+            server.tasks.append(task)
+            return Answer(200, {'task_id': task['task_id']})
+        if request['path'].endswith('/batch-delete'):
+            gone = set(json.loads(request['body'].decode())['task_ids'])
+            server.tasks = [task for task in server.tasks if task['task_id'] not in gone]
+            return Answer(200, raw=b'')
+        return server.serve_tasks(request)
+
+    server.default = serve
+    return started
+
+
+def starts(server):
+    return [request for request in server.requests if request['path'].endswith('/export')]
+
+
+def test_present_starts_one_export_and_returns_its_record(server, base, capsys, service):
+    result = run_module(capsys, dict(base, kind='users', parameters={'active_type': 'USER_ACTIVATE'}, language='en_US'))
+    assert result['changed'] is True and result['task_id'] == 'task-0001'
+    assert result['export_task']['task_id'] == 'task-0001' and result['export_task']['status'] == 'SUCCESS'
+    request, = starts(server)
+    assert json.loads(request['body'].decode()) == {'active_type': 'USER_ACTIVATE', 'language': 'en_US'}
+
+
+@pytest.mark.parametrize('status', ['FAIL', 'EXPIRED'])
+def test_wait_fails_naming_the_task_when_it_does_not_succeed(server, base, capsys, service, status):
+    service['status'] = status
+    result = run_module(capsys, dict(base, kind='desktops', wait=True, wait_sleep=0.01))
+    assert result['failed'] is True and result['task_id'] == 'task-0001'
+    for word in ('task-0001', 'export-0001.xlsx', status, 'WKS.9', 'no data'):
+        assert word in result['msg']
+    assert result['export_task']['status'] == status and len(starts(server)) == 1
+
+
+def test_wait_returns_the_final_record(server, base, capsys, service):
+    service['status'] = 'CREATING'
+    original = server.default
+
+    def finish_on_poll(request):
+        if request['query'].get('status') == 'CREATING':
+            for task in server.tasks:
+                task['status'] = 'SUCCESS'
+        return original(request)
+
+    server.default = finish_on_poll
+    result = run_module(capsys, dict(base, kind='user_groups', wait=True, wait_sleep=0.01))
+    assert result['changed'] is True and result['export_task']['status'] == 'SUCCESS'
+
+
+def test_wait_times_out_naming_the_task(server, base, capsys, service):
+    service['status'] = 'CREATING'
+    result = run_module(capsys, dict(base, kind='user_groups', wait=True, wait_timeout=0.05, wait_sleep=0.01))
+    assert result['failed'] is True and 'still CREATING' in result['msg'] and 'task-0001' in result['msg']
+    assert result['creating_task_ids'] == ['task-0001'] and len(starts(server)) == 1
+
+
+def test_absent_deletes_only_existing_tasks_and_is_idempotent(server, base, capsys, service):
+    server.tasks = [make_task(n) for n in range(1, 4)]
+    result = run_module(capsys, dict(base, state='absent', task_ids=['task-0001', 'ghost', 'task-0003']))
+    assert result['changed'] is True
+    assert result['deleted_task_ids'] == ['task-0001', 'task-0003'] and result['missing_task_ids'] == ['ghost']
+    deletes = [json.loads(r['body'].decode()) for r in server.requests if r['path'].endswith('/batch-delete')]
+    assert deletes == [{'task_ids': ['task-0001', 'task-0003']}]
+    assert [task['task_id'] for task in server.tasks] == ['task-0002']
+    again = run_module(capsys, dict(base, state='absent', task_ids=['task-0001', 'task-0003']))
+    assert again['changed'] is False and again['missing_task_ids'] == ['task-0001', 'task-0003']
