@@ -83,8 +83,8 @@ EXAMPLES = r'''
 
 - name: File names of the successful exports that were not downloaded yet, asked once
   ansible.builtin.set_fact:
-    ready_files: "{{ query('hwcloud.workspace.export_tasks', is_download=false,
-                           query=\"[?status=='SUCCESS'].file_name\") }}"
+    ready_files: >-
+      {{ query('hwcloud.workspace.export_tasks', is_download=false, query="[?status=='SUCCESS'].file_name") }}
 
 - name: Two given tasks, in this order
   ansible.builtin.set_fact:

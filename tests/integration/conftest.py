@@ -58,7 +58,7 @@ def connection_vars(emulator):
 def run_playbook(tmp_path):
     """run_playbook(playbook, extra_vars=None, env=None, args=()) runs ansible-playbook on localhost.
 
-    playbook is YAML text, or the name of a file in playbooks/ (run with playbooks/inventory.yml, as users do).
+    playbook is YAML text, or the name of a file in playbooks/ (run with inventory/localhost.yml, as users do).
     env is added to this process's environment, from which cloud credentials are removed.
     """
     counter = [0]
@@ -67,7 +67,7 @@ def run_playbook(tmp_path):
         counter[0] += 1
         if playbook.endswith('.yml') and '\n' not in playbook:
             playbook_path = os.path.join(ROOT, 'playbooks', playbook)
-            inventory = ['-i', os.path.join(ROOT, 'playbooks', 'inventory.yml')]
+            inventory = ['-i', os.path.join(ROOT, 'inventory', 'localhost.yml')]
         else:
             playbook_path = str(tmp_path / ('playbook%d.yml' % counter[0]))
             with open(playbook_path, 'w') as handle:

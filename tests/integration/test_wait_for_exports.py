@@ -299,4 +299,6 @@ def test_ansible_doc_renders_the_role():
                      'hwcloud_workspace_endpoint', 'hwcloud_workspace_iam_endpoint', 'hwcloud_workspace_validate_certs',
                      'hwcloud_workspace_timeout', 'hwcloud_workspace_retries', 'wait_for_exports_tasks'):
         assert variable in text, variable
-    assert '[WARNING]' not in completed.stderr, completed.stderr
+    # ansible-core 2.21 warns about its own internal ansible._protomatter collection on every ansible-doc run.
+    warnings = [line for line in completed.stderr.splitlines() if '[WARNING]' in line and '_protomatter' not in line]
+    assert warnings == [], completed.stderr
