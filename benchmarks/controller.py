@@ -27,7 +27,7 @@ import tempfile
 
 # First: _playbooks puts the repository root on sys.path.
 from _playbooks import (CONNECTION_VARS, LIST_WITH_MODULE, MODULE_CONNECTION, collections_path, emulator_vars,
-                        run_playbook)
+                        environment_line, run_playbook)
 from _emulator import Finisher, list_requests
 from tools.workspace_emulator.testing import EmulatorProcess
 
@@ -205,12 +205,12 @@ def main():
     parser.add_argument('--tasks', type=int, default=10000, help='tasks to list against the baseline (default: %(default)s)')
     parser.add_argument('--latency-ms', type=float, default=50.0, help='latency of the listing (default: %(default)s)')
     args = parser.parse_args()
-    print('load average before: %.2f %.2f %.2f' % os.getloadavg())
+    print('before: ' + environment_line())
     with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir:
         per_call(workdir, args)
         waiting(workdir, args)
         listing(workdir, args)
-    print('\nload average after: %.2f %.2f %.2f' % os.getloadavg())
+    print('\nafter: ' + environment_line())
     return 0
 
 

@@ -27,7 +27,7 @@ import tempfile
 
 # First: _playbooks puts the repository root on sys.path.
 from _playbooks import (BIN, CONNECTION_VARS, LIST_WITH_MODULE, MODULE_CONNECTION, ROOT, cpu_seconds, emulator_vars,
-                        measure, run_playbook)
+                        environment_line, measure, run_playbook)
 from _emulator import Finisher, bursts, list_requests, span
 from tools.workspace_emulator.testing import EmulatorProcess, peak_in_flight, without_cloud_credentials
 
@@ -300,7 +300,7 @@ def main():
     pages = -(-args.tasks // PAGE)
     seed = {'tasks': [{'task_id': 'task-%05d' % n, 'file_name': 'export-%05d.xlsx' % n, 'status': 'SUCCESS'}
                       for n in range(args.tasks)]}
-    print('load average before: %.2f %.2f %.2f' % os.getloadavg())
+    print('before: ' + environment_line())
     by_latency, polls = {}, {}
     with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir, EmulatorProcess(seed=seed) as emulator:
         for latency in args.latency_ms:
@@ -312,7 +312,7 @@ def main():
             measured = measure_polls(workdir, emulator, latency, args.running, args.sleep)
             polls[latency] = print_polls(latency, args.running, args.sleep, measured)
     print_targets(by_latency, polls, pages, args.running)
-    print('\nload average after: %.2f %.2f %.2f' % os.getloadavg())
+    print('\nafter: ' + environment_line())
     return 0
 
 
