@@ -13,7 +13,7 @@ distance to the cloud). At each latency the same listing runs as:
   SDK loop          the official SDK's list_export_tasks loop (huaweicloudsdkworkspace, AK/SK) in plain Python
   client            this collection's module_utils in plain Python (the HTTP part alone)
 and Ansible's floors: an empty playbook, one ansible.builtin.ping. Then a wait on R running tasks (among the N)
-shows what one poll costs. Prints tables (median run of --repeat; the uri loop runs --uri-repeat times) and
+shows what one poll costs. Prints tables (medians of --repeat runs; the uri loop runs --uri-repeat times) and
 the ratios of the issue's targets. Not a test: nothing is asserted; it stops by itself and talks to
 127.0.0.1 only.
 """
@@ -27,7 +27,7 @@ import tempfile
 
 # First: _playbooks puts the repository root on sys.path.
 from _playbooks import (BIN, CONNECTION_VARS, LIST_WITH_MODULE, MODULE_CONNECTION, ROOT, cpu_seconds, emulator_vars,
-                        measure, run_playbook)
+                        environment_line, measure, run_playbook)
 from _emulator import Finisher, bursts, list_requests, span
 from tools.workspace_emulator.testing import EmulatorProcess, peak_in_flight, without_cloud_credentials
 
@@ -104,16 +104,20 @@ WAIT = '''
 class Row:
     """One way of listing, measured: wall and CPU seconds, requests, peak in flight, RSS in MiB."""
 
-    def __init__(self, wall, tasks_wall, cpu, requests, in_flight, tree_rss, listing_rss, emulator_cpu, server_ms):
-        self.wall = wall
-        self.tasks_wall = tasks_wall
-        self.server_ms = server_ms
-        self.cpu = cpu
-        self.requests = requests
-        self.in_flight = in_flight
-        self.tree_rss = tree_rss
-        self.listing_rss = listing_rss
-        self.emulator_cpu = emulator_cpu
+    FIELDS = ('wall', 'tasks_wall', 'cpu', 'requests', 'in_flight', 'tree_rss', 'listing_rss', 'emulator_cpu', 'server_ms')
+
+    def __init__(self, **values):
+        for field in self.FIELDS:
+            setattr(self, field, values[field])
+
+    @classmethod
+    def median(cls, rows):
+        """Each field's median (the lower one for an even count; None when a way does not have that field)."""
+        values = {}
+        for field in cls.FIELDS:
+            known = [getattr(row, field) for row in rows if getattr(row, field) is not None]
+            values[field] = statistics.median_low(known) if known else None
+        return cls(**values)
 
 
 def playbook_way(text):
@@ -159,18 +163,18 @@ def measure_once(way, workdir, emulator, expected):
     emulator_cpu = cpu_seconds(emulator.process.pid) - emulator_before
     log = list_requests(emulator.requests_log())
     server_ms = [entry['server_ms'] for entry in log if entry.get('server_ms') is not None]
-    return Row(wall, tasks_wall, cpu, len(log), peak_in_flight(log), tree_rss, listing_rss, emulator_cpu,
-               statistics.median(server_ms) if server_ms else None)
+    return Row(wall=wall, tasks_wall=tasks_wall, cpu=cpu, requests=len(log), in_flight=peak_in_flight(log), tree_rss=tree_rss,
+               listing_rss=listing_rss, emulator_cpu=emulator_cpu, server_ms=statistics.median(server_ms) if server_ms else None)
 
 
 def measure_ways(workdir, emulator, expected, repeat, uri_repeat):
-    """{way: its median run}; the ways take turns, so that a burst of load on the machine hits all of them."""
+    """{way: the medians of its runs}; the ways take turns, so that a burst of load on the machine hits all of them."""
     runs = dict((name, []) for name, _ in WAYS)
     for turn in range(max(repeat, uri_repeat)):
         for name, way in WAYS:
             if turn < (uri_repeat if name == 'uri loop' else repeat):
                 runs[name].append(measure_once(way, workdir, emulator, expected))
-    return dict((name, sorted(rows, key=lambda row: row.wall)[len(rows) // 2]) for name, rows in runs.items())
+    return dict((name, Row.median(rows)) for name, rows in runs.items() if rows)
 
 
 def fmt(value, pattern='%.2f'):
@@ -178,7 +182,7 @@ def fmt(value, pattern='%.2f'):
 
 
 def print_table(latency, rows, repeat, uri_repeat):
-    print('\n### %g ms per request (median of %d runs; uri loop: %d)\n' % (latency, repeat, uri_repeat))
+    print('\n### %g ms per request (medians of %d runs; uri loop: %d)\n' % (latency, repeat, uri_repeat))
     header = ('way', 'wall s', 'tasks s', 'requests', 'peak in flight', 'CPU s', 'RSS MiB largest process',
               'RSS MiB listing process', 'emulator CPU s', 'server ms per page')
     print('| %s |' % ' | '.join(header))
@@ -250,11 +254,12 @@ def target_rows(by_latency, polls, pages, running):
                          '%.1fx' % (sdk / walls) if walls > 0 else 'below the floor', verdict(walls <= sdk / 2.5)))
     if 0.0 in by_latency:
         ways = by_latency[0.0]
-        uri, module = ways['uri loop'], ways['export_task_info']
-        rows.append(('0 ms: uri loop / export_task_info >= 25x (walls)', '%.1fx' % (uri.wall / module.wall),
-                     verdict(uri.wall >= 25 * module.wall)))
-        rows.append(('0 ms: uri loop / export_task_info >= 25x (task times)', '%.1fx' % (uri.tasks_wall / module.tasks_wall),
-                     verdict(uri.tasks_wall >= 25 * module.tasks_wall)))
+        uri, module = ways.get('uri loop'), ways['export_task_info']
+        if uri:
+            rows.append(('0 ms: uri loop / export_task_info >= 25x (walls)', '%.1fx' % (uri.wall / module.wall),
+                         verdict(uri.wall >= 25 * module.wall)))
+            rows.append(('0 ms: uri loop / export_task_info >= 25x (task times)', '%.1fx' % (uri.tasks_wall / module.tasks_wall),
+                         verdict(uri.tasks_wall >= 25 * module.tasks_wall)))
         sdk = ways['SDK loop (in-process)'].wall
         walls, tasks = net(ways, 'export_task_info', 'one ping')
         both('0 ms: export_task_info - ping floor <= 1.5 x SDK loop = 1.5 x %.2f = %.2f s' % (sdk, 1.5 * sdk), walls, tasks, 1.5 * sdk)
@@ -286,8 +291,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
     parser.add_argument('--tasks', type=int, default=10000, help='finished tasks in the emulator (default: %(default)s)')
     parser.add_argument('--latency-ms', type=float, nargs='+', default=[0.0, 50.0], help='latencies per request (default: 0 50)')
-    parser.add_argument('--repeat', type=int, default=3, help='runs of each way; the median is shown (default: %(default)s)')
-    parser.add_argument('--uri-repeat', type=int, default=1, help='runs of the uri loop (default: %(default)s)')
+    parser.add_argument('--repeat', type=int, default=3, help='runs of each way; medians are shown (default: %(default)s)')
+    parser.add_argument('--uri-repeat', type=int, default=1, help='runs of the uri loop; 0 leaves it out (default: %(default)s)')
     parser.add_argument('--running', type=int, default=300, help='running tasks for the poll measurement (default: %(default)s)')
     parser.add_argument('--sleep', type=float, default=1.0, help='wait_sleep of the poll measurement (default: %(default)s)')
     args = parser.parse_args()
@@ -295,7 +300,7 @@ def main():
     pages = -(-args.tasks // PAGE)
     seed = {'tasks': [{'task_id': 'task-%05d' % n, 'file_name': 'export-%05d.xlsx' % n, 'status': 'SUCCESS'}
                       for n in range(args.tasks)]}
-    print('load average before: %.2f %.2f %.2f' % os.getloadavg())
+    print('before: ' + environment_line())
     by_latency, polls = {}, {}
     with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir, EmulatorProcess(seed=seed) as emulator:
         for latency in args.latency_ms:
@@ -307,7 +312,7 @@ def main():
             measured = measure_polls(workdir, emulator, latency, args.running, args.sleep)
             polls[latency] = print_polls(latency, args.running, args.sleep, measured)
     print_targets(by_latency, polls, pages, args.running)
-    print('\nload average after: %.2f %.2f %.2f' % os.getloadavg())
+    print('\nafter: ' + environment_line())
     return 0
 
 

@@ -26,6 +26,7 @@ import sys
 import time
 
 from tools.workspace_emulator.testing import EmulatorProcess
+from tools.workspace_emulator import DEFAULT_ACCESS_KEY, DEFAULT_REGION, DEFAULT_SECRET_KEY
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
@@ -33,7 +34,7 @@ DEMO = os.path.join(ROOT, '.build', 'demo')
 DIST = os.path.join(DEMO, 'dist')
 COLLECTIONS = os.path.join(DEMO, 'collections')
 SEED = os.path.join(ROOT, 'tools', 'demo_seed.json')
-INVENTORY = os.path.join(ROOT, 'playbooks', 'inventory.yml')
+INVENTORY = os.path.join(ROOT, 'inventory', 'localhost.yml')
 
 
 class DemoError(Exception):
@@ -132,7 +133,24 @@ def main():
         print('\ndemo FAILED: %s' % error, file=sys.stderr)
         return 1
     print('\ndemo done: every step succeeded.')
+    print(TRY_IT_YOURSELF)
     return 0
+
+
+# What to type next (README: "Use the emulator with your own playbook"); the keys are the emulator's demo keys.
+TRY_IT_YOURSELF = '''
+Try it yourself, from the repository root: the collection stays installed in .build/demo/collections.
+  export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/demo/collections
+  .venv/bin/ansible-doc hwcloud.workspace.export_task_info
+  .venv/bin/ansible-doc -t role hwcloud.workspace.wait_for_exports
+Start the emulator again (it serves the demo's exports afresh) and point the connection at it:
+  .venv/bin/python -m tools.workspace_emulator --port 8443 --seed tools/demo_seed.json &
+  export HW_WORKSPACE_ENDPOINT=http://127.0.0.1:8443 HUAWEICLOUD_SDK_IAM_ENDPOINT=http://127.0.0.1:8443
+  export HUAWEICLOUD_SDK_AK={access_key} HUAWEICLOUD_SDK_SK={secret_key}
+  export HUAWEICLOUD_SDK_REGION={region}
+  .venv/bin/ansible-playbook -i inventory/localhost.yml playbooks/list_export_tasks.yml
+Any playbook of yours runs the same way (see "Use the emulator with your own playbook" in README.md).'''.format(
+    access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY, region=DEFAULT_REGION)
 
 
 if __name__ == '__main__':

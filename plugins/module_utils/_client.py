@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import json
 import socket
+import threading
 import time
 import traceback
 
@@ -101,11 +102,17 @@ def _no_auth(prepared):
     return prepared
 
 
+def _no_auth_on_redirect(prepared_request, response):
+    """Session.rebuild_auth that adds nothing: requests would add ~/.netrc credentials for a redirect's host."""
+    prepared_request.headers.pop('Authorization', None)  # nothing of ours ever carries Authorization there
+
+
 def _new_session(pool_size):
     session = requests.Session()
     # trust_env stays on for proxies (HTTPS_PROXY, NO_PROXY); the CA bundle variables are overridden by
-    # passing verify with each request, and ~/.netrc by an auth that adds nothing.
+    # passing verify with each request, and ~/.netrc by auth hooks that add nothing.
     session.auth = _no_auth
+    session.rebuild_auth = _no_auth_on_redirect
     session.headers['User-Agent'] = USER_AGENT
     session.headers['Accept-Encoding'] = 'identity'  # the size ceiling counts the bytes that reach memory
     adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
@@ -172,7 +179,10 @@ class WorkspaceClient:
         self.retry_policy = retry_policy or RetryPolicy(connection.retries)
         self.throttle = throttle or Throttle(connection.concurrency)
         self._secrets = secret_values(connection)
+        # Downloads from object storage get a session of their own (made on first use), so that no Workspace
+        # header can leak into them.
         self._external_session = None
+        self._external_lock = threading.Lock()
 
     def close(self):
         self.session.close()
@@ -393,8 +403,9 @@ class WorkspaceClient:
         """
         shown = _public_url(url)
         _check_url('GET', url, shown)
-        if self._external_session is None:
-            self._external_session = _new_session(max(self.connection.concurrency, 1))
+        with self._external_lock:
+            if self._external_session is None:
+                self._external_session = _new_session(max(self.connection.concurrency, 1))
         attempt = 0
         while True:
             attempt += 1

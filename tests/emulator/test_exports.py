@@ -238,9 +238,13 @@ def test_invalid_export_settings_are_refused(lifecycle, settings):
         lifecycle.export_settings(**settings)
 
 
-def test_export_delay_option():
-    with EmulatorProcess(extra_args=['--export-delay', '7.5']) as emulator:
+def test_export_delay_and_storage_listener_options():
+    with EmulatorProcess(extra_args=['--export-delay', '7.5', '--storage-host', '127.0.0.1']) as emulator:
         assert emulator.export_settings()['delay'] == 7.5
+        assert emulator.storage_url.startswith('http://127.0.0.1:') and emulator.storage_url != emulator.url
+        assert emulator.storage_url in emulator.stderr_text()
+    with pytest.raises(EmulatorError, match='--export-delay must be >= 0'):
+        EmulatorProcess(extra_args=['--export-delay', '-1'])
 
 
 # Downloads.

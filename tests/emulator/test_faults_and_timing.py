@@ -138,6 +138,14 @@ def test_trickle_fault_sends_the_body_one_byte_at_a_time(scratch, scratch_api):
     assert entry['ended'] - entry['started'] >= (len(pieces) - 1) * 0.005
 
 
+def test_respond_fault_answers_200_with_the_given_document(scratch, scratch_api):
+    document = {'export_tasks': [{'file_name': 'no-id.xlsx', 'status': 'SUCCESS'}], 'count': 1}
+    scratch.inject({'respond': document, 'count': 2})
+    assert [scratch_api.signed(list_path(scratch)).json() for _ in range(2)] == [document, document]
+    assert scratch_api.signed(list_path(scratch)).json() != document
+    assert [entry['fault'] for entry in scratch.requests_log()] == ['respond', 'respond', None]
+
+
 def test_ignore_offset_answers_the_first_page_whatever_the_offset(scratch, scratch_api):
     added = [record['task_id'] for record in scratch.add_tasks([{'file_name': 'ignored-offset.xlsx'} for _ in range(5)])]
     scratch.inject({'ignore_offset': True})

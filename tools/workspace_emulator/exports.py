@@ -118,7 +118,8 @@ class Operation:
         self.parameters = dict((parameter.name, parameter) for parameter in parameters)
         self.source = source  # 'query' or 'body'
         self.ordered = ordered  # (low, high) pairs: high >= low when both are given
-        self.time_rule = time_rule  # None, 'recent' (within the last 30 days) or 'range' (at most 30 days long)
+        # None; 'order' (end_time not before start_time), 'recent' (and both within the last 30 days) or 'range' (and at most 30 days apart)
+        self.time_rule = time_rule
         self.columns = columns  # the file's header row (English)
 
     def parameters_from(self, raw_query_pairs, body):
@@ -218,7 +219,6 @@ OPERATIONS = (
         Parameter('usage_max_hours', 'int'), _PROJECT, Parameter('sort_field', choices=('user_usage',)), _SORT_TYPE,
     ), ordered=(('usage_min_hours', 'usage_max_hours'),), time_rule='range', columns=('User Name', 'Usage (hours)', 'Desktops')),
 )
-KINDS = tuple(operation.kind for operation in OPERATIONS)
 
 
 def match_operation(method, raw_path):

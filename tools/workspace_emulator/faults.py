@@ -16,7 +16,7 @@ GATEWAY_ERRORS = {
     504: ('APIGW.0201', 'The backend timed out.'),
 }
 # Queued: each applies to `count` requests, in order.
-QUEUED_KINDS = ('status', 'drop', 'malformed', 'redirect', 'reset', 'trickle', 'slow')
+QUEUED_KINDS = ('status', 'drop', 'malformed', 'respond', 'redirect', 'reset', 'trickle', 'slow')
 # Settings: applied at once to every following request, until changed (or DELETE /_emulator/faults for the list ones).
 SETTING_KINDS = ('latency_ms', 'latency_jitter_ms', 'ignore_offset', 'count_growing', 'churn')
 KINDS = QUEUED_KINDS + SETTING_KINDS
@@ -24,6 +24,7 @@ FIELDS = {
     'status': ('status', 'count', 'retry_after', 'error_code', 'error_msg'),
     'drop': ('drop', 'after_handling'),
     'malformed': ('malformed',),
+    'respond': ('respond', 'count'),
     'redirect': ('redirect', 'count', 'redirect_status'),
     'reset': ('reset', 'after_bytes'),
     'trickle': ('trickle', 'interval_ms'),
@@ -91,6 +92,9 @@ class Fault:
             return cls(kind, _positive_int(spec, kind), delay_ms=_non_negative_number(spec, 'delay_ms', 1000))
         if kind == 'redirect':
             return cls._redirect(spec)
+        if kind == 'respond':
+            # Any JSON document, answered with 200: records without task_id, a wrong count, another shape...
+            return cls(kind, _positive_int(spec, 'count', 1), document=spec['respond'])
         return cls._status(spec)
 
     @classmethod
@@ -126,6 +130,8 @@ class Fault:
             return described
         if self.kind == 'redirect':
             return {'redirect': self.location, 'redirect_status': self.status, 'count': self.remaining}
+        if self.kind == 'respond':
+            return {'respond': self.document, 'count': self.remaining}
         described = {'status': self.status, 'count': self.remaining, 'error_code': self.error_code, 'error_msg': self.error_msg}
         if self.retry_after is not None:
             described['retry_after'] = self.retry_after

@@ -257,6 +257,8 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
             return None
         if fault.kind == 'malformed':
             return self._send_bytes(200, MALFORMED_BODY)
+        if fault.kind == 'respond':
+            return self._send_json(200, fault.document)
         if fault.kind == 'redirect':
             return self._send_bytes(fault.status, b'', {'Location': fault.location})
         headers = {'Retry-After': str(fault.retry_after)} if fault.retry_after is not None else None

@@ -593,17 +593,21 @@ def test_validate_certs_false_wins_over_the_environment(https_server, unrelated_
     assert response.status_code == 200
 
 
-def test_netrc_credentials_are_never_sent(server, tmp_path, monkeypatch):
+def test_netrc_credentials_are_never_sent(server, other_host, tmp_path, monkeypatch):
     netrc = tmp_path / '.netrc'
-    netrc.write_text('machine 127.0.0.1 login someone password netrc-password\n')
+    netrc.write_text('machine 127.0.0.1 login someone password netrc-password\n'
+                     'machine 127.0.0.2 login someone password netrc-password\n')
     netrc.chmod(0o600)
     monkeypatch.setenv('NETRC', str(netrc))
     monkeypatch.setenv('HOME', str(tmp_path))
     server.default = lambda request: OK
+    server.queue += [OK, OK, Answer(302, raw=b'', headers={'Location': other_host.url + '/bucket/file.csv'})]
     with make_client(server.url, [], auth_token='iam-token-value', access_key=None, secret_key=None) as client:
         client.get_json(server.url, '/x')
         client.open_external(server.url + '/file.csv').close()
-    assert [request['headers'].get('Authorization') for request in server.requests] == [None, None]
+        # Object storage may redirect a download: followed, and still without any credential.
+        client.open_external(server.url + '/file.csv').close()
+    assert [request['headers'].get('Authorization') for request in server.requests + other_host.requests] == [None] * 4
 
 
 def test_open_external_sends_no_credentials_and_hides_the_query(server):

@@ -1,0 +1,285 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End to end: start, wait, download, delete, through ansible-playbook against the local emulator.
+
+The role hwcloud.workspace.export_and_download and the modules export_task and export_file, with the download
+in each of its three shapes, idempotence, check mode, and a start that is never repeated.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import os
+
+import pytest
+
+CREDENTIAL_HEADERS = ('authorization', 'x-auth-token', 'x-security-token', 'x-project-id', 'x-sdk-date')
+
+# Play variables that connect the role to the emulator given by emulator_vars().
+ROLE_CONNECTION = '''    hwcloud_workspace_endpoint: "{{ emulator.url }}"
+    hwcloud_workspace_project_id: "{{ emulator.project_id }}"
+    hwcloud_workspace_access_key: "{{ emulator.access_key }}"
+    hwcloud_workspace_secret_key: "{{ emulator.secret_key }}"
+'''
+# The same connection as module_defaults of the action group, for plays of the modules.
+GROUP_CONNECTION = '''  module_defaults:
+    group/hwcloud.workspace.workspace:
+      endpoint: "{{ emulator.url }}"
+      project_id: "{{ emulator.project_id }}"
+      access_key: "{{ emulator.access_key }}"
+      secret_key: "{{ emulator.secret_key }}"
+'''
+
+ROLE_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+''' + ROLE_CONNECTION + '''  tasks:
+    - name: export
+      ansible.builtin.include_role:
+        name: hwcloud.workspace.export_and_download
+      vars:
+        export_and_download_kind: "{{ kind }}"
+        export_and_download_parameters: "{{ parameters }}"
+        export_and_download_dest: "{{ dest }}"
+        export_and_download_delete: "{{ delete }}"
+        export_and_download_sleep: 0.5
+        export_and_download_timeout: 60
+
+    - name: fact
+      ansible.builtin.debug:
+        var: export_and_download_file
+'''
+
+
+def emulator_vars(emulator, **extra):
+    variables = {'emulator': dict(url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key,
+                                  secret_key=emulator.secret_key)}
+    variables.update(extra)
+    return variables
+
+
+def role_vars(emulator, dest, kind='desktops', parameters=None, delete=True):
+    return emulator_vars(emulator, dest=str(dest), kind=kind, parameters=parameters or {}, delete=delete)
+
+
+@pytest.fixture
+def dest(tmp_path):
+    """An empty directory for the downloads (tmp_path also holds the test's playbooks)."""
+    directory = tmp_path / 'downloads'
+    directory.mkdir()
+    return directory
+
+
+def assert_no_credentials_reached_storage(emulator):
+    for request in emulator.storage_requests():
+        assert not set(CREDENTIAL_HEADERS) & set(name.lower() for name in request['headers']), request['headers']
+        assert emulator.secret_key not in repr(request)
+
+
+@pytest.mark.parametrize('download', ['file', 'redirect', 'json'])
+def test_role_exports_waits_and_downloads_the_emulators_bytes(emulator_factory, run_playbook, dest, download):
+    emulator = emulator_factory(export_delay=1.5)
+    emulator.export_settings(download=download)
+    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, parameters={'status': 'ACTIVE'}, delete=False))
+    assert run.rc == 0, run.stdout + run.stderr
+    fact = run.result('fact')['export_and_download_file']
+    content = emulator.file_bytes(fact['task_id'])
+    assert os.path.dirname(fact['path']) == str(dest)
+    with open(fact['path'], 'rb') as handle:
+        assert handle.read() == content
+    assert fact['size'] == len(content) and fact['checksum'] == hashlib.sha256(content).hexdigest()
+    assert os.listdir(str(dest)) == [os.path.basename(fact['path'])]  # no temporary file left
+    starts = [entry for entry in emulator.requests_log() if entry['path'].endswith('/desktops/export')]
+    assert len(starts) == 1 and starts[0]['query'] == {'status': 'ACTIVE'}
+    assert len(emulator.storage_requests()) == (0 if download == 'file' else 1)
+    assert_no_credentials_reached_storage(emulator)
+    # Quiet at default verbosity: no skipped task, no internal variable shown, no secret anywhere.
+    assert 'skipping:' not in run.stdout and 'export_and_download__' not in run.stdout
+    assert emulator.secret_key not in run.stdout + run.stderr
+    assert run.result('Delete export task %s (when export_and_download_delete is true)' % fact['task_id'])['changed'] \
+        is False
+
+
+def test_role_deletes_the_task_after_a_verified_download(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory(export_delay=0.5)
+    emulator.export_settings(download='json', file_format='csv')
+    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, kind='users', parameters={'active_type': 'USER_ACTIVATE'}))
+    assert run.rc == 0, run.stdout + run.stderr
+    fact = run.result('fact')['export_and_download_file']
+    with open(fact['path'], 'rb') as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == fact['checksum']
+    assert fact['path'].endswith('.csv') and emulator.tasks() == []
+    assert len([entry for entry in emulator.requests_log() if entry['path'].endswith('/batch-delete')]) == 1
+    assert 'skipping:' not in run.stdout
+
+
+def test_role_fails_naming_the_failed_export_and_keeps_it(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory(export_delay=0.5)
+    emulator.export_settings(final_status='FAIL', fail_reason='The disk is full.', error_code='WKS.00010002')
+    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
+    assert run.rc == 2, run.stdout + run.stderr
+    task, = [task for task in emulator.tasks() if task['status'] == 'FAIL']
+    for word in (task['task_id'], task['file_name'], 'ended FAIL', 'WKS.00010002', 'The disk is full.'):
+        assert word in run.stdout
+    assert os.listdir(str(dest)) == []
+
+
+def test_role_rejects_bad_parameters_before_starting(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory()
+    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, parameters={'colour': 'red'}))
+    assert run.rc == 2 and 'Unknown parameter(s) colour' in run.stdout
+    assert emulator.tasks() == []
+
+
+def test_role_argument_specs_reject_a_bad_kind(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory()
+    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, kind='printers'))
+    assert run.rc == 2 and 'export_and_download_kind' in run.stdout and 'printers' in run.stdout
+    assert emulator.requests_log() == []
+
+
+def test_role_in_check_mode_changes_nothing(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory()
+    run = run_playbook(ROLE_PLAY.replace('    - name: fact', '    - name: fact\n      when: not ansible_check_mode'),
+                       role_vars(emulator, dest), args=['--check'])
+    assert run.rc == 0, run.stdout + run.stderr
+    assert emulator.tasks() == [] and os.listdir(str(dest)) == []
+    assert run.result('Start the export of desktops')['changed'] is True
+
+
+MODULES_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+''' + GROUP_CONNECTION + '''  tasks:
+    - name: start
+      hwcloud.workspace.export_task:
+        kind: user_groups
+        parameters: {name: ops}
+        language: en_US
+        wait: true
+        wait_sleep: 0.5
+      register: started
+
+    - name: download
+      hwcloud.workspace.export_file:
+        task_id: "{{ started.task_id }}"
+        dest: "{{ dest }}"
+        mode: "0640"
+
+    - name: download again
+      hwcloud.workspace.export_file:
+        task_id: "{{ started.task_id }}"
+        dest: "{{ dest }}"
+        mode: "0640"
+
+    - name: download elsewhere in check mode
+      hwcloud.workspace.export_file:
+        task_id: "{{ started.task_id }}"
+        dest: "{{ dest }}/elsewhere.xlsx"
+      check_mode: true
+
+    - name: download with a wrong checksum
+      hwcloud.workspace.export_file:
+        task_id: "{{ started.task_id }}"
+        dest: "{{ dest }}/checked.xlsx"
+        checksum: "sha256:{{ '0' * 64 }}"
+      ignore_errors: true
+
+    - name: delete in check mode
+      hwcloud.workspace.export_task:
+        state: absent
+        task_ids: ["{{ started.task_id }}", ghost]
+      check_mode: true
+
+    - name: delete
+      hwcloud.workspace.export_task:
+        state: absent
+        task_ids: ["{{ started.task_id }}", ghost]
+
+    - name: delete again
+      hwcloud.workspace.export_task:
+        state: absent
+        task_ids: ["{{ started.task_id }}"]
+
+    - name: list
+      hwcloud.workspace.export_task_info:
+      register: listed
+'''
+
+
+# Before the task is deleted: what the emulator serves for it (its admin API, not the Workspace API).
+PAUSE = '''    - name: emulator digest
+      ansible.builtin.uri:
+        url: "{{ emulator.url }}/_emulator/files/{{ started.task_id }}/digest"
+        return_content: true
+
+'''
+
+
+def test_modules_through_the_life_cycle(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory(export_delay=1)
+    run = run_playbook(MODULES_PLAY.replace('    - name: delete in check mode', PAUSE + '    - name: delete in check mode'),
+                       emulator_vars(emulator, dest=str(dest)))
+    assert run.rc == 0, run.stdout + run.stderr
+    started = run.result('start')
+    task_id = started['task_id']
+    assert started['changed'] is True and started['export_task']['status'] == 'SUCCESS'
+    assert started['export_task']['file_name'].startswith('UserGroupList_')
+    first, second = run.result('download'), run.result('download again')
+    served = run.result('emulator digest')['json']
+    assert first['changed'] is True and second['changed'] is False
+    assert first['dest'] == second['dest'] == str(dest / started['export_task']['file_name'])
+    assert first['checksum'] == second['checksum'] == served['sha256']
+    assert hashlib.sha256((dest / started['export_task']['file_name']).read_bytes()).hexdigest() == served['sha256']
+    assert first['size'] == served['size']
+    assert oct(os.stat(first['dest']).st_mode & 0o777) == '0o640'
+    downloads = [entry for entry in emulator.requests_log() if entry['path'].endswith('/download')]
+    assert len(downloads) == 2  # the second run downloaded nothing; the wrong checksum did
+    assert run.result('download elsewhere in check mode')['changed'] is True
+    assert not (dest / 'elsewhere.xlsx').exists() and not (dest / 'checked.xlsx').exists()
+    assert 'not the expected' in run.result('download with a wrong checksum')['msg']
+    check, delete, again = run.result('delete in check mode'), run.result('delete'), run.result('delete again')
+    assert check['changed'] is True and check['deleted_task_ids'] == [task_id] and check['missing_task_ids'] == ['ghost']
+    assert delete['changed'] is True and delete['deleted_task_ids'] == [task_id]
+    assert again['changed'] is False and again['missing_task_ids'] == [task_id]
+    assert task_id not in [task['task_id'] for task in run.result('list')['export_tasks']]
+    deletes = [entry for entry in emulator.requests_log() if entry['path'].endswith('/batch-delete')]
+    assert len(deletes) == 1
+    assert emulator.secret_key not in run.stdout + run.stderr
+
+
+START_ONLY_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+''' + GROUP_CONNECTION + '''  tasks:
+    - name: start
+      hwcloud.workspace.export_task:
+        kind: desktops
+        timeout: 1
+      ignore_errors: true
+'''
+
+
+@pytest.mark.parametrize('fault', [{'drop': 1, 'after_handling': True}, {'trickle': 1, 'interval_ms': 2000}])
+def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_playbook, fault):
+    emulator = emulator_factory()
+    emulator.inject(fault)
+    run = run_playbook(START_ONLY_PLAY, emulator_vars(emulator))
+    result = run.result('start')
+    assert result['_outcome'] == 'failed' and '/v3/%s/desktops/export' % emulator.project_id in result['msg']
+    starts = [entry for entry in emulator.wait_for_requests(1) if entry['path'].endswith('/desktops/export')]
+    assert len(starts) == 1 and len(emulator.tasks()) == 1
+
+
+def test_a_large_file_streams_to_disk(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory(export_delay=0.2)
+    emulator.export_settings(file_size=64 * 1024 * 1024, download='redirect')
+    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, delete=False))
+    assert run.rc == 0, run.stdout + run.stderr
+    fact = run.result('fact')['export_and_download_file']
+    digest = emulator.file_digest(fact['task_id'])
+    assert fact['size'] == digest['size'] == 64 * 1024 * 1024 == os.path.getsize(fact['path'])
+    assert fact['checksum'] == digest['sha256']
+    assert_no_credentials_reached_storage(emulator)

@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""galaxy.yml, meta/runtime.yml, the docs site's links and the tested versions agree; the tarball ships
+nothing that tools leave in a checkout."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+
+import yaml
+
+from tools import matrix
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+
+
+def load(*path):
+    with open(os.path.join(ROOT, *path), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
+def test_galaxy_links_are_the_repository_of_the_docs_edit_link():
+    galaxy = load('galaxy.yml')
+    repository = 'https://github.com/' + load('docs', 'docsite', 'links.yml')['edit_on_github']['repository']
+    assert galaxy['repository'] == galaxy['homepage'] == repository
+    assert galaxy['issues'] == repository + '/issues'
+    assert galaxy['documentation'].startswith(repository + '/')
+    assert {'cloud', 'huawei', 'workspace'} <= set(galaxy['tags'])
+
+
+def test_requires_ansible_is_the_oldest_tested_ansible_core():
+    oldest = re.fullmatch(r'ansible-core==(\d+\.\d+)\.\*', matrix.LEGS['oldest'][0]).group(1)
+    assert load('meta', 'runtime.yml')['requires_ansible'] == '>=%s.0' % oldest
+    with open(os.path.join(ROOT, 'requirements.txt'), encoding='utf-8') as handle:
+        assert 'ansible-core>=%s\n' % oldest in handle.read()
+
+
+def test_tool_output_in_a_checkout_is_neither_committed_nor_shipped(tmp_path):
+    left_behind = ['.ansible/collections/ansible_collections/hwcloud/workspace/galaxy.yml',
+                   'changelogs/.plugin-cache.yaml', '.build/dist/old.tar.gz', '.venv/bin/python',
+                   'plugins/modules/__pycache__/export_task_info.cpython-313.pyc']
+    ignored = subprocess.run(['git', 'check-ignore', '--no-index'] + left_behind, cwd=ROOT,
+                             stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
+    assert sorted(ignored) == sorted(left_behind)
+
+    # A copy of the committed files, plus what lint, antsibull-changelog and the tests leave behind.
+    checkout = tmp_path / 'checkout'
+    files = subprocess.run(['git', 'ls-files', '-z'], cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout.split(b'\0')
+    for name in filter(None, (name.decode() for name in files)):
+        if os.path.isfile(os.path.join(ROOT, name)):
+            os.makedirs(os.path.dirname(str(checkout / name)), exist_ok=True)
+            shutil.copyfile(os.path.join(ROOT, name), str(checkout / name))
+    for name in left_behind:
+        os.makedirs(os.path.dirname(str(checkout / name)), exist_ok=True)
+        (checkout / name).write_text('left behind\n')
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(tmp_path), str(checkout)],
+                   check=True, stdout=subprocess.DEVNULL)
+    with tarfile.open(str(next(tmp_path.glob('hwcloud-workspace-*.tar.gz')))) as archive:
+        shipped = archive.getnames()
+    unwanted = ('.ansible', '.build', '.venv', '.ci', 'changelogs/.plugin-cache.yaml', 'tools', 'benchmarks', 'inventory',
+                'tests/integration', 'tests/emulator', 'tests/release', 'Makefile', 'pytest.ini')
+    assert [name for name in shipped if name.startswith(unwanted) or name.endswith('.pyc')] == []
+    assert {'meta/execution-environment.yml', 'meta/ee-requirements.txt', 'CHANGELOG.rst', 'changelogs/changelog.yaml',
+            'plugins/lookup/export_tasks.py', 'roles/wait_for_exports/meta/argument_specs.yml'} <= set(shipped)

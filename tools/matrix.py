@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The ansible-core versions the collection is tested on, and the Pythons they run on.
+
+    python3 tools/matrix.py python 3.13 3.12 3.11   prints the first of those Pythons found on this machine
+    python3 tools/matrix.py run oldest              unit, emulator and end-to-end tests and sanity on the oldest
+
+`make test` runs in .venv on the newest Python found, so pip installs the newest ansible-core; `make test-matrix`
+adds the oldest supported ansible-core (meta/runtime.yml's requires_ansible) in its own venv under .build/matrix.
+Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the machine image keeps
+3.11, 3.12 and 3.13); a missing Python is an error, never a silent skip.
+"""
+
+import glob
+import hashlib
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# leg: (ansible-core requirement, Pythons to try, first found wins). The oldest must match requires_ansible
+# (tests/release/test_metadata.py checks it); ansible-core 2.19 runs on Python 3.11 to 3.13.
+LEGS = {
+    'oldest': ('ansible-core==2.19.*', ('3.11', '3.12')),
+}
+REQUIREMENTS = ('requirements.txt', os.path.join('tests', 'requirements.txt'))
+
+
+def find_python(version):
+    """The path of a working Python `version` (X.Y), or None."""
+    pyenv_root = os.environ.get('PYENV_ROOT', os.path.expanduser('~/.pyenv'))
+    candidates = ['python' + version] + sorted(glob.glob(os.path.join(pyenv_root, 'versions', version + '.*', 'bin',
+                                                                      'python' + version)), reverse=True)
+    for candidate in candidates:
+        try:
+            found = subprocess.run([candidate, '-c', 'import sys, venv; print(sys.executable)'], check=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, universal_newlines=True)
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        return found.stdout.strip()
+    return None
+
+
+def first_python(versions):
+    for version in versions:
+        found = find_python(version)
+        if found:
+            return found
+    raise SystemExit('none of the Pythons %s is on this machine (PATH, pyenv versions)' % ', '.join(versions))
+
+
+def venv_for(leg):
+    """.build/matrix/<leg>, created or brought up to date when the requirements changed."""
+    core, versions = LEGS[leg]
+    venv = os.path.join(ROOT, '.build', 'matrix', leg)
+    digest = hashlib.sha256(core.encode())
+    for name in REQUIREMENTS:
+        with open(os.path.join(ROOT, name), 'rb') as handle:
+            digest.update(handle.read())
+    stamp = os.path.join(venv, '.installed-' + digest.hexdigest()[:16])
+    python = os.path.join(venv, 'bin', 'python')
+    if not os.path.exists(stamp):
+        interpreter = first_python(versions)
+        print('matrix %s: %s on %s' % (leg, core, interpreter), flush=True)
+        subprocess.run([interpreter, '-m', 'venv', '--clear', venv], check=True)
+        install = [python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', core]
+        for name in REQUIREMENTS:
+            install += ['-r', os.path.join(ROOT, name)]
+        subprocess.run(install, check=True)
+        open(stamp, 'w').close()
+    return python
+
+
+def run(leg):
+    python = venv_for(leg)
+    versions = subprocess.run([python, '-c', 'import sys, ansible; print(ansible.__version__, sys.version.split()[0])'],
+                              check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
+    print('== matrix %s: ansible-core %s on Python %s' % (leg, versions[0], versions[1]), flush=True)
+    # tests/release checks the docs' commands (they name .venv) and the release files: once, in make test.
+    failed = subprocess.call([python, '-m', 'pytest', '-q', '--ignore=tests/release'], cwd=ROOT)
+    failed = subprocess.call([python, '-m', 'tools.sanity'], cwd=ROOT) or failed
+    return failed
+
+
+def main(arguments):
+    if len(arguments) >= 2 and arguments[0] == 'python':
+        print(first_python(arguments[1:]))
+        return 0
+    if len(arguments) == 2 and arguments[0] == 'run' and arguments[1] in LEGS:
+        return run(arguments[1])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
