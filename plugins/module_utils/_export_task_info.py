@@ -12,6 +12,8 @@ connection. Both validate with the same argument spec and get the same result or
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
+
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
@@ -69,23 +71,31 @@ def run(params, warn, reporter=None, environ=None):
     if params['wait_sleep'] <= 0:
         raise WorkspaceConfigError('wait_sleep must be more than 0 seconds, got %s' % params['wait_sleep'])
     connection = resolve_connection(params, environ=environ)
+    # wait_timeout bounds the whole run, the first listing and every request in flight included.
+    deadline = time.monotonic() + params['wait_timeout'] if params['wait'] else None
     with WorkspaceClient(connection) as client:
         api = ExportTaskApi(client)
-        tasks, count, missing = find_tasks(api, filters, params['task_ids'], params['offset'], params['limit'])
+        tasks, count, missing = find_tasks(api, filters, params['task_ids'], params['offset'], params['limit'],
+                                           deadline=deadline)
         if missing:
             raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
                                        export_tasks=tasks, count=count, missing_task_ids=missing)
         if not params['wait']:
             return dict(export_tasks=tasks, count=count, missing_task_ids=[])
-        outcome = wait_for_tasks(api, tasks, params['wait_timeout'], params['wait_sleep'], reporter=reporter)
+        outcome = wait_for_tasks(api, tasks, params['wait_timeout'], params['wait_sleep'], reporter=reporter,
+                                 deadline=deadline)
     if outcome.missing_ids:
         warn('Export task(s) disappeared while waiting: %s' % ', '.join(outcome.missing_ids))
     result = dict(export_tasks=outcome.tasks, count=count, missing_task_ids=outcome.missing_ids)
     if outcome.timed_out:
         still = dict((task['task_id'], task) for task in outcome.tasks)
+        details = ['disappeared while waiting: %s' % ', '.join(outcome.missing_ids)] if outcome.missing_ids else []
+        if outcome.last_error:
+            details.append('the last poll failed: %s' % outcome.last_error)
         raise WorkspaceResultError(
-            'Timed out after %s seconds; export task(s) still CREATING: %s' % (
+            'Timed out after %s seconds; export task(s) still CREATING: %s%s' % (
                 params['wait_timeout'],
-                ', '.join('%s (%s)' % (task_id, still[task_id]['file_name']) for task_id in outcome.creating_ids)),
+                ', '.join('%s (%s)' % (task_id, still[task_id]['file_name']) for task_id in outcome.creating_ids),
+                ''.join('; ' + detail for detail in details)),
             creating_task_ids=outcome.creating_ids, **result)
     return result

@@ -171,3 +171,16 @@ def test_a_followed_task_that_disappears_is_reported_missing(run_playbook):
     assert result['missing_task_ids'] == ['task-0002']
     assert [(task['task_id'], task['status']) for task in result['export_tasks']] == [('task-0001', 'SUCCESS')]
     assert any('task-0002' in text and 'disappeared' in text for text in [result.get('msg', '')] + result.get('warnings', []))
+
+
+def test_wait_timeout_bounds_the_run_even_with_a_request_in_flight(emulator_factory, run_playbook):
+    """Each answer takes 3 s and timeout is 30 s: the poll in flight at wait_timeout is cut by the deadline
+    (the message says the last poll timed out), instead of running on for a request time-out."""
+    emulator = emulator_factory(seed=seed(0, 1))
+    slow = in_background(emulator, 1, lambda: emulator.inject({'latency_ms': 3000}))
+    run = run_playbook(wait_play(dict(connection_vars(emulator), status='CREATING', wait=True, wait_timeout=5,
+                                      wait_sleep=0.2, timeout=30)))
+    slow.join(10)
+    result = run.result('wait')
+    assert result['_outcome'] == 'failed' and result['creating_task_ids'] == ['stuck-000']
+    assert 'the last poll failed' in result['msg'] and 'timed out' in result['msg'], result['msg']
