@@ -241,3 +241,16 @@ def cpu_seconds(pid):
     with open('/proc/%d/stat' % pid, 'rb') as handle:
         fields = handle.read().rsplit(b')', 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / float(os.sysconf('SC_CLK_TCK'))
+
+
+def environment_line():
+    """What the numbers depend on: the checkout's commit, ansible-core, Python, the time, the machine's load."""
+    from ansible.release import __version__ as ansible_version  # pylint: disable=import-outside-toplevel
+
+    def git(*arguments):
+        return subprocess.run(('git', '-C', ROOT) + arguments, capture_output=True, text=True, check=False).stdout.strip()
+
+    commit = git('rev-parse', '--short', 'HEAD') + (' with uncommitted changes' if git('status', '--porcelain', '--untracked-files=no') else '')
+    return 'commit %s, ansible-core %s, Python %s, %d cores, %s UTC, load average %.2f %.2f %.2f' % (
+        commit or 'unknown', ansible_version, sys.version.split()[0], os.cpu_count(),
+        time.strftime('%Y-%m-%d %H:%M', time.gmtime()), *os.getloadavg())

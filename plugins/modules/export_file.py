@@ -67,7 +67,8 @@ seealso:
   - module: hwcloud.workspace.export_task
   - module: hwcloud.workspace.export_task_info
   - module: ansible.builtin.get_url
-  - ref: ansible_collections.hwcloud.workspace.export_and_download_role
+  - name: Role hwcloud.workspace.export_and_download
+    link: https://github.com/hwcloud/workspace/blob/main/roles/export_and_download/README.md
     description: The role hwcloud.workspace.export_and_download starts an export, waits, downloads the file and cleans up.
 '''
 

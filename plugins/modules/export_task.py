@@ -119,7 +119,8 @@ notes:
 seealso:
   - module: hwcloud.workspace.export_file
   - module: hwcloud.workspace.export_task_info
-  - ref: ansible_collections.hwcloud.workspace.export_and_download_role
+  - name: Role hwcloud.workspace.export_and_download
+    link: https://github.com/hwcloud/workspace/blob/main/roles/export_and_download/README.md
     description: The role hwcloud.workspace.export_and_download starts an export, waits, downloads the file and cleans up.
 '''
 
