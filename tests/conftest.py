@@ -20,6 +20,8 @@ if COLLECTIONS_PATH not in sys.path:
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)  # tools.workspace_emulator
 os.environ['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
+# Hypothesis keeps its examples under .build/ (ignored by git and by the collection build), not in .hypothesis/.
+os.environ.setdefault('HYPOTHESIS_STORAGE_DIRECTORY', os.path.join(ROOT, '.build', 'hypothesis'))
 
 # Import collection code through Ansible's own collection loader, as ansible-test's unit runner does, so
 # that plugin loaders (lookups) and plain imports agree on what ansible_collections.hwcloud.workspace is.
