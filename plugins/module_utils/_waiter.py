@@ -91,11 +91,11 @@ def wait_for_tasks(api, tasks, timeout, sleep_seconds, clock=time.monotonic, sle
         try:
             located = api.locate(pending, depth=_depth(pending, positions, last_count, growth), deadline=deadline)
         except WorkspaceError as exc:
-            last_error = str(exc)
             if clock() >= deadline:
-                break
+                break  # cut by the deadline: the time-out says it all
             if not exc.retryable:
                 raise
+            last_error = str(exc)
             continue
         poll_seconds = clock() - began
         last_error = None

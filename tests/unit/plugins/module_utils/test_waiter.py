@@ -298,7 +298,6 @@ def test_a_request_in_flight_at_the_deadline_is_cut_by_it_not_by_the_request_tim
                                          access_key='AK', secret_key='SK', timeout=30, retries=4), environ={})
     with WorkspaceClient(connection) as client:
         outcome = wait_for_tasks(ExportTaskApi(client), list(server.tasks), 0.6, 0.1)
-    assert outcome.creating_ids == ['task-0001']
-    assert 'timed out' in outcome.last_error
-    # one attempt, cut at the deadline: no retry started after it
+    # one attempt, cut at the deadline (not an outage to report): no retry started after it
+    assert outcome.creating_ids == ['task-0001'] and outcome.last_error is None
     assert len(server.requests) == 1
