@@ -11,12 +11,15 @@ Run from the repository root with the venv's Python (`.venv/bin/python -m tools.
    one of them with FAIL;
 3. runs playbooks/list_export_tasks.yml, then playbooks/demo.yml (waits on the running exports with the
    role hwcloud.workspace.wait_for_exports, reports the files and the failure), then
-   playbooks/wait_for_exports.yml on the exports that succeeded, all with the connection from environment
-   variables, as against the cloud (the project ID is looked up in the emulator's IAM by region);
+   playbooks/wait_for_exports.yml on the exports that succeeded, then the whole export life cycle with
+   playbooks/export_desktops.yml (start an export of the desktop list, wait, download the file into
+   .build/demo/downloads, delete the export task), all with the connection from environment variables, as
+   against the cloud (the project ID is looked up in the emulator's IAM by region);
 4. stops the emulator, also on errors. Exit status 0 when every step did what it should.
 """
 
 import glob
+import hashlib
 import json
 import os
 import shlex
@@ -33,6 +36,7 @@ BIN = os.path.dirname(sys.executable)
 DEMO = os.path.join(ROOT, '.build', 'demo')
 DIST = os.path.join(DEMO, 'dist')
 COLLECTIONS = os.path.join(DEMO, 'collections')
+DOWNLOADS = os.path.join(DEMO, 'downloads')
 SEED = os.path.join(ROOT, 'tools', 'demo_seed.json')
 INVENTORY = os.path.join(ROOT, 'inventory', 'localhost.yml')
 
@@ -119,11 +123,34 @@ def demo():
         if playbook('list_export_tasks.yml', env, '-e', 'status=SUCCESS', '-e', 'is_download=false'):
             raise DemoError('playbooks/list_export_tasks.yml with filters failed')
 
+        banner('5. The whole life cycle: playbooks/export_desktops.yml (start, wait, download, delete)')
+        os.makedirs(DOWNLOADS, exist_ok=True)
+        before = set(task['task_id'] for task in emulator.tasks())
+        if playbook('export_desktops.yml', env, '-e', json.dumps({'dest': DOWNLOADS, 'wait_sleep': 1})):
+            raise DemoError('playbooks/export_desktops.yml failed')
+        check_life_cycle(emulator, before)
+
         requests = [entry for entry in emulator.requests_log() if entry['path'].endswith('/export-tasks')]
         print('\nThe emulator answered %d export-task list requests in all.' % len(requests))
     finally:
         status = emulator.stop()
         print('emulator stopped (exit status %s)' % status)
+
+
+def check_life_cycle(emulator, tasks_before):
+    """The downloaded file is there and whole, and its export task was deleted again."""
+    files = os.listdir(DOWNLOADS)
+    if len(files) != 1:
+        raise DemoError('expected one file in %s, found %r' % (DOWNLOADS, files))
+    path = os.path.join(DOWNLOADS, files[0])
+    with open(path, 'rb') as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    started = [entry for entry in emulator.requests_log() if entry['path'].endswith('/desktops/export')]
+    deleted = [entry for entry in emulator.requests_log() if entry['path'].endswith('/batch-delete')]
+    if len(started) != 1 or len(deleted) != 1 or set(task['task_id'] for task in emulator.tasks()) != tasks_before:
+        raise DemoError('expected one export started and its task deleted again')
+    print('\nDownloaded %s (%d bytes, sha256 %s); the export task is deleted.'
+          % (os.path.relpath(path, ROOT), os.path.getsize(path), digest))
 
 
 def main():

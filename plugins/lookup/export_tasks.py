@@ -138,14 +138,14 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._connection impo
     connection_argument_spec,
     resolve_connection,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
     FILTERS,
     ExportTaskApi,
     find_tasks,
     validate_query,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure
 
 try:
     import jmespath
@@ -223,11 +223,11 @@ class LookupModule(LookupBase):
                 raise AnsibleLookupError('%s must be a boolean (true or false), got %r' % (name, value)) from None
 
     def _options_error(self, exc):
-        """Core's message about an option (from a variable or the environment), with the plugin's short name."""
-        message = to_native(exc.message).replace(repr(self._load_name), repr(self.ansible_name))
-        help_text = getattr(exc, '_help_text', None)
-        if help_text:
-            message += ' ' + help_text
+        """Core's message about an option (from a variable or the environment), with the plugin's name.
+
+        Core names the plugin by its Python module; users know it by its FQCN.
+        """
+        message = to_native(exc.message).replace(repr(type(self).__module__), repr(self.ansible_name))
         cause = exc.__cause__
         if cause is not None and not any(repr(name) in message for name in SECRET_OPTIONS):
             message += ' (%s)' % to_native(cause)
@@ -264,15 +264,16 @@ class LookupModule(LookupBase):
         task_ids = _task_ids(terms)
         filters = dict((name, self.get_option(name)) for name in LOOKUP_FILTERS)
         expression = self.get_option('query')
+        compiled = _compile_query(expression)
+        options = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
         try:
             # Everything is checked before the first request.
             validate_query(filters)
-            compiled = _compile_query(expression)
-            connection = resolve_connection(dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS))
+            connection = resolve_connection(options)
             with WorkspaceClient(connection) as client:
                 tasks, dummy, missing = find_tasks(ExportTaskApi(client), filters, task_ids=task_ids)
-        except WorkspaceError as exc:
-            raise AnsibleLookupError(to_native(exc)) from None
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            raise AnsibleLookupError(failure(exc, secret_values(options))[0]) from None
         if missing:
             raise AnsibleLookupError('Unknown export task ID(s): %s' % ', '.join(missing))
         if compiled is None:

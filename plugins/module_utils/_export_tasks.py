@@ -8,10 +8,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
+
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import PAGE_SIZE, Pager, in_order
 from ansible_collections.hwcloud.workspace.plugins.module_utils._project import resolve_project_id
 
 STATUSES = ('CREATING', 'SUCCESS', 'FAIL', 'EXPIRED')
@@ -21,7 +24,6 @@ FILTERS = ('file_name', 'task_id', 'status', 'is_download', 'sort_field', 'sort_
 # Exactly the ExportTaskItem fields of the API document, in its order.
 TASK_FIELDS = ('task_id', 'file_name', 'status', 'fail_reason', 'error_code', 'create_time', 'end_time',
                'is_download')
-MAX_PAGE_SIZE = 100
 # Sorting that keeps offsets stable while we walk pages: new tasks are appended at the end.
 STABLE_ORDER = {'sort_field': 'create_time', 'sort_type': 'ASC'}
 # Newest first, for finding given tasks: the ones people ask about are usually recent.
@@ -48,8 +50,8 @@ def validate_query(filters, offset=None, limit=None):
         raise WorkspaceConfigError('is_download must be a boolean (true or false), got %r' % (filters['is_download'],))
     if offset is not None and (not isinstance(offset, int) or offset < 0):
         raise WorkspaceConfigError('offset must be an integer >= 0, got %r' % (offset,))
-    if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE):
-        raise WorkspaceConfigError('limit must be an integer from 1 to %d, got %r' % (MAX_PAGE_SIZE, limit))
+    if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= PAGE_SIZE):
+        raise WorkspaceConfigError('limit must be an integer from 1 to %d, got %r' % (PAGE_SIZE, limit))
 
 
 def task_record(item):
@@ -57,98 +59,138 @@ def task_record(item):
     return dict((field, item.get(field)) for field in TASK_FIELDS)
 
 
+class Located:
+    """What a search for task IDs found: records by ID, their places in the list, and the IDs not found.
+
+    positions holds, for the records read from pages of the newest tasks, their index there (so the next
+    search knows how deep to read); count is that list's count, when a page of it was read.
+    """
+
+    def __init__(self, records, positions, missing, count):
+        self.records = records
+        self.positions = positions
+        self.missing = missing
+        self.count = count
+
+
 class ExportTaskApi:
-    """The export-task list API over a WorkspaceClient."""
+    """The export-task list API over a WorkspaceClient.
+
+    Pages after the first are fetched concurrently, up to the connection's concurrency; the client's
+    throttle bounds what is in flight and slows every worker down when the API throttles. Every method
+    takes deadline (a time.monotonic() value): no request starts that would end after it.
+    """
 
     def __init__(self, client):
         self.client = client
+        self.concurrency = client.connection.concurrency
+
+    def _url(self):
+        return self.client.connection.endpoint + self._path()
 
     def _path(self):
         return '/v2/%s/export-tasks' % resolve_project_id(self.client)
 
-    def list_page(self, filters, offset=None, limit=None):
+    def _invalid(self, detail):
+        return WorkspaceApiError('GET', self._url(), 200, detail=detail)
+
+    def list_page(self, filters, offset=None, limit=None, deadline=None):
         """One page: (records, count). Only the options that are set become query parameters."""
         params = [(name, value) for name, value in filters.items() if value is not None]
         params += [(name, value) for name, value in (('offset', offset), ('limit', limit)) if value is not None]
-        path = self._path()
-        body = self.client.get_json(self.client.connection.endpoint, path, params,
-                                    project_id=self.client.connection.project_id)
+        body = self.client.get_json(self.client.connection.endpoint, self._path(), params,
+                                    project_id=self.client.connection.project_id, deadline=deadline)
         tasks, count = body.get('export_tasks'), body.get('count')
         if not isinstance(tasks, list) or not all(isinstance(item, dict) for item in tasks) \
                 or isinstance(count, bool) or not isinstance(count, int):
-            raise WorkspaceApiError('GET', self.client.connection.endpoint + path, 200,
-                                    detail='the answer lacks export_tasks (a list of objects) or count (an integer)')
+            raise self._invalid('the answer lacks export_tasks (a list of objects) or count (an integer)')
+        if not all(isinstance(item.get('task_id'), str) and item['task_id'] for item in tasks):
+            raise self._invalid('a record in export_tasks has no task_id: the answer is not a task list')
         return [task_record(item) for item in tasks], count
 
-    def iter_pages(self, filters):
-        """Yield (records, count) page after page of 100, until the API's count is reached."""
+    def _pager(self, filters, deadline):
+        self._path()  # resolves the project ID (once) before pages are fetched in parallel
+        return Pager(lambda offset, limit: self.list_page(filters, offset, limit, deadline),
+                     self.concurrency, self._invalid)
+
+    def list_all(self, filters, deadline=None):
+        """Every matching task once, in the API's order (oldest first unless a sort is given), and the count."""
         ordered = dict(filters)
         if ordered.get('sort_field') is None:
+            # New tasks are appended at the end, so they never move what is still to be read.
             ordered.update(STABLE_ORDER)
-        offset = 0
-        while True:
-            tasks, count = self.list_page(ordered, offset, MAX_PAGE_SIZE)
-            yield tasks, count
-            offset += len(tasks)
-            # A short page is not the end: the API may cap pages below what was asked for.
-            if not tasks or offset >= count:
-                return
+        return self._pager(ordered, deadline).read_all()
 
-    def list_all(self, filters):
-        """Every matching task once (first seen wins), and the API's count."""
-        seen = {}
-        count = 0
-        for tasks, count in self.iter_pages(filters):
-            for task in tasks:
-                seen.setdefault(task['task_id'], task)
-        return list(seen.values()), count
+    def locate(self, task_ids, filters=None, depth=None, deadline=None):
+        """Find the records of task_ids (with filters): a Located.
 
-    def get_by_ids(self, task_ids, filters=None):
-        """The tasks with these IDs (in the order given) and the IDs not found.
-
-        Cost: one request for one ID; for more, pages of the newest tasks until all are found, or one
-        request per still-missing ID when that is cheaper than the pages left.
+        Reads pages of the newest tasks (the ones followed or asked about are usually recent), then asks
+        for each ID not seen there with the task_id filter, whichever costs fewer requests:
+        - depth (a number of records) known: every page down to it at once, unless there are fewer IDs;
+        - depth None: the first page, then as many more at once as the IDs not seen yet could fill, while
+          that is fewer requests than asking for each.
+        A task seen twice (new tasks push records down while pages are read) keeps its final record.
+        The pages read are bounded by depth or by the API's count, so this ends whatever the API answers.
         """
         filters = dict(filters or {})
         wanted = list(dict.fromkeys(task_ids))
-        found = {}
-        if len(wanted) > 1:
-            order = dict(filters, **NEWEST_FIRST) if filters.get('sort_field') is None else filters
-            fetched = 0
-            for tasks, count in self.iter_pages(order):
-                fetched += len(tasks)
-                found.update((task['task_id'], task) for task in tasks
-                             if task['task_id'] in wanted and task['task_id'] not in found)
-                missing = len(wanted) - len(found)
-                pages_left = -(-(count - fetched) // MAX_PAGE_SIZE)
-                if missing == 0 or missing < pages_left:
-                    break
-            else:
-                # Every page was read: what is missing does not exist.
-                return self._in_order(wanted, found)
-        for task_id in wanted:
-            if task_id not in found:
-                tasks = self.list_page(dict(filters, task_id=task_id))[0]
-                found.update((task['task_id'], task) for task in tasks if task['task_id'] == task_id)
-        return self._in_order(wanted, found)
+        wanted_set = set(wanted)
+        order = dict(filters, **NEWEST_FIRST) if filters.get('sort_field') is None else filters
+        pager = self._pager(order, deadline)
+        seen, positions = {}, {}
+        if depth is None:
+            offsets = [0] if len(wanted) > 1 else []
+        else:
+            offsets = list(range(0, depth, PAGE_SIZE)) if -(-depth // PAGE_SIZE) < len(wanted) else []
+        while offsets:
+            with contextlib.closing(pager.pages(offsets)) as pages:
+                for page in pages:
+                    _remember(page, wanted_set, seen, positions)
+            end = offsets[-1] + PAGE_SIZE
+            unseen = len(wanted) - len(seen)
+            pages_left = -(-(pager.largest_count - end) // PAGE_SIZE)
+            if depth is not None or not unseen or pages_left <= 0 or unseen < pages_left:
+                break
+            batch = min(self.concurrency, pages_left, -(-unseen // PAGE_SIZE) + 1)
+            offsets = list(range(end, end + batch * PAGE_SIZE, PAGE_SIZE))
+        unseen = [task_id for task_id in wanted if task_id not in seen]
+        with contextlib.closing(in_order([lambda task_id=task_id: self.list_page(
+                dict(filters, task_id=task_id), deadline=deadline)[0] for task_id in unseen],
+                self.concurrency)) as answers:
+            for task_id, tasks in zip(unseen, answers):
+                seen.update((task['task_id'], task) for task in tasks if task['task_id'] == task_id)
+        missing = [task_id for task_id in wanted if task_id not in seen]
+        return Located(seen, positions, missing, pager.largest_count if pager.requests else None)
 
-    @staticmethod
-    def _in_order(wanted, found):
-        return [found[task_id] for task_id in wanted if task_id in found], \
-            [task_id for task_id in wanted if task_id not in found]
+    def get_by_ids(self, task_ids, filters=None, deadline=None):
+        """The tasks with these IDs (in the order given) and the IDs not found (see locate for the cost)."""
+        located = self.locate(task_ids, filters, deadline=deadline)
+        found = located.records
+        return [found[task_id] for task_id in dict.fromkeys(task_ids) if task_id in found], located.missing
 
 
-def find_tasks(api, filters, task_ids=None, offset=None, limit=None):
+def _remember(page, wanted, seen, positions):
+    """Keep the records of wanted tasks from page: the first one seen, or a final one over a CREATING one."""
+    for index, record in enumerate(page.records):
+        task_id = record['task_id']
+        if task_id not in wanted:
+            continue
+        if task_id not in seen or (seen[task_id]['status'] == 'CREATING' and record['status'] != 'CREATING'):
+            seen[task_id] = record
+        positions.setdefault(task_id, page.offset + index)
+
+
+def find_tasks(api, filters, task_ids=None, offset=None, limit=None, deadline=None):
     """What the module and the lookup return: (records, count, missing task IDs).
 
     With task_ids, the tasks with those IDs (also matching the filters); with offset or limit, that one
     page; otherwise every matching task, all pages.
     """
     if task_ids:
-        tasks, missing = api.get_by_ids(task_ids, filters)
+        tasks, missing = api.get_by_ids(task_ids, filters, deadline=deadline)
         return tasks, len(tasks), missing
     if offset is not None or limit is not None:
-        tasks, count = api.list_page(filters, offset, limit)
+        tasks, count = api.list_page(filters, offset, limit, deadline=deadline)
         return tasks, count, []
-    tasks, count = api.list_all(filters)
+    tasks, count = api.list_all(filters, deadline=deadline)
     return tasks, count, []

@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
+
 CREATING = 'CREATING'
 
 
@@ -31,53 +33,100 @@ class WaitReporter:
         """A poll ended: these IDs are still CREATING after waited of timeout seconds."""
 
 
-class WaitOutcome:
-    """The last records seen, in the order followed, and what is still open."""
+# Records that new tasks may push the followed ones down between two polls, beyond what the count showed.
+DEPTH_MARGIN = 20
 
-    def __init__(self, tasks, creating_ids, missing_ids):
+
+class WaitOutcome:
+    """The last records seen, in the order followed, and what is still open.
+
+    creating_ids: followed tasks never seen with a final status (when the time ran out);
+    missing_ids: followed tasks that disappeared; last_error: why the last poll failed, when it did.
+    """
+
+    def __init__(self, tasks, creating_ids, missing_ids, last_error=None):
         self.tasks = tasks
         self.creating_ids = creating_ids
         self.missing_ids = missing_ids
+        self.last_error = last_error
 
     @property
     def timed_out(self):
         return bool(self.creating_ids)
 
 
-def wait_for_tasks(api, tasks, timeout, sleep_seconds, clock=time.monotonic, sleep=time.sleep, reporter=None):
-    """Poll until no task of tasks is CREATING or timeout seconds have passed.
+def wait_for_tasks(api, tasks, timeout, sleep_seconds, clock=time.monotonic, sleep=time.sleep, reporter=None,
+                   deadline=None):
+    """Poll until no task of tasks is CREATING, or until the deadline (default: timeout seconds from now).
 
-    A poll lists only the CREATING tasks (pages of 100), so its cost follows how many exports are
-    running, not how many are followed or how long the history is. Final records of the tasks that
-    finished are fetched once, at the end.
+    A task is finished only when a record shows it finished: each poll reads the newest tasks, without a
+    status filter, down to where the followed ones were last seen (new tasks only push them down, so none
+    is skipped by another finishing), and asks for any followed task not seen there by its ID (see
+    ExportTaskApi.locate, which also picks the cheaper of the two). A task no longer found is missing.
+    A poll that fails with an error worth retrying (transport, 429, 5xx) is retried until the deadline;
+    any other error ends the wait. Every request gets the deadline, and the last sleep is shortened so
+    that the last poll ends by it.
     """
     reporter = reporter or WaitReporter()
     started_at = clock()
-    deadline = started_at + timeout
+    deadline = started_at + timeout if deadline is None else deadline
+    order = [task['task_id'] for task in tasks]
     records = dict((task['task_id'], task) for task in tasks)
-    pending = set(task_id for task_id, task in records.items() if task['status'] == CREATING)
-    finished = set()
+    pending = [task_id for task_id in order if records[task_id]['status'] == CREATING]
+    missing, positions = [], {}
+    last_count = last_error = None
+    growth, poll_seconds = 0, 0.0
     if pending:
-        reporter.started([task['task_id'] for task in tasks if task['task_id'] in pending], timeout)
+        reporter.started(pending, timeout)
     while pending:
         remaining = deadline - clock()
         if remaining <= 0:
             break
-        sleep(min(sleep_seconds, remaining))
-        creating = api.list_all({'status': CREATING})[0]
-        still = dict((task['task_id'], task) for task in creating if task['task_id'] in pending)
-        records.update(still)
-        finished |= pending - set(still)
-        pending = set(still)
-        reporter.polled(sorted(pending), clock() - started_at, timeout)
-    missing = []
-    if finished:
-        final, missing = api.get_by_ids(sorted(finished))
-        records.update((task['task_id'], task) for task in final)
-        reporter.finished(final)
-    ordered = [task['task_id'] for task in tasks]
+        pause = min(sleep_seconds, remaining - min(poll_seconds, remaining / 2))
+        if pause > 0:
+            sleep(pause)
+            if clock() >= deadline:
+                break
+        began = clock()
+        try:
+            located = api.locate(pending, depth=_depth(pending, positions, last_count, growth), deadline=deadline)
+        except WorkspaceError as exc:
+            last_error = str(exc)
+            if clock() >= deadline:
+                break
+            if not exc.retryable:
+                raise
+            continue
+        poll_seconds = clock() - began
+        last_error = None
+        if located.count is not None:
+            growth = 0 if last_count is None else max(0, located.count - last_count)
+            last_count = located.count
+        positions = located.positions
+        missing += located.missing
+        records.update(located.records)
+        finished = [records[task_id] for task_id in pending
+                    if task_id in located.records and records[task_id]['status'] != CREATING]
+        pending = [task_id for task_id in pending
+                   if task_id not in located.missing and records[task_id]['status'] == CREATING]
+        if finished:
+            reporter.finished(finished)
+        reporter.polled(list(pending), clock() - started_at, timeout)
     return WaitOutcome(
-        tasks=[records[task_id] for task_id in ordered if task_id not in missing],
-        creating_ids=[task_id for task_id in ordered if task_id in pending],
-        missing_ids=[task_id for task_id in ordered if task_id in missing],
+        tasks=[records[task_id] for task_id in order if task_id not in missing],
+        creating_ids=[task_id for task_id in order if task_id in pending],
+        missing_ids=[task_id for task_id in order if task_id in missing],
+        last_error=last_error,
     )
+
+
+def _depth(pending, positions, last_count, growth):
+    """How deep the next poll reads the newest tasks: None (search) before any page was read, 0 (ask for
+    each by ID) when none of the pending ones was on a page, else below the deepest one, plus the tasks
+    created since the poll before (they push it down) and a margin."""
+    if last_count is None:
+        return None
+    placed = [positions[task_id] for task_id in pending if task_id in positions]
+    if not placed:
+        return 0
+    return max(placed) + 1 + growth + DEPTH_MARGIN

@@ -61,7 +61,11 @@ options:
     description:
       - Follow the tasks that this call matched until none of them is C(CREATING), then return their final records.
       - When nothing matched, the module returns at once.
-      - Each poll lists the C(CREATING) tasks, 100 per request; the final records are fetched once at the end.
+      - Each poll reads the newest tasks, without a status filter, down to where the followed ones were last seen
+        (those pages at once), and asks for any followed task not seen there by its ID. A task counts as finished
+        only when a record shows a final status; one that is no longer found is named in RV(missing_task_ids).
+      - A poll that fails with an error worth retrying (no answer, HTTP 429 or 5xx) is tried again until
+        O(wait_timeout) passes; any other error ends the wait at once.
     type: bool
     default: false
   wait_timeout:
@@ -234,99 +238,16 @@ request_id:
   sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import (
-    REQUESTS_IMPORT_ERROR,
-    WorkspaceClient,
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task_info import (
+    argument_spec,
+    module_kwargs,
+    run,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
-    connection_argument_spec,
-    resolve_connection,
-)
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
-    WorkspaceApiError,
-    WorkspaceConfigError,
-    WorkspaceError,
-)
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
-    FILTERS,
-    SORT_FIELDS,
-    SORT_TYPES,
-    STATUSES,
-    ExportTaskApi,
-    find_tasks,
-    validate_query,
-)
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import wait_for_tasks
-
-
-def argument_spec():
-    spec = connection_argument_spec()
-    spec.update(
-        file_name=dict(type='str'),
-        task_id=dict(type='str'),
-        task_ids=dict(type='list', elements='str'),
-        status=dict(type='str', choices=list(STATUSES)),
-        is_download=dict(type='bool'),
-        sort_field=dict(type='str', choices=list(SORT_FIELDS)),
-        sort_type=dict(type='str', choices=list(SORT_TYPES)),
-        offset=dict(type='int'),
-        limit=dict(type='int'),
-        wait=dict(type='bool', default=False),
-        wait_timeout=dict(type='float', default=600),
-        wait_sleep=dict(type='float', default=5),
-    )
-    return spec
-
-
-def run(module):
-    params = module.params
-    filters = dict((name, params[name]) for name in FILTERS)
-    validate_query(filters, params['offset'], params['limit'])
-    if params['wait_timeout'] < 0:
-        raise WorkspaceConfigError('wait_timeout must be 0 or more seconds, got %s' % params['wait_timeout'])
-    if params['wait_sleep'] <= 0:
-        raise WorkspaceConfigError('wait_sleep must be more than 0 seconds, got %s' % params['wait_sleep'])
-    connection = resolve_connection(params)
-    with WorkspaceClient(connection) as client:
-        api = ExportTaskApi(client)
-        tasks, count, missing = find_tasks(api, filters, params['task_ids'], params['offset'], params['limit'])
-        if missing:
-            module.fail_json(msg='Unknown export task ID(s): %s' % ', '.join(missing),
-                             export_tasks=tasks, count=count, missing_task_ids=missing)
-        if not params['wait']:
-            return dict(export_tasks=tasks, count=count, missing_task_ids=[])
-        outcome = wait_for_tasks(api, tasks, params['wait_timeout'], params['wait_sleep'])
-    if outcome.missing_ids:
-        module.warn('Export task(s) disappeared while waiting: %s' % ', '.join(outcome.missing_ids))
-    result = dict(export_tasks=outcome.tasks, count=count, missing_task_ids=outcome.missing_ids)
-    if outcome.timed_out:
-        still = dict((task['task_id'], task) for task in outcome.tasks)
-        module.fail_json(
-            msg='Timed out after %s seconds; export task(s) still CREATING: %s' % (
-                params['wait_timeout'],
-                ', '.join('%s (%s)' % (task_id, still[task_id]['file_name']) for task_id in outcome.creating_ids)),
-            creating_task_ids=outcome.creating_ids, **result)
-    return result
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[('task_id', 'task_ids'), ('task_ids', 'offset'), ('task_ids', 'limit')],
-        required_together=[('sort_field', 'sort_type')],
-        supports_check_mode=True,
-    )
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        result = run(module)
-    except WorkspaceApiError as exc:
-        module.fail_json(msg=str(exc), **exc.as_result())
-    except WorkspaceError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(changed=False, **result)
+    run_module(argument_spec(), lambda module: run(module.params, module.warn), **module_kwargs())
 
 
 if __name__ == '__main__':

@@ -54,16 +54,29 @@ def connection_vars(emulator):
                 access_key=emulator.access_key, secret_key=emulator.secret_key)
 
 
+@pytest.fixture(scope='session')
+def python_without_requests(tmp_path_factory):
+    """A Python that cannot import requests: a bare venv of the Python running the tests."""
+    home = tmp_path_factory.mktemp('bare-python')
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(home)], check=True)
+    python = str(home / 'bin' / 'python')
+    assert subprocess.run([python, '-c', 'import requests'], capture_output=True, check=False).returncode != 0
+    return python
+
+
 @pytest.fixture
 def run_playbook(tmp_path):
-    """run_playbook(playbook, extra_vars=None, env=None, args=()) runs ansible-playbook on localhost.
+    """run_playbook(playbook, extra_vars=None, env=None, args=(), connection='local', python=sys.executable).
 
-    playbook is YAML text, or the name of a file in playbooks/ (run with inventory/localhost.yml, as users do).
-    env is added to this process's environment, from which cloud credentials are removed.
+    Runs ansible-playbook on localhost. playbook is YAML text, run with localhost as its inventory over the
+    given connection plugin (shipped, in callback_plugins' sibling connection_plugins, ships modules like a
+    remote connection) with python as its interpreter; or the name of a file in playbooks/ (run with
+    inventory/localhost.yml, as users do). env is added to this process's environment, from which cloud
+    credentials are removed.
     """
     counter = [0]
 
-    def run(playbook, extra_vars=None, env=None, args=()):
+    def run(playbook, extra_vars=None, env=None, args=(), connection='local', python=sys.executable):
         counter[0] += 1
         if playbook.endswith('.yml') and '\n' not in playbook:
             playbook_path = os.path.join(ROOT, 'playbooks', playbook)
@@ -72,13 +85,14 @@ def run_playbook(tmp_path):
             playbook_path = str(tmp_path / ('playbook%d.yml' % counter[0]))
             with open(playbook_path, 'w') as handle:
                 handle.write(playbook)
-            inventory = ['-i', 'localhost,', '-c', 'local', '-e', 'ansible_python_interpreter=%s' % sys.executable]
+            inventory = ['-i', 'localhost,', '-c', connection, '-e', 'ansible_python_interpreter=%s' % python]
         results_path = tmp_path / ('results%d.json' % counter[0])
         environment = without_cloud_credentials(os.environ)
         environment.update(env or {})
         environment.update({
             'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
             'ANSIBLE_CALLBACKS_ENABLED': 'record_results',
+            'ANSIBLE_CONNECTION_PLUGINS': os.path.join(HERE, 'connection_plugins'),
             'RECORD_RESULTS_FILE': str(results_path),
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_RETRY_FILES_ENABLED': '0',

@@ -98,7 +98,7 @@ def test_role_exports_waits_and_downloads_the_emulators_bytes(emulator_factory, 
     # Quiet at default verbosity: no skipped task, no internal variable shown, no secret anywhere.
     assert 'skipping:' not in run.stdout and 'export_and_download__' not in run.stdout
     assert emulator.secret_key not in run.stdout + run.stderr
-    assert run.result('Delete export task %s (when export_and_download_delete is true)' % fact['task_id'])['changed'] \
+    assert run.result('Delete the export task when export_and_download_delete is true, task %s' % fact['task_id'])['changed'] \
         is False
 
 

@@ -5,7 +5,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import functools
 import json
+import re
 
 import pytest
 
@@ -38,6 +40,19 @@ def bulk(count, **fields):
             for n in range(count)]
 
 
+@pytest.fixture(params=['controller', 'shipped'])
+def run_play(request, run_playbook, python_without_requests):
+    """run_playbook through one of the two paths of the action plugin.
+
+    controller: a local connection, and localhost's Python cannot even import requests, so the work can only
+    have been done in the controller process. shipped: a connection that is not local, so the module is
+    shipped and run by its interpreter, as on a remote host.
+    """
+    if request.param == 'controller':
+        return functools.partial(run_playbook, connection='local', python=python_without_requests)
+    return functools.partial(run_playbook, connection='shipped')
+
+
 def failed(result):
     return result['_outcome'] == 'failed'
 
@@ -46,9 +61,9 @@ def api_requests(emulator):
     return [entry for entry in emulator.requests_log() if entry['path'].endswith('/export-tasks')]
 
 
-def test_250_tasks_in_three_signed_requests(emulator_factory, run_playbook):
+def test_250_tasks_in_three_signed_requests(emulator_factory, run_play):
     emulator = emulator_factory(seed={'tasks': bulk(250)})
-    run = run_playbook(play(task('list', connection_vars(emulator))))
+    run = run_play(play(task('list', connection_vars(emulator))))
     result = run.result('list')
     assert run.rc == 0, run.stdout
     assert result['count'] == 250 and result['changed'] is False
@@ -58,10 +73,10 @@ def test_250_tasks_in_three_signed_requests(emulator_factory, run_playbook):
                                                         'create_time', 'end_time', 'is_download'])
     log = emulator.requests_log()
     assert [(entry['status'], entry['auth']) for entry in log] == [(200, 'aksk')] * 3
-    assert [entry['query']['offset'] for entry in log] == ['0', '100', '200']
+    assert [entry['query']['offset'] for entry in log] == ['0', '99', '198']
 
 
-def test_filters_one_page_and_sorting(emulator_factory, run_playbook):
+def test_filters_one_page_and_sorting(emulator_factory, run_play):
     tasks = bulk(30) + [
         {'task_id': 'ok-1', 'file_name': 'users.xlsx', 'status': 'SUCCESS', 'is_download': True, 'create_time': '2026-12-01T00:00:00.000Z'},
         {'task_id': 'bad-1', 'file_name': 'report.xlsx', 'final_status': 'FAIL', 'finish_after': 0,
@@ -70,7 +85,7 @@ def test_filters_one_page_and_sorting(emulator_factory, run_playbook):
     ]
     emulator = emulator_factory(seed={'tasks': tasks})
     conn = connection_vars(emulator)
-    run = run_playbook(play(
+    run = run_play(play(
         task('by file_name', dict(conn, file_name='report.xlsx')),
         task('by task_id', dict(conn, task_id='ok-1')),
         task('by status', dict(conn, status='FAIL')),
@@ -96,11 +111,11 @@ def test_filters_one_page_and_sorting(emulator_factory, run_playbook):
     assert {'sort_field': 'create_time', 'sort_type': 'DESC', 'offset': '1', 'limit': '2'} in queries
 
 
-def test_errors_surface_status_code_message_and_request_id(emulator_factory, run_playbook):
+def test_errors_surface_status_code_message_and_request_id(emulator_factory, run_play):
     emulator = emulator_factory(seed={'tasks': bulk(3)})
     conn = connection_vars(emulator)
     emulator.inject({'status': 400, 'count': 1, 'error_code': 'WKS.00000001', 'error_msg': 'The parameter limit is invalid.'})
-    run = run_playbook(play(
+    run = run_play(play(
         task('bad request', conn),
         task('wrong secret', dict(conn, secret_key='not-the-secret')),
         task('wrong project', dict(conn, project_id='ffffffffffffffffffffffffffffffff')),
@@ -116,12 +131,12 @@ def test_errors_surface_status_code_message_and_request_id(emulator_factory, run
     assert 'Traceback' not in run.stdout
 
 
-def test_throttling_is_retried_and_project_comes_from_iam(emulator_factory, run_playbook):
+def test_throttling_is_retried_and_project_comes_from_iam(emulator_factory, run_play):
     emulator = emulator_factory(seed={'tasks': bulk(5)})
     conn = connection_vars(emulator)
     del conn['project_id']
     emulator.inject({'status': 429, 'count': 2, 'retry_after': 0})
-    run = run_playbook(play(task('throttled', dict(conn, region=emulator.region))))
+    run = run_play(play(task('throttled', dict(conn, region=emulator.region))))
     assert run.rc == 0, run.stdout
     assert run.result('throttled')['count'] == 5
     log = emulator.requests_log()
@@ -130,7 +145,7 @@ def test_throttling_is_retried_and_project_comes_from_iam(emulator_factory, run_
     assert log[0]['query'] == {'name': emulator.region}
 
 
-def test_token_auth_environment_and_module_defaults(emulator_factory, run_playbook):
+def test_token_auth_environment_and_module_defaults(emulator_factory, run_play):
     emulator = emulator_factory(seed={'tasks': bulk(4)})
     playbook = '''
 - hosts: localhost
@@ -147,7 +162,7 @@ def test_token_auth_environment_and_module_defaults(emulator_factory, run_playbo
       hwcloud.workspace.export_task_info:
         status: SUCCESS
 ''' % (emulator.access_key, emulator.secret_key)
-    run = run_playbook(playbook, env={'HW_AUTH_TOKEN': emulator.token, 'HW_WORKSPACE_ENDPOINT': emulator.url,
+    run = run_play(playbook, env={'HW_AUTH_TOKEN': emulator.token, 'HW_WORKSPACE_ENDPOINT': emulator.url,
                                       'HUAWEICLOUD_SDK_PROJECT_ID': emulator.project_id})
     assert run.rc == 0, run.stdout + run.stderr
     assert run.result('token from the environment')['count'] == 4
@@ -155,10 +170,10 @@ def test_token_auth_environment_and_module_defaults(emulator_factory, run_playbo
     assert [entry['auth'] for entry in emulator.requests_log()] == ['token', 'aksk']
 
 
-def test_bad_input_sends_nothing(emulator_factory, run_playbook):
+def test_bad_input_sends_nothing(emulator_factory, run_play):
     emulator = emulator_factory(seed={'tasks': bulk(2)})
     conn = connection_vars(emulator)
-    run = run_playbook(play(
+    run = run_play(play(
         task('limit', dict(conn, limit=101)),
         task('offset', dict(conn, offset=-1)),
         task('status', dict(conn, status='DONE')),
@@ -176,7 +191,7 @@ def test_bad_input_sends_nothing(emulator_factory, run_playbook):
 
 
 @pytest.mark.parametrize('auth', ['aksk', 'token'])
-def test_no_secret_in_very_verbose_output(emulator_factory, run_playbook, auth):
+def test_no_secret_in_very_verbose_output(emulator_factory, run_play, auth):
     emulator = emulator_factory(seed={'tasks': bulk(2)}, extra_args=['--token', 'temporary-security-token-value'])
     conn = connection_vars(emulator)
     secrets = [emulator.secret_key]
@@ -187,11 +202,177 @@ def test_no_secret_in_very_verbose_output(emulator_factory, run_playbook, auth):
         del conn['access_key'], conn['secret_key']
         conn['auth_token'] = emulator.token
         secrets = [emulator.token]
-    run = run_playbook(play(task('verbose', conn), task('failing verbose', dict(conn, endpoint=emulator.url + '/nowhere'))),
+    run = run_play(play(task('verbose', conn), task('failing verbose', dict(conn, endpoint=emulator.url + '/nowhere'))),
                        args=['-vvv'])
     assert run.result('verbose')['count'] == 2
     assert failed(run.result('failing verbose'))
     output = run.stdout + run.stderr + json.dumps(run.results)
-    assert 'export_task_info' in output
+    for name in ('verbose', 'failing verbose'):
+        arguments = run.result(name)['invocation']['module_args']
+        assert arguments['endpoint'].startswith(emulator.url) and arguments['wait'] is False
+        for option in ('secret_key', 'security_token', 'auth_token'):
+            if option in conn:
+                assert arguments[option] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER', (name, option)
     for secret in secrets:
         assert secret not in output
+
+
+# Every kind of outcome of the module, for the comparison of the two paths.
+SCENARIOS = [
+    ('every task', {}),
+    ('filters', dict(status='FAIL', sort_field='create_time', sort_type='DESC')),
+    ('one page', dict(offset=1, limit=2)),
+    ('by ids', dict(task_ids=['done', 'task-0001'])),
+    ('unknown ids', dict(task_ids=['done', 'ghost'])),
+    ('wait', dict(task_ids=['soon', 'done'], wait=True, wait_sleep=0.2, wait_timeout=60)),
+    ('time-out', dict(task_ids=['never', 'done'], wait=True, wait_sleep=0.2, wait_timeout=0.5)),
+    ('bad choice', dict(status='DONE')),
+    ('bad type', dict(limit='many')),
+    ('unknown option', dict(colour='blue')),
+    ('together', dict(sort_type='ASC')),
+    ('exclusive', dict(task_id='a', task_ids=['b'])),
+    ('bad sleep', dict(wait=True, wait_sleep=0)),
+    ('api error', dict(secret_key='wrong-secret-value')),
+]
+# Fields that only say how a result travelled (async bookkeeping), not what the module returned.
+TRANSPORT_FIELDS = {'ansible_job_id', 'finished', 'results_file', 'started', 'stdout', 'stdout_lines', 'stderr',
+                    'stderr_lines', 'exception', 'request_id'}
+
+
+def comparable(result, emulator):
+    """The result as text, without what differs from run to run: the emulator's address, request IDs, end times."""
+    result = dict((key, value) for key, value in result.items() if key not in TRANSPORT_FIELDS)
+    if 'msg' in result:
+        result['msg'] = result['msg'].split(', request_id=')[0]
+    for record in result.get('export_tasks', []):
+        record.pop('end_time', None)
+    return json.dumps(result, sort_keys=True).replace(emulator.url, 'EMULATOR')
+
+
+def test_both_paths_and_async_give_the_same_results(emulator_factory, run_playbook, python_without_requests):
+    seed = {'tasks': bulk(3) + [
+        {'task_id': 'done', 'file_name': 'done.xlsx', 'status': 'FAIL', 'fail_reason': 'disk full', 'error_code': 'WKS.1',
+         'create_time': '2026-11-28T01:00:00.000Z'},
+        {'task_id': 'never', 'file_name': 'never.xlsx', 'finish_after': 3600, 'create_time': '2026-11-28T02:00:00.000Z'}]}
+    runs = {}
+    for path, extra, options in (
+            ('controller', '', dict(connection='local', python=python_without_requests)),
+            ('shipped', '', dict(connection='shipped')),
+            ('async', '      async: 120\n      poll: 1\n', dict(connection='local'))):
+        emulator = emulator_factory(seed=seed)
+        emulator.add_tasks([{'task_id': 'soon', 'file_name': 'soon.xlsx', 'finish_after': 0.5,
+                             'create_time': '2026-11-28T03:00:00.000Z'}])
+        conn = connection_vars(emulator)
+        run = run_playbook(play(*[task(name, dict(conn, **args), extra) for name, args in SCENARIOS]), **options)
+        assert run.rc == 0, run.stdout + run.stderr
+        runs[path] = dict((name, comparable(run.result(name), emulator)) for name, _args in SCENARIOS)
+    for name, _args in SCENARIOS:
+        assert runs['controller'][name] == runs['shipped'][name] == runs['async'][name], name
+    controller = dict((name, json.loads(text)) for name, text in runs['controller'].items())
+    assert [task['status'] for task in controller['wait']['export_tasks']] == ['SUCCESS', 'FAIL']
+    assert controller['time-out']['creating_task_ids'] == ['never'] and failed(controller['time-out'])
+    assert controller['unknown ids']['missing_task_ids'] == ['ghost']
+    assert controller['unknown option']['msg'].startswith(
+        'Unsupported parameters for (hwcloud.workspace.export_task_info) module: colour')
+    assert controller['api error']['http_status'] == 401
+    assert controller['api error']['invocation']['module_args']['secret_key'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert 'wrong-secret-value' not in json.dumps(runs)
+
+
+def test_async_and_other_connections_ship_the_module(emulator_factory, run_playbook, python_without_requests):
+    """With a Python that lacks requests on the target, a shipped module says so: proof that it was shipped."""
+    emulator = emulator_factory(seed={'tasks': bulk(2)})
+    conn = connection_vars(emulator)
+    for options, extra in ((dict(connection='shipped'), ''), (dict(connection='local'), '      async: 60\n      poll: 1\n')):
+        run = run_playbook(play(task('list', conn, extra)), python=python_without_requests, **options)
+        result = run.result('list')
+        assert failed(result) and 'requests' in result['msg'], (options, result)
+    assert emulator.requests_log() == []
+
+
+def test_module_defaults_and_environment_keyword_reach_the_controller_path(emulator_factory, run_playbook,
+                                                                          python_without_requests):
+    emulator = emulator_factory(seed={'tasks': bulk(3)})
+    playbook = '''
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.workspace.workspace:
+      endpoint: %(url)s
+      retries: 0
+  tasks:
+    - name: module name defaults and the environment keyword
+      module_defaults:
+        hwcloud.workspace.export_task_info:
+          project_id: %(project)s
+          status: SUCCESS
+      environment:
+        HW_AUTH_TOKEN: %(token)s
+      hwcloud.workspace.export_task_info:
+    - name: an argument wins over module_defaults
+      environment:
+        HW_AUTH_TOKEN: %(token)s
+        HUAWEICLOUD_SDK_PROJECT_ID: %(project)s
+      hwcloud.workspace.export_task_info:
+        endpoint: %(url)s/nowhere
+      ignore_errors: true
+''' % dict(url=emulator.url, project=emulator.project_id, token=emulator.token)
+    run = run_playbook(playbook, python=python_without_requests)
+    first = run.result('module name defaults and the environment keyword')
+    assert first['count'] == 3, first
+    assert first['invocation']['module_args']['status'] == 'SUCCESS'
+    assert first['invocation']['module_args']['retries'] == 0
+    assert first['invocation']['module_args']['auth_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    second = run.result('an argument wins over module_defaults')
+    assert failed(second) and second['http_status'] == 404
+    assert [entry['auth'] for entry in emulator.requests_log()] == ['token', 'token']
+    assert emulator.token not in json.dumps(run.results)
+
+
+def test_check_mode_lists_the_same(emulator_factory, run_play):
+    emulator = emulator_factory(seed={'tasks': bulk(2)})
+    run = run_play(play(task('checked', connection_vars(emulator))), args=['--check'])
+    assert run.result('checked')['count'] == 2 and run.result('checked')['changed'] is False
+
+
+PROGRESS = re.compile(r'^hwcloud\.workspace\.export_task_info \[localhost\]: (.*)$', re.MULTILINE)
+
+
+# json_stdout (beside record_results) prints the whole run as one JSON document on stdout, as ansible.posix.json does.
+@pytest.mark.parametrize('stdout_callback', ['default', 'json_stdout'])
+def test_progress_of_a_wait_goes_to_stderr_only(emulator_factory, run_playbook, python_without_requests, stdout_callback):
+    emulator = emulator_factory(seed={'tasks': bulk(2)})
+    # Long enough to be still CREATING when ansible-playbook has started, even on a busy machine.
+    emulator.add_tasks([{'task_id': 'quick', 'file_name': 'quick.xlsx', 'finish_after': 10},
+                        {'task_id': 'broken', 'file_name': 'broken.xlsx', 'finish_after': 12, 'final_status': 'FAIL'}])
+    conn = connection_vars(emulator)
+    run = run_playbook(play(
+        task('wait', dict(conn, task_ids=['quick', 'broken', 'task-0001'], wait=True, wait_sleep=0.2, wait_timeout=60)),
+        task('nothing to wait on', dict(conn, task_ids=['task-0000'], wait=True, wait_sleep=0.2)),
+    ), env={'ANSIBLE_STDOUT_CALLBACK': stdout_callback}, python=python_without_requests)
+    assert run.rc == 0, run.stdout + run.stderr
+    lines = PROGRESS.findall(run.stderr)
+    assert lines[0] == 'waiting for 2 export task(s) to leave CREATING, time-out 60 s: quick, broken', lines
+    finished = ' '.join(line for line in lines if 'finished' in line)
+    assert 'quick SUCCESS' in finished and 'broken FAIL' in finished, lines
+    assert all(line.startswith(('waiting for', '1 export task(s) finished', '2 export task(s) finished',
+                                '1 export task(s) still CREATING')) for line in lines), lines
+    assert len([line for line in lines if line.startswith('waiting for')]) == 1  # nothing said for task-0000
+    assert 'export_task_info [localhost]' not in run.stdout
+    if stdout_callback == 'json_stdout':
+        assert [task['name'] for task in json.loads(run.stdout)['tasks']] == ['wait', 'nothing to wait on']
+
+
+def test_progress_of_parallel_waits_from_worker_processes(emulator_factory, run_playbook, python_without_requests):
+    """Each host's wait runs in its own worker process; every line still reaches stderr, named by host."""
+    emulator = emulator_factory(seed={'tasks': bulk(1)})
+    emulator.add_tasks([{'task_id': 'slow-%d' % number, 'file_name': 'slow-%d.xlsx' % number, 'finish_after': 10}
+                        for number in range(2)])
+    playbook = play(task('wait', dict(connection_vars(emulator), status='CREATING', wait=True, wait_sleep=0.3))).replace(
+        '- hosts: localhost', '- hosts: all')
+    run = run_playbook(playbook, args=['-i', 'second,', '--forks', '2'], python=python_without_requests)
+    assert run.rc == 0, run.stdout + run.stderr
+    for host in ('localhost', 'second'):
+        lines = re.findall(r'^hwcloud\.workspace\.export_task_info \[%s\]: (.*)$' % host, run.stderr, re.MULTILINE)
+        assert lines[0].startswith('waiting for 2 export task(s)') and 'finished: slow-0 SUCCESS, slow-1 SUCCESS' in lines[-1], lines
+    assert 'export_task_info [' not in run.stdout

@@ -22,37 +22,24 @@ HISTORY = [
     {'task_id': 'old-expired', 'file_name': 'usage_old.xlsx', 'status': 'EXPIRED', 'create_time': '2026-11-22T08:00:00.000Z'},
 ]
 
-ROLE_TASK = '''
-        - name: wait
-          ansible.builtin.include_role:
-            name: hwcloud.workspace.wait_for_exports
-'''
-
 
 def export_task_requests(emulator):
     return [entry for entry in emulator.requests_log() if entry['path'].endswith('/export-tasks')]
 
 
-def split_requests(requests):
-    """Group the export-task requests of one waiting module run: (initial, polls, final).
+def split_requests(requests, sleep):
+    """Group the export-task requests of one waiting module run: (initial, polls).
 
-    A request with status=CREATING at offset 0 starts a poll (a listing of the CREATING tasks, 100 per
-    request); the requests before the first poll found the tasks by ID, the ones after the polls fetched
-    the final records.
+    The requests of one poll are sent together; polls are wait_sleep apart. So a request that starts
+    more than half a sleep after the previous one ended starts a new group: the first group found the
+    tasks, each later one is a poll (pages of the newest tasks, and tasks asked for by ID).
     """
-    initial, groups, final = [], [], []
-    for entry in requests:
-        query = entry['query']
-        if query.get('status') == 'CREATING':
-            assert not final, 'a CREATING listing after the final fetch: %r' % entry
-            if query.get('offset', '0') == '0':
-                groups.append([])
-            groups[-1].append(entry)
-        elif groups:
-            final.append(entry)
-        else:
-            initial.append(entry)
-    return initial, groups, final
+    groups = []
+    for entry in sorted(requests, key=lambda entry: entry['started']):
+        if not groups or entry['started'] - max(other['ended'] for other in groups[-1]) > sleep / 2:
+            groups.append([])
+        groups[-1].append(entry)
+    return (groups[0] if groups else []), groups[1:]
 
 
 # Play variables that connect the role to the emulator given by emulator_vars().
@@ -63,22 +50,44 @@ CONNECTION_VARS = '''    hwcloud_workspace_endpoint: "{{ emulator.url }}"
 '''
 
 
+PLAY_WITH_CONNECTION_VARS = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+''' + CONNECTION_VARS
+
+# One case of test_failures_name_the_tasks: the role in a block whose rescue records what a play would see.
+RESCUED_CASE = '''
+    - name: case %(name)s
+      block:
+        - name: wait %(name)s
+          ansible.builtin.include_role:
+            name: hwcloud.workspace.wait_for_exports
+          vars: %(vars)s
+        - name: not reached %(name)s
+          ansible.builtin.debug:
+            msg: the role did not fail
+      rescue:
+        - name: failed %(name)s
+          ansible.builtin.debug:
+            msg:
+              task: "{{ ansible_failed_task.name }}"
+              message: "{{ ansible_failed_result.msg }}"
+              tasks: "{{ wait_for_exports_tasks | default(None) }}"
+'''
+
+
 def emulator_vars(emulator):
     return {'emulator': dict(url=emulator.url, project_id=emulator.project_id, access_key=emulator.access_key,
                              secret_key=emulator.secret_key)}
 
 
-def failure_messages(result):
-    """The messages of a failed task result (one per failed loop item)."""
-    return [item['msg'] for item in result.get('results', [result]) if item.get('failed')]
-
-
-def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run_playbook):
+def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run_playbook, python_without_requests):
     emulator = emulator_factory(seed={'tasks': HISTORY})
     emulator.add_tasks([
-        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 4.5},
-        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 5},
-        {'task_id': 'usage', 'file_name': 'usage.xlsx', 'finish_after': 4},
+        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 9.5},
+        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 10},
+        {'task_id': 'usage', 'file_name': 'usage.xlsx', 'finish_after': 9},
         {'task_id': 'other', 'file_name': 'other.xlsx', 'finish_after': 3600},
     ])
     playbook = '''
@@ -98,27 +107,33 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
       ansible.builtin.debug:
         var: wait_for_exports_tasks
 '''
-    run = run_playbook(playbook, extra_vars=emulator_vars(emulator),
-        args=['-v'])
+    run = run_playbook(playbook, extra_vars=emulator_vars(emulator), args=['-v'], python=python_without_requests)
     assert run.rc == 0, run.stdout + run.stderr
+    # Quiet: the role's tasks without any skipped one, no internal fact, the progress on stderr.
+    role_lines = [line for line in run.stdout.splitlines() if line.startswith('TASK [hwcloud.workspace.wait_for_exports : ')]
+    assert len(role_lines) <= 4, role_lines  # the argument check, the wait, the fact, the check of the outcome
+    assert 'skipping:' not in run.stdout and 'wait_for_exports__' not in run.stdout, run.stdout
+    progress = [line for line in run.stderr.splitlines() if line.startswith('hwcloud.workspace.export_task_info [localhost]: ')]
+    assert 'waiting for 3 export task(s)' in progress[0] and 'time-out 60 s' in progress[0], progress
+    assert any('finished' in line for line in progress), progress
     tasks = run.result('result')['wait_for_exports_tasks']
     assert [task['task_id'] for task in tasks] == ['usage', 'desktops', 'users', 'old-success']
     assert [task['status'] for task in tasks] == ['SUCCESS'] * 4
     assert all(task['end_time'] for task in tasks)
     assert emulator.secret_key not in run.stdout + run.stderr
-    initial, groups, final = split_requests(export_task_requests(emulator))
+    initial, groups = split_requests(export_task_requests(emulator), 0.3)
     assert len(initial) == 1  # the tasks by ID: one page of the newest tasks
-    assert len(groups) >= 2, 'the role did not wait: %r' % groups  # the tasks finish 4-5 s after being added
-    assert all(len(group) == 1 for group in groups)
-    assert len(final) == 1  # the final records of the three tasks, in one page
+    assert len(groups) >= 2, 'the role did not wait: %r' % groups  # the tasks finish 9-10 s after being added
+    # each poll reads one page of the newest tasks, final records included: no fetch at the end
+    assert all(len(group) == 1 and 'status' not in group[0]['query'] for group in groups)
     assert all(entry['auth'] != 'token' for entry in export_task_requests(emulator))
 
 
 def test_every_creating_task_connection_from_module_defaults(emulator_factory, run_playbook):
     emulator = emulator_factory(seed={'tasks': HISTORY})
     emulator.add_tasks([
-        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 4.5},
-        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 4},
+        {'task_id': 'desktops', 'file_name': 'desktops.xlsx', 'finish_after': 9.5},
+        {'task_id': 'users', 'file_name': 'users.xlsx', 'finish_after': 9},
     ])
     playbook = '''
 - hosts: localhost
@@ -161,8 +176,7 @@ def test_every_creating_task_connection_from_module_defaults(emulator_factory, r
     assert sorted(task['task_id'] for task in tasks) == ['desktops', 'users']
     assert all(task['status'] == 'SUCCESS' for task in tasks)
     assert run.result('second result')['wait_for_exports_tasks'] == []
-    role_tasks = [name for name in run.results if name.endswith('(connection from hwcloud_workspace_* variables)')]
-    assert [result['_outcome'] for result in run.results[role_tasks[0]]] == ['skipped', 'ok'], run.results.keys()
+    assert not any(result['_outcome'] == 'skipped' for results in run.results.values() for result in results)
     requests = export_task_requests(emulator)
     assert requests and all(entry['auth'] == 'token' for entry in requests)
     assert emulator.token not in run.stdout + run.stderr
@@ -182,69 +196,68 @@ def test_failures_name_the_tasks(emulator_factory, run_playbook):
         ('unknown', {'wait_for_exports_task_ids': ['good', 'no-such-task', 'nor-this-one']}),
         ('time-out', {'wait_for_exports_task_ids': ['slow', 'good'], 'wait_for_exports_timeout': 1}),
         ('api error', {'hwcloud_workspace_secret_key': 'wrong-secret-value'}),
+        ('bad sleep', {'wait_for_exports_sleep': 0}),
+        ('bad timeout', {'wait_for_exports_timeout': -1}),
     ]
     blocks = []
     for name, role_vars in cases:
-        role_vars = dict(role_vars, wait_for_exports_sleep=0.3)
-        blocks.append('''
-    - name: case %(name)s
-      block:
-        - name: wait %(name)s
-          ansible.builtin.include_role:
-            name: hwcloud.workspace.wait_for_exports
-          vars: %(vars)s
-        - name: not reached %(name)s
-          ansible.builtin.debug:
-            msg: the role did not fail
-      rescue:
-        - name: failed %(name)s
-          ansible.builtin.debug:
-            msg:
-              task: "{{ ansible_failed_task.name }}"
-              result: "{{ ansible_failed_result }}"
-              tasks: "{{ wait_for_exports_tasks | default(None) }}"
-''' % dict(name=name, vars=json.dumps(role_vars)))
-    playbook = '''
-- hosts: localhost
-  gather_facts: false
-  vars:
-''' + CONNECTION_VARS + '''    hwcloud_workspace_retries: 0
+        role_vars = dict(dict(wait_for_exports_sleep=0.3), **role_vars)
+        blocks.append(RESCUED_CASE % dict(name=name, vars=json.dumps(role_vars)))
+    playbook = PLAY_WITH_CONNECTION_VARS + '''    hwcloud_workspace_retries: 0
   tasks:''' + ''.join(blocks)
     run = run_playbook(playbook, extra_vars=emulator_vars(emulator))
     assert run.rc == 0, run.stdout + run.stderr
     for name, _vars in cases:
         assert 'not reached %s' % name not in run.results, name
+    # One failure per case: the role's check, never a loop of failures.
+    assert len(re.findall(r'^fatal: ', run.stdout, re.MULTILINE)) == len(cases), run.stdout
 
-    # One message per task that ended FAIL or EXPIRED, each naming task_id, file_name, fail_reason and error_code.
-    outcome = run.result('failed fail and expired')['msg']
-    assert outcome['task'] == 'Fail for each export task that ended FAIL or EXPIRED'
-    messages = failure_messages(outcome['result'])
-    assert len(messages) == 2, messages
-    assert 'broken' in messages[0] and 'users.xlsx' in messages[0] and 'FAIL' in messages[0]
-    assert 'The export file exceeds the size limit' in messages[0] and 'WKS.00010017' in messages[0]
-    assert 'expiring' in messages[1] and 'usage.xlsx' in messages[1] and 'EXPIRED' in messages[1]
-    assert 'fail_reason' in messages[1] and 'error_code' in messages[1]
-    assert 'good' not in ' '.join(messages)
-    assert [(task['task_id'], task['status']) for task in outcome['tasks']] == [
+    def outcome(name):
+        found = run.result('failed %s' % name)['msg']
+        assert found['task'] == 'Check that every export task gave a file', found
+        return found['message'].splitlines(), found['tasks']
+
+    # One message, one line per task that ended FAIL or EXPIRED: task_id, file_name, status, error_code, fail_reason.
+    lines, tasks = outcome('fail and expired')
+    assert lines == [
+        '2 export task(s) ended without a file:',
+        'task_id broken, file_name users.xlsx, status FAIL, error_code WKS.00010017, '
+        'fail_reason The export file exceeds the size limit',
+        'task_id expiring, file_name usage.xlsx, status EXPIRED, error_code none, fail_reason none',
+    ], lines
+    assert [(task['task_id'], task['status']) for task in tasks] == [
         ('good', 'SUCCESS'), ('broken', 'FAIL'), ('expiring', 'EXPIRED')]
 
-    outcome = run.result('failed unknown')['msg']
-    assert outcome['task'] == 'Fail when a task ID is unknown'
-    assert failure_messages(outcome['result']) == ['Unknown export task ID(s): no-such-task, nor-this-one']
+    lines, _tasks = outcome('unknown')
+    assert lines == ['Unknown export task ID(s): no-such-task, nor-this-one']
 
-    outcome = run.result('failed time-out')['msg']
-    assert outcome['task'] == 'Fail when the time-out passed'
-    [message] = failure_messages(outcome['result'])
-    assert 'Timed out after 1' in message and 'slow (file_name slow_report.xlsx)' in message, message
-    assert 'good' not in message
-    assert [(task['task_id'], task['status']) for task in outcome['tasks']] == [('slow', 'CREATING'), ('good', 'SUCCESS')]
+    lines, tasks = outcome('time-out')
+    assert lines == ['Timed out after 1 seconds; 1 export task(s) still CREATING:',
+                     'task_id slow, file_name slow_report.xlsx'], lines
+    assert [(task['task_id'], task['status']) for task in tasks] == [('slow', 'CREATING'), ('good', 'SUCCESS')]
 
-    outcome = run.result('failed api error')['msg']
-    assert outcome['task'] == 'Fail on an error of the API or of the options'
-    [message] = failure_messages(outcome['result'])
-    assert message.startswith('Could not wait for the export tasks: ') and '401' in message, message
+    [line], _tasks = outcome('api error')
+    assert line.startswith('Could not wait for the export tasks: ') and '401' in line, line
+
+    assert outcome('bad sleep')[0] == ['wait_for_exports_sleep must be more than 0, got 0']
+    assert outcome('bad timeout')[0] == ['wait_for_exports_timeout must be 0 or more, got -1']
     assert 'wrong-secret-value' not in run.stdout + run.stderr
     assert emulator.secret_key not in run.stdout + run.stderr
+
+
+def test_argument_specs_reject_bad_types_before_anything_runs(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': HISTORY})
+    playbook = PLAY_WITH_CONNECTION_VARS + '''  tasks:
+    - name: wrong types
+      ansible.builtin.include_role:
+        name: hwcloud.workspace.wait_for_exports
+      vars:
+        wait_for_exports_sleep: often
+'''
+    run = run_playbook(playbook, extra_vars=emulator_vars(emulator))
+    assert run.rc != 0
+    assert 'wait_for_exports_sleep' in run.stdout and "Validating arguments against arg spec 'main'" in run.stdout, run.stdout
+    assert emulator.requests_log() == []
 
 
 def test_300_tasks_each_poll_is_bounded(emulator_factory, run_playbook):
@@ -274,14 +287,13 @@ def test_300_tasks_each_poll_is_bounded(emulator_factory, run_playbook):
     statuses = run.result('result')['msg']
     # Tasks that finished while ansible-playbook started are not followed; most are.
     assert len(statuses) >= 100 and set(statuses) == {'SUCCESS'}, statuses
-    initial, groups, final = split_requests(export_task_requests(emulator))
+    initial, groups = split_requests(export_task_requests(emulator), 1)
     sizes = [len(group) for group in groups]
-    assert initial == [] and len(groups) >= 3, sizes
-    # The first listing finds the CREATING tasks; every poll after it lists them again, 100 per request:
-    # at most 3 requests for at most 300 running tasks.
-    assert all(1 <= size <= 3 for size in sizes), sizes
-    assert 1 <= len(final) <= 3, final  # the final records, once: pages of the newest tasks
-    assert all(entry['query'].get('status') is None for entry in final)
+    assert all(entry['query'].get('status') == 'CREATING' for entry in initial) and len(groups) >= 3, sizes
+    # The first listing finds the CREATING tasks; every poll after it reads the newest tasks (no status filter,
+    # so finished tasks come with their final records) as deep as the followed ones: at most 4 requests.
+    assert all(1 <= size <= 4 for size in sizes), sizes
+    assert all(entry['query'].get('status') is None for group in groups for entry in group)
     assert all(entry['status'] == 200 for entry in export_task_requests(emulator))
 
 

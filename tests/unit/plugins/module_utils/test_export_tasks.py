@@ -25,7 +25,7 @@ def make_api(server, **options):
     return ExportTaskApi(WorkspaceClient(resolve_connection(settings, environ={})))
 
 
-@pytest.mark.parametrize('total, requests', [(0, 1), (1, 1), (99, 1), (100, 1), (101, 2), (250, 3), (300, 3)])
+@pytest.mark.parametrize('total, requests', [(0, 1), (1, 1), (99, 1), (100, 1), (101, 2), (250, 3), (300, 4)])
 def test_every_page_once_with_exact_request_count(server, total, requests):
     tasks = [make_task(n) for n in range(total)]
     server.tasks = tasks
@@ -33,8 +33,9 @@ def test_every_page_once_with_exact_request_count(server, total, requests):
     assert [t['task_id'] for t in found] == [t['task_id'] for t in tasks]
     assert count == total
     assert len(server.requests) == requests
-    assert [r['query'] for r in server.requests] == [
-        {'offset': str(100 * n), 'limit': '100', 'sort_field': 'create_time', 'sort_type': 'ASC'} for n in range(requests)]
+    # each page after the first starts on the last record of the page before it (they arrive in any order)
+    assert sorted((r['query'] for r in server.requests), key=lambda query: int(query['offset'])) == [
+        {'offset': str(99 * n), 'limit': '100', 'sort_field': 'create_time', 'sort_type': 'ASC'} for n in range(requests)]
 
 
 def test_pages_capped_by_the_server_are_all_read(server):
@@ -43,7 +44,7 @@ def test_pages_capped_by_the_server_are_all_read(server):
     server.default = lambda request: serve(dict(request, query=dict(request['query'], limit='50')))
     found, count = make_api(server).list_all({})
     assert len(found) == count == 120
-    assert [r['query']['offset'] for r in server.requests] == ['0', '50', '100']
+    assert sorted(int(r['query']['offset']) for r in server.requests) == [0, 49, 98]
 
 
 def test_duplicates_are_dropped(server):
@@ -55,14 +56,18 @@ def test_duplicates_are_dropped(server):
 
 
 def test_task_added_during_paging_is_not_lost(server):
-    tasks = [make_task(n) for n in range(150)]
-    server.tasks = list(tasks)
-    api = make_api(server)
-    pages = api.iter_pages({})
-    first, dummy = next(pages)
-    server.tasks.append(make_task(999))
-    rest = [task for page, dummy in pages for task in page]
-    assert len(first) + len(rest) == 151
+    server.tasks = [make_task(n) for n in range(150)]
+    serve = server.default
+
+    def add_after_first_page(request):
+        answer = serve(request)
+        if len(server.requests) == 1:
+            server.tasks.append(make_task(999))
+        return answer
+
+    server.default = add_after_first_page
+    found, count = make_api(server, concurrency=1).list_all({})
+    assert len(found) == count == 151 and found[-1]['task_id'] == 'task-0999'
 
 
 def test_filters_become_query_parameters_only_when_set(server):
@@ -121,11 +126,11 @@ def test_by_old_ids_switches_to_one_request_per_id(server):
     assert [r['query'].get('task_id') for r in server.requests] == [None, 'task-0003', 'task-0004']
 
 
-def test_unknown_ids_are_reported_without_extra_requests_after_a_full_walk(server):
+def test_an_id_on_no_page_is_asked_for_by_id_before_it_is_called_unknown(server):
     server.tasks = [make_task(n) for n in range(150)]
     tasks, missing = make_api(server).get_by_ids(['task-0001', 'nope', 'task-0149'])
     assert [t['task_id'] for t in tasks] == ['task-0001', 'task-0149'] and missing == ['nope']
-    assert len(server.requests) == 2
+    assert [r['query'].get('offset') or r['query']['task_id'] for r in server.requests] == ['0', '100', 'nope']
 
 
 def test_project_id_resolved_through_iam_once(server):

@@ -1,15 +1,32 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Waiting logic with a simulated clock: poll cost, stop at once, time-out, disappearing tasks."""
+"""Waiting: a task is finished only from a record that says so; time-outs, outages, disappearing tasks,
+poll cost. A simulated clock drives the waiter; the in-process fake API changes between requests."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import random
 
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
+    WorkspaceApiError,
+    WorkspaceTransportError,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import wait_for_tasks
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import make_task
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, wait_for_tasks
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
+    FakeClient,
+    FakeCloud,
+    make_tasks,
+)
+
+FINAL = ('SUCCESS', 'FAIL', 'EXPIRED')
 
 
 class Clock:
@@ -26,106 +43,171 @@ class Clock:
         self.now += seconds
 
 
-class FakeCloud:
-    """Tasks that finish at given times on the fake clock; counts list requests per poll."""
+class Schedule:
+    """Tasks finish (or vanish) when the simulated clock passes their moment, seen by the next request."""
 
-    def __init__(self, clock, finish_at, final=None, others=0):
+    def __init__(self, clock, finish_at=None, final=None, vanish_at=None):
         self.clock = clock
-        self.finish_at = finish_at
+        self.finish_at = finish_at or {}
         self.final = final or {}
-        self.gone = set()
-        self.others = [make_task(10000 + n) for n in range(others)]
-        self.requests = []
+        self.vanish_at = vanish_at or {}
 
-    def tasks(self):
-        result = list(self.others)
-        for number, moment in sorted(self.finish_at.items()):
-            if 'task-%04d' % number in self.gone:
-                continue
-            status = 'CREATING' if self.clock.now < moment else self.final.get(number, 'SUCCESS')
-            result.append(make_task(number, status=status))
-        return result
+    def __call__(self, cloud, number):
+        for task in list(cloud.tasks):
+            task_id = task['task_id']
+            if task_id in self.vanish_at and self.clock.now >= self.vanish_at[task_id]:
+                cloud.tasks.remove(task)
+            elif task['status'] == 'CREATING' and self.clock.now >= self.finish_at.get(task_id, float('inf')):
+                task['status'] = self.final.get(task_id, 'SUCCESS')
 
 
-class RecordingApi(ExportTaskApi):
-    """The real paging code over the fake cloud's single pages."""
-
-    def __init__(self, cloud):
-        ExportTaskApi.__init__(self, client=None)
-        self.cloud = cloud
-
-    def list_page(self, filters, offset=None, limit=None):
-        self.cloud.requests.append((self.cloud.clock.now, dict(filters), offset))
-        matching = [t for t in self.cloud.tasks() if filters.get('status') in (None, t['status'])
-                    and filters.get('task_id') in (None, t['task_id'])]
-        if filters.get('sort_type') == 'DESC':
-            matching.reverse()
-        offset = offset or 0
-        return matching[offset:offset + (limit or 20)], len(matching)
+def cloud_with(clock, creating, history=0, **schedule):
+    tasks = make_tasks(history, status='SUCCESS', prefix='old') + make_tasks(creating)
+    for number, task in enumerate(tasks):
+        task['create_time'] = '%012d' % number
+    return FakeCloud(tasks, before_request=Schedule(clock, **schedule))
 
 
-def run(cloud, clock, timeout=60, sleep=2):
-    api = RecordingApi(cloud)
-    first = [task for task in cloud.tasks() if task not in cloud.others]
-    return wait_for_tasks(api, first, timeout, sleep, clock=clock, sleep=clock.sleep)
+def wait(cloud, clock, timeout=60, sleep=2, concurrency=8, **kwargs):
+    api = ExportTaskApi(FakeClient(cloud, concurrency))
+    followed = [dict(task) for task in cloud.tasks if task['status'] == 'CREATING']
+    cloud.requests[:] = []
+    return wait_for_tasks(api, followed, timeout, sleep, clock=clock, sleep=clock.sleep, **kwargs)
 
 
 def test_waits_until_all_finish_and_returns_final_records():
     clock = Clock()
-    cloud = FakeCloud(clock, {1: 3.0, 2: 5.0}, final={2: 'FAIL'})
-    outcome = run(cloud, clock)
-    assert [(t['task_id'], t['status']) for t in outcome.tasks] == [('task-0001', 'SUCCESS'), ('task-0002', 'FAIL')]
+    cloud = cloud_with(clock, 2, finish_at={'task-00000': 3.0, 'task-00001': 5.0}, final={'task-00001': 'FAIL'})
+    outcome = wait(cloud, clock)
+    assert [(t['task_id'], t['status']) for t in outcome.tasks] == [('task-00000', 'SUCCESS'), ('task-00001', 'FAIL')]
     assert not outcome.timed_out and outcome.missing_ids == []
-    # polls at 2, 4, 6; the last finished at 5, so it stops right after the poll at 6
+    # polls at 2, 4, 6; the last one finished at 5, so the wait ends right after the poll at 6
     assert clock.sleeps == [2, 2, 2] and clock.now == 6
 
 
 def test_nothing_creating_returns_without_a_request():
     clock = Clock()
-    cloud = FakeCloud(clock, {1: 0.0})
-    outcome = run(cloud, clock)
-    assert cloud.requests == [] and clock.sleeps == [] and outcome.tasks[0]['status'] == 'SUCCESS'
+    cloud = cloud_with(clock, 0, history=3)
+    outcome = wait(cloud, clock)
+    assert cloud.requests == [] and clock.sleeps == [] and outcome.tasks == []
 
 
 def test_times_out_naming_tasks_still_creating_with_last_records():
     clock = Clock()
-    cloud = FakeCloud(clock, {1: 1.0, 2: 100.0})
-    outcome = run(cloud, clock, timeout=5, sleep=2)
-    assert outcome.timed_out and outcome.creating_ids == ['task-0002']
+    cloud = cloud_with(clock, 2, finish_at={'task-00000': 1.0})
+    outcome = wait(cloud, clock, timeout=5, sleep=2)
+    assert outcome.timed_out and outcome.creating_ids == ['task-00001']
     assert [t['status'] for t in outcome.tasks] == ['SUCCESS', 'CREATING']
     assert clock.sleeps == [2, 2, 1] and clock.now == 5
 
 
-def test_three_hundred_tasks_cost_at_most_three_list_requests_per_poll():
+def test_an_outage_shorter_than_the_timeout_does_not_end_the_wait():
+    clock = Clock()
+    cloud = cloud_with(clock, 1, finish_at={'task-00000': 9.0})
+    answer = cloud.answer
+
+    def outage(params):
+        if 3 <= clock.now < 8:
+            raise WorkspaceTransportError('GET http://127.0.0.1:1/ failed after 5 attempt(s): Connection refused')
+        if 8 <= clock.now < 9:
+            raise WorkspaceApiError('GET', 'http://127.0.0.1:1/', 503, 'APIGW.0202', 'The backend is unavailable.')
+        return answer(params)
+
+    cloud.answer = outage
+    outcome = wait(cloud, clock, timeout=60, sleep=2)
+    assert not outcome.timed_out and outcome.tasks[0]['status'] == 'SUCCESS' and outcome.last_error is None
+    assert clock.now == 10
+
+
+def test_an_outage_longer_than_the_timeout_times_out_with_the_last_error():
+    clock = Clock()
+    cloud = cloud_with(clock, 1)
+
+    def down(params):
+        raise WorkspaceTransportError('GET http://127.0.0.1:1/ failed after 5 attempt(s): Connection refused')
+
+    cloud.answer = down
+    outcome = wait(cloud, clock, timeout=7, sleep=2)
+    assert outcome.creating_ids == ['task-00000'] and 'Connection refused' in outcome.last_error
+    assert clock.now == 7
+
+
+@pytest.mark.parametrize('status', [400, 401, 403, 404])
+def test_a_non_retryable_answer_ends_the_wait_at_once(status):
+    clock = Clock()
+    cloud = cloud_with(clock, 1)
+
+    def refuse(params):
+        raise WorkspaceApiError('GET', 'http://127.0.0.1:1/', status, 'APIGW.0301', 'no')
+
+    cloud.answer = refuse
+    with pytest.raises(WorkspaceApiError) as caught:
+        wait(cloud, clock, timeout=60, sleep=2)
+    assert caught.value.status == status and clock.now == 2
+
+
+def test_every_request_carries_the_deadline():
+    clock = Clock()
+    cloud = cloud_with(clock, 150, history=500, finish_at=dict(('task-%05d' % n, 3.0) for n in range(150)))
+    client = FakeClient(cloud)
+    followed = [dict(task) for task in cloud.tasks if task['status'] == 'CREATING']
+    wait_for_tasks(ExportTaskApi(client), followed, 30, 2, clock=clock, sleep=clock.sleep, deadline=25.0)
+    assert client.deadlines and set(client.deadlines) == {25.0}
+
+
+def test_the_last_sleep_never_passes_the_deadline():
+    clock = Clock()
+    cloud = cloud_with(clock, 1)
+    wait(cloud, clock, timeout=4.5, sleep=2)
+    assert clock.sleeps == [2, 2, 0.5] and clock.now == 4.5
+
+
+def test_three_hundred_tasks_cost_at_most_four_list_requests_per_poll_whatever_the_history():
     clock = Clock()
     rng = random.Random(7)
-    cloud = FakeCloud(clock, dict((n, rng.uniform(0.1, 10)) for n in range(300)), others=5000)
-    outcome = run(cloud, clock, sleep=1)
-    assert not outcome.timed_out and all(t['status'] == 'SUCCESS' for t in outcome.tasks)
-    assert len(outcome.tasks) == 300
-    per_poll = {}
-    for moment, filters, dummy in cloud.requests:
-        per_poll[moment] = per_poll.get(moment, 0) + 1
-    final_fetch = per_poll.pop(clock.now)  # the poll at the end also fetches the final records
-    assert max(per_poll.values()) <= 3
-    assert final_fetch <= 1 + 4  # last poll, then newest pages until the 300 are found
-    # history (5000 other tasks) does not make polls dearer
-    assert all(filters == {'status': 'CREATING', 'sort_field': 'create_time', 'sort_type': 'ASC'}
-               for moment, filters, dummy in cloud.requests if moment < clock.now)
+    cloud = cloud_with(clock, 300, history=5000,
+                       finish_at=dict(('task-%05d' % n, rng.uniform(0.1, 10)) for n in range(300)))
+    polls = []
+    cloud_answer = cloud.answer
+
+    def count(params):
+        polls.append(clock.now)
+        return cloud_answer(params)
+
+    cloud.answer = count
+    outcome = wait(cloud, clock, sleep=1)
+    assert not outcome.timed_out and len(outcome.tasks) == 300
+    assert all(t['status'] == 'SUCCESS' for t in outcome.tasks)
+    per_poll = dict((moment, polls.count(moment)) for moment in set(polls))
+    assert max(per_poll.values()) <= 4
+    # no status filter: finished tasks are read with their final record
+    assert all('status' not in query for query in cloud.requests)
 
 
-def test_disappeared_task_is_reported():
+def test_a_task_pushed_down_by_new_tasks_is_still_found():
     clock = Clock()
-    cloud = FakeCloud(clock, {1: 3.0, 2: 3.0})
-    api = RecordingApi(cloud)
-    first = cloud.tasks()
-    cloud.gone.add('task-0002')
-    outcome = wait_for_tasks(api, first, 60, 2, clock=clock, sleep=clock.sleep)
-    assert outcome.missing_ids == ['task-0002']
-    assert [t['task_id'] for t in outcome.tasks] == ['task-0001']
+    cloud = cloud_with(clock, 3, history=400, finish_at={'task-00002': 5.0})
+
+    def burst(fake, number):
+        Schedule(clock, finish_at={'task-00000': 1.0, 'task-00001': 1.0, 'task-00002': 5.0})(fake, number)
+        if 3 <= clock.now < 4:
+            for dummy in range(250):
+                fake.add()
+
+    cloud.before_request = burst
+    outcome = wait(cloud, clock, sleep=1)
+    assert [t['status'] for t in outcome.tasks] == ['SUCCESS'] * 3 and not outcome.missing_ids
 
 
-class Recorder:
+def test_a_task_that_disappears_is_reported_missing_not_finished():
+    clock = Clock()
+    cloud = cloud_with(clock, 2, finish_at={'task-00000': 3.0}, vanish_at={'task-00001': 1.0})
+    outcome = wait(cloud, clock)
+    assert outcome.missing_ids == ['task-00001'] and not outcome.timed_out
+    assert [t['task_id'] for t in outcome.tasks] == ['task-00000']
+
+
+class Recorder(WaitReporter):
     def __init__(self):
         self.calls = []
 
@@ -133,7 +215,7 @@ class Recorder:
         self.calls.append(('started', list(task_ids), timeout))
 
     def finished(self, records):
-        self.calls.append(('finished', sorted((t['task_id'], t['status']) for t in records)))
+        self.calls.append(('finished', [(t['task_id'], t['status']) for t in records]))
 
     def polled(self, creating_ids, waited, timeout):
         self.calls.append(('polled', list(creating_ids), waited, timeout))
@@ -141,13 +223,82 @@ class Recorder:
 
 def test_reporter_hears_start_finishes_and_every_poll():
     clock = Clock()
-    cloud = FakeCloud(clock, {1: 1.0, 2: 3.0})
+    cloud = cloud_with(clock, 2, finish_at={'task-00000': 1.0, 'task-00001': 3.0})
     recorder = Recorder()
-    first = cloud.tasks()
-    wait_for_tasks(RecordingApi(cloud), first, 60, 2, clock=clock, sleep=clock.sleep, reporter=recorder)
-    assert recorder.calls[0] == ('started', ['task-0001', 'task-0002'], 60)
-    assert [call for call in recorder.calls if call[0] == 'polled'] == [
-        ('polled', ['task-0002'], 2.0, 60), ('polled', [], 4.0, 60)]
-    assert [call[1] for call in recorder.calls if call[0] == 'finished'] and \
-        sorted(sum([call[1] for call in recorder.calls if call[0] == 'finished'], [])) == [
-            ('task-0001', 'SUCCESS'), ('task-0002', 'SUCCESS')]
+    wait(cloud, clock, reporter=recorder)
+    assert recorder.calls == [
+        ('started', ['task-00000', 'task-00001'], 60),
+        ('finished', [('task-00000', 'SUCCESS')]),
+        ('polled', ['task-00001'], 2.0, 60),
+        ('finished', [('task-00001', 'SUCCESS')]),
+        ('polled', [], 4.0, 60),
+    ]
+
+
+def test_the_base_reporter_does_nothing():
+    reporter = WaitReporter()
+    assert reporter.started(['a'], 1) is None and reporter.finished([]) is None and reporter.polled([], 0, 1) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), followed=st.integers(1, 40), history=st.integers(0, 250), page_cap=st.integers(1, 100),
+       concurrency=st.sampled_from([1, 2, 8]), timeout=st.floats(1, 30), sleep=st.floats(0.5, 5))
+def test_property_never_finished_while_creating_never_missed_at_the_timeout(
+        data, followed, history, page_cap, concurrency, timeout, sleep):
+    """Tasks finish, appear and vanish between any two requests (also between the pages of one poll)."""
+    clock = Clock()
+    tasks = make_tasks(history, status='SUCCESS', prefix='old') + make_tasks(followed)
+    for number, task in enumerate(tasks):
+        task['create_time'] = '%012d' % number
+    finish_at_request = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 60)), min_size=followed,
+                                           max_size=followed), label='finish at request')
+    vanish = data.draw(st.sets(st.integers(0, followed - 1), max_size=3), label='vanish')
+    # Drawn here: the requests (and so the changes) may run in the paging threads.
+    new_at = data.draw(st.dictionaries(st.integers(0, 60), st.tuples(st.integers(1, 120), st.sampled_from(
+        ['CREATING', 'SUCCESS'])), max_size=5), label='new tasks (how many, status) before request')
+
+    def churn(cloud, number):
+        for index, moment in enumerate(finish_at_request):
+            task_id = 'task-%05d' % index
+            if moment == number:
+                if index in vanish:
+                    cloud.tasks[:] = [task for task in cloud.tasks if task['task_id'] != task_id]
+                else:
+                    for task in cloud.tasks:
+                        if task['task_id'] == task_id:
+                            task['status'] = ('SUCCESS', 'FAIL')[index % 2]
+        if number in new_at:
+            how_many, status = new_at[number]
+            for dummy in range(how_many):
+                cloud.add(status=status)
+
+    cloud = FakeCloud(tasks, page_cap=page_cap, before_request=churn, latency=0.0005 if concurrency > 1 else 0)
+    outcome = wait(cloud, clock, timeout=timeout, sleep=sleep, concurrency=concurrency)
+
+    for task in outcome.tasks:
+        server = cloud.status_of(task['task_id'])
+        if task['task_id'] in outcome.creating_ids:
+            assert task['status'] == 'CREATING'
+        else:
+            # Declared finished: the record says so, and so does the server.
+            assert task['status'] in FINAL and server in FINAL, (task, server)
+    still = [task['task_id'] for task in cloud.tasks if task['status'] == 'CREATING' and task['task_id'].startswith('task-')]
+    assert set(still) <= set(outcome.creating_ids)
+    for task_id in outcome.missing_ids:
+        assert cloud.status_of(task_id) is None
+    assert clock.now <= timeout + 1e-9
+
+
+def test_a_request_in_flight_at_the_deadline_is_cut_by_it_not_by_the_request_timeout(server):
+    """wait_timeout bounds the whole run: the poll's request gets the wait's deadline (timeout is 30 s)."""
+    server.tasks = [make_task(1, status='CREATING')]
+    serve = server.default
+    server.default = lambda request: Answer(**dict(vars(serve(request)), delay=3))
+    connection = resolve_connection(dict(endpoint=server.url, iam_endpoint=server.url, project_id='proj',
+                                         access_key='AK', secret_key='SK', timeout=30, retries=4), environ={})
+    with WorkspaceClient(connection) as client:
+        outcome = wait_for_tasks(ExportTaskApi(client), list(server.tasks), 0.6, 0.1)
+    assert outcome.creating_ids == ['task-0001']
+    assert 'timed out' in outcome.last_error
+    # one attempt, cut at the deadline: no retry started after it
+    assert len(server.requests) == 1

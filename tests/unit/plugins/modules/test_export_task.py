@@ -139,7 +139,7 @@ def test_wait_returns_the_final_record(server, base, capsys, service):
     original = server.default
 
     def finish_on_poll(request):
-        if request['query'].get('status') == 'CREATING':
+        if request['method'] == 'GET' and request['path'].endswith('/export-tasks'):  # a poll of the wait
             for task in server.tasks:
                 task['status'] = 'SUCCESS'
         return original(request)

@@ -1,0 +1,198 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.workspace contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""Reading a paged list: pages in flight together, every record once, and paging that always ends.
+
+The API pages by offset, and its list changes while it is read: a task that finishes leaves a
+status=CREATING list, so every record after it moves one place up, and a page asked for next would skip
+one. Each page after the first therefore starts on the last record of the one before it. A page that
+shares a record with the page before it proves that nothing between them was skipped (both are
+contiguous slices of the same ordering); when the shared record is missing, the pages are read again
+from where the proof broke. The proof holds for every record that stayed in the list for the whole read.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import contextlib
+import threading
+
+from concurrent.futures import ThreadPoolExecutor
+
+PAGE_SIZE = 100
+# Records each page shares with the one before it (see the module docstring).
+OVERLAP = 1
+# Pages in a row that bring no record not seen before: then the API is not paging (it ignores offset).
+STALLS_ALLOWED = 2
+
+
+def in_order(calls, concurrency):
+    """Yield the results of calls (callables without arguments) in order, running up to concurrency at once.
+
+    With concurrency 1 the calls run one after the other in this thread. Leaving the loop early (or an
+    exception) cancels the calls not started yet; the running ones end first. Use it in a
+    contextlib.closing() block so that an early exit cancels at once.
+    """
+    if concurrency <= 1 or len(calls) <= 1:
+        for call in calls:
+            yield call()
+        return
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(calls))) as pool:
+        futures = [pool.submit(call) for call in calls]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+class Page:
+    """One answer: the records at offset, and the API's count at that moment."""
+
+    def __init__(self, offset, records, count):
+        self.offset = offset
+        self.records = records
+        self.count = count
+        self.ids = [record['task_id'] for record in records]
+
+    @property
+    def end(self):
+        return self.offset + len(self.records)
+
+    @property
+    def is_last(self):
+        return self.end >= self.count
+
+
+class Pager:
+    """The pages of one query.
+
+    fetch(offset, limit) returns (records, count) for one request; fail(detail) returns the exception that
+    says the API's answers cannot be paged (raised, never retried: asking again gets the same answers).
+    """
+
+    def __init__(self, fetch, concurrency, fail):
+        self.fetch = fetch
+        self.concurrency = concurrency
+        self.fail = fail
+        self.requests = 0
+        self.largest_count = 0
+        self.count_changes = 0
+        self.step = None
+        self._last_count = None
+        self._lock = threading.Lock()
+
+    def page(self, offset, limit=PAGE_SIZE):
+        with self._lock:
+            self._check_budget()
+            self.requests += 1
+        records, count = self.fetch(offset, limit)
+        with self._lock:
+            self.largest_count = max(self.largest_count, count)
+            if self._last_count is not None:
+                self.count_changes += abs(count - self._last_count)
+            self._last_count = count
+        if records and offset + len(records) > count:
+            raise self.fail('the API answered %d task(s) at offset %d although its count is %d'
+                            % (len(records), offset, count))
+        if not records and offset < count:
+            raise self.fail('the API answered no task at offset %d although its count is %d' % (offset, count))
+        return Page(offset, records, count)
+
+    def pages(self, offsets, limit=PAGE_SIZE):
+        """Pages at these offsets, in order, fetched concurrently (see in_order)."""
+        return in_order([lambda offset=offset: self.page(offset, limit) for offset in offsets], self.concurrency)
+
+    def _check_budget(self):
+        """Paging must end: no request beyond what the count can explain (once read_all knows the step).
+
+        Each page may be read twice, and each task that entered or left the list while it was read (the
+        count changed) may cost two more requests (a page that did not link, and the page read again).
+        """
+        if self.step is None:
+            return
+        pages = -(-self.largest_count // self.step) + 1
+        allowed = 2 * pages + 4 + 2 * min(self.count_changes, self.largest_count)
+        if self.requests >= allowed:
+            raise self.fail('paging did not end after %d requests although the largest count the API gave '
+                            'was %d (%d pages): its answers do not page' % (self.requests, self.largest_count, pages))
+
+    def read_all(self):
+        """Every record once, in the API's order, and the API's last count."""
+        first = self.page(0)
+        records = {}
+        chain = _Chain(self, records)
+        chain.add(first)
+        # A server may cap pages below what was asked for; its first page shows its size.
+        size = PAGE_SIZE if first.is_last or len(first.records) >= PAGE_SIZE else len(first.records)
+        if size <= OVERLAP:
+            raise self.fail('the API answers %d task(s) per page (count %d): pages must share a task to prove '
+                            'that none was skipped, so they cannot be read safely' % (size, first.count))
+        step = self.step = size - OVERLAP
+        while not chain.last.is_last:
+            offsets = _offsets(chain.last.end - OVERLAP, size, step, chain.last.count)
+            broken = False
+            with contextlib.closing(self.pages(offsets)) as pages:
+                for page in pages:
+                    if not chain.links(page):
+                        broken = True
+                        break
+                    chain.add(page)
+                    if page.is_last:
+                        break
+            if broken:
+                chain.repair()
+        return list(records.values()), chain.last.count
+
+
+def _offsets(start, size, step, count):
+    """Offsets of the pages from start to the one that reaches count (as far as count is known)."""
+    offsets = [start]
+    while offsets[-1] + size < count:
+        offsets.append(offsets[-1] + step)
+    return offsets
+
+
+class _Chain:
+    """Pages that provably cover the list from its start (see the module docstring)."""
+
+    def __init__(self, pager, records):
+        self.pager = pager
+        self.records = records
+        self.pages = []
+        self.stalls = 0
+
+    @property
+    def last(self):
+        return self.pages[-1]
+
+    def links(self, page):
+        """Whether page continues the chain: it starts the list, or shares a record with the last page."""
+        return page.offset == 0 or bool(set(page.ids) & set(self.last.ids))
+
+    def add(self, page):
+        new = [record for record in page.records if record['task_id'] not in self.records]
+        if new or page.is_last:
+            self.stalls = 0
+        else:
+            self.stalls += 1
+            if self.stalls > STALLS_ALLOWED:
+                raise self.pager.fail('the API answered %d pages in a row (the last at offset %d) with no task '
+                                      'that earlier pages had not brought: it does not page by offset'
+                                      % (self.stalls, page.offset))
+        for record in new:
+            self.records[record['task_id']] = record
+        self.pages.append(page)
+
+    def repair(self):
+        """Records before the next page left the list while it was read: read the last page's place again,
+        and step back a page while that does not link (a page at offset 0 always does)."""
+        while True:
+            page = self.pager.page(self.last.offset)
+            if self.links(page):
+                self.add(page)
+                return
+            self.pages.pop()  # never the first page, at offset 0

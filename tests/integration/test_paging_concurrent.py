@@ -1,0 +1,177 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Concurrent paging end to end, through the module and the lookup, against the emulator's request log:
+pages in flight together, every task once in order, a 429 burst absorbed, concurrency 1 strictly
+sequential, a listing that loses no task while others finish, and paging that ends on broken answers.
+Nothing here is timed: the log's start and end times show what overlapped, not how fast it went."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import threading
+
+from tools.workspace_emulator.testing import peak_in_flight
+
+from .conftest import connection_vars  # pylint: disable=relative-beyond-top-level
+
+PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+%s
+'''
+
+
+def module_task(name, args):
+    body = '\n'.join('        %s: %s' % (key, json.dumps(value)) for key, value in args.items())
+    return '''    - name: %s
+      hwcloud.workspace.export_task_info:
+%s
+      register: listed
+      ignore_errors: true
+''' % (name, body)
+
+
+def lookup_task(name, terms, args):
+    keywords = ', '.join('%s=%s' % (key, json.dumps(value)) for key, value in args.items())
+    return '''    - name: %s
+      ansible.builtin.set_fact:
+        found: >-
+          {{ query('hwcloud.workspace.export_tasks', %s%s) }}
+      ignore_errors: true
+''' % (name, ''.join('%s, ' % json.dumps(term) for term in terms), keywords)
+
+
+def bulk(count, **fields):
+    return [dict({'task_id': 'task-%05d' % n, 'file_name': 'desktops-%05d.xlsx' % n,
+                  'create_time': '2026-11-%02dT%02d:%02d:%02d.000Z' % (1 + n // 86400, n // 3600 % 24, n // 60 % 60, n % 60)},
+                 **fields)
+            for n in range(count)]
+
+
+def list_requests(emulator):
+    return [entry for entry in emulator.requests_log() if entry['path'].endswith('/export-tasks')]
+
+
+def sequential(entries):
+    """Each request started only after the one before it had ended."""
+    return all(later['started'] >= earlier['ended'] for earlier, later in zip(entries, entries[1:]))
+
+
+def test_module_fetches_pages_together_and_returns_every_task_once_in_order(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': bulk(1000)}, latency_ms=40)
+    run = run_playbook(PLAY % module_task('list', connection_vars(emulator)))
+    result = run.result('list')
+    assert run.rc == 0, run.stdout
+    assert [task['task_id'] for task in result['export_tasks']] == ['task-%05d' % n for n in range(1000)]
+    assert result['count'] == 1000
+    log = list_requests(emulator)
+    # the first page alone (it gives the count), then the others, several in flight at once
+    assert log[0]['query']['offset'] == '0' and all(entry['started'] >= log[0]['ended'] for entry in log[1:])
+    assert 2 <= peak_in_flight(log[1:]) <= 8
+    assert sorted(int(entry['query']['offset']) for entry in log) == [99 * n for n in range(11)]
+    assert all(entry['query']['sort_type'] == 'ASC' and entry['status'] == 200 for entry in log)
+
+
+def test_lookup_with_concurrency_one_is_strictly_sequential(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': bulk(450)}, latency_ms=20)
+    run = run_playbook(PLAY % lookup_task('list', [], dict(connection_vars(emulator), concurrency=1)) + '''
+    - name: show
+      ansible.builtin.debug:
+        msg: "{{ found | map(attribute='task_id') | list }}"
+''')
+    assert run.rc == 0, run.stdout
+    assert run.result('show')['msg'] == ['task-%05d' % n for n in range(450)]
+    log = list_requests(emulator)
+    assert [entry['query']['offset'] for entry in log] == ['0', '99', '198', '297', '396']
+    assert sequential(log) and peak_in_flight(log) == 1
+
+
+def test_lookup_of_many_ids_reads_pages_together(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': bulk(2000)}, latency_ms=40)
+    wanted = ['task-%05d' % n for n in range(1999, 1599, -1)]
+    run = run_playbook(PLAY % lookup_task('by ids', wanted, connection_vars(emulator)) + '''
+    - name: show
+      ansible.builtin.debug:
+        msg: "{{ found | map(attribute='task_id') | list }}"
+''')
+    assert run.rc == 0, run.stdout
+    assert run.result('show')['msg'] == wanted
+    log = list_requests(emulator)
+    assert len(log) <= 6 and peak_in_flight(log) >= 2
+    assert all(entry['query']['sort_type'] == 'DESC' for entry in log)
+
+
+def inject_after_first_request(emulator, fault):
+    """Queue fault once the first request has been answered (from a thread: the playbook is running)."""
+    def watch():
+        emulator.wait_for_requests(1, timeout=60)
+        emulator.inject(fault)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_429_burst_during_parallel_paging_is_absorbed_by_a_shared_back_off(emulator_factory, run_playbook):
+    # 100 ms per request: the pages after the first are in flight before the burst is queued, the next ones meet it
+    emulator = emulator_factory(seed={'tasks': bulk(1500)}, latency_ms=100)
+    watcher = inject_after_first_request(emulator, {'status': 429, 'count': 5, 'retry_after': 1})
+    args = dict(connection_vars(emulator), retries=6)
+    run = run_playbook(PLAY % module_task('list', args))
+    watcher.join(10)
+    result = run.result('list')
+    assert run.rc == 0, run.stdout
+    assert [task['task_id'] for task in result['export_tasks']] == ['task-%05d' % n for n in range(1500)]
+    log = list_requests(emulator)
+    throttled = [entry for entry in log if entry['status'] == 429]
+    assert len(throttled) == 5
+    first_429_end = min(entry['ended'] for entry in throttled)
+    # No request started while the back-off was in force (a little slack for the answer's way to the client).
+    during = [entry for entry in log if first_429_end + 0.05 < entry['started'] < first_429_end + 0.95]
+    assert during == []
+    # and fewer ran at once afterwards: the limit of 8 was halved
+    after = [entry for entry in log if entry['started'] > first_429_end + 0.05]
+    assert after and peak_in_flight(after) <= 4
+
+
+def test_listing_creating_tasks_while_others_finish_loses_none(emulator_factory, run_playbook):
+    """The 1.0 bug: status=CREATING paged by offset skipped tasks when others finished between pages."""
+    finishing = bulk(400, finish_after=3600)
+    stuck = [dict(task, task_id='stuck-%05d' % n, status='CREATING') for n, task in enumerate(bulk(60))]
+    for task in stuck:
+        task.pop('file_name')
+    tasks = sorted(finishing + stuck, key=lambda task: task['create_time'] + task['task_id'])
+    emulator = emulator_factory(seed={'tasks': tasks}, latency_ms=10)
+    emulator.inject({'churn': {'finish': 7, 'create': 2, 'order': 'random'}})
+    for args in (dict(connection_vars(emulator), status='CREATING'),
+                 dict(connection_vars(emulator), status='CREATING', concurrency=1)):
+        run = run_playbook(PLAY % module_task('list', args))
+        result = run.result('list')
+        assert run.rc == 0, run.stdout
+        listed = [task['task_id'] for task in result['export_tasks']]
+        assert len(listed) == len(set(listed))
+        assert set('stuck-%05d' % n for n in range(60)) <= set(listed)
+
+
+def test_a_server_that_ignores_offset_fails_the_module_and_the_lookup_after_few_requests(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': bulk(3000)})
+    emulator.inject({'ignore_offset': True})
+    conn = connection_vars(emulator)
+    run = run_playbook(PLAY % (module_task('module', conn) + lookup_task('lookup', [], conn)))
+    for name in ('module', 'lookup'):
+        result = run.result(name)
+        assert result['_outcome'] == 'failed'
+        assert 'does not page by offset' in result['msg'], result['msg']
+    assert len(list_requests(emulator)) <= 2 * (3 + 2 * 8)
+
+
+def test_a_count_that_keeps_growing_fails_clearly_after_few_requests(emulator_factory, run_playbook):
+    emulator = emulator_factory(seed={'tasks': bulk(250)})
+    emulator.inject({'count_growing': 100})
+    run = run_playbook(PLAY % module_task('module', connection_vars(emulator)))
+    result = run.result('module')
+    assert result['_outcome'] == 'failed'
+    assert 'answered no task at offset' in result['msg'] and 'although its count is' in result['msg']
+    assert len(list_requests(emulator)) <= 12

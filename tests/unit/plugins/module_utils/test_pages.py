@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading every page: concurrently, every task once in order, nothing skipped while the list changes,
+and paging that ends with a clear error when the API's answers do not page."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceApiError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import in_order
+from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
+    FakeClient,
+    FakeCloud,
+    make_tasks,
+)
+
+
+def ids(tasks):
+    return [task['task_id'] for task in tasks]
+
+
+def test_in_order_keeps_the_order_of_the_calls_whatever_order_they_end_in():
+    release = [threading.Event() for dummy in range(4)]
+
+    def call(number):
+        def run():
+            # The later calls end first.
+            if number < 3:
+                release[number + 1].wait(5)
+            release[number].set()
+            return number
+        return run
+
+    assert list(in_order([call(number) for number in range(4)], 4)) == [0, 1, 2, 3]
+
+
+def test_in_order_with_concurrency_one_runs_each_call_after_the_one_before_in_this_thread():
+    threads = []
+    results = list(in_order([lambda n=n: threads.append(threading.current_thread()) or n for n in range(5)], 1))
+    assert results == [0, 1, 2, 3, 4] and set(threads) == {threading.current_thread()}
+
+
+def test_in_order_raises_the_first_failure_and_cancels_what_has_not_started():
+    started = []
+    gate = threading.Event()
+
+    def call(number):
+        def run():
+            started.append(number)
+            if number == 0:
+                raise KeyError('first')
+            gate.wait(0.2)
+            return number
+        return run
+
+    with pytest.raises(KeyError):
+        list(in_order([call(number) for number in range(50)], 2))
+    assert len(started) < 50
+
+
+@pytest.mark.parametrize('total, cap', [(0, 100), (1, 100), (99, 100), (100, 100), (101, 100), (250, 100),
+                                        (1000, 100), (120, 50), (37, 7)])
+@pytest.mark.parametrize('concurrency', [1, 8])
+def test_every_task_once_in_the_api_order(total, cap, concurrency):
+    cloud = FakeCloud(make_tasks(total, status='SUCCESS'), page_cap=cap, latency=0.001)
+    found, count = ExportTaskApi(FakeClient(cloud, concurrency)).list_all({})
+    assert ids(found) == ids(cloud.tasks) and count == total
+    # each page after the first starts on the last record of the one before: about 1% more requests
+    step = cap - 1
+    assert len(cloud.requests) == 1 + max(0, -(-(total - cap) // step))
+    assert all(query['sort_type'] == 'ASC' and query['limit'] == 100 for query in cloud.requests)
+
+
+def test_concurrency_one_asks_for_each_page_after_the_one_before():
+    cloud = FakeCloud(make_tasks(450, status='SUCCESS'))
+    ExportTaskApi(FakeClient(cloud, 1)).list_all({})
+    assert [query['offset'] for query in cloud.requests] == [0, 99, 198, 297, 396]
+
+
+def test_a_task_finishing_between_two_pages_is_not_skipped():
+    """The bug of 1.0: status=CREATING paged by offset skips a task when one before it finishes."""
+    def finish_first_ten(cloud, number):
+        if number == 1:
+            for task in cloud.tasks[:10]:
+                task['status'] = 'SUCCESS'
+
+    cloud = FakeCloud(make_tasks(250), before_request=finish_first_ten)
+    found, dummy = ExportTaskApi(FakeClient(cloud, 1)).list_all({'status': 'CREATING'})
+    assert set(ids(cloud.tasks[10:])) <= set(ids(found))
+    assert len(ids(found)) == len(set(ids(found)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), total=st.integers(0, 400), page_cap=st.integers(2, 100), concurrency=st.sampled_from([1, 3, 8]))
+def test_property_a_task_creating_for_the_whole_listing_is_listed_once(data, total, page_cap, concurrency):
+    finish = data.draw(st.dictionaries(st.integers(0, max(0, total - 1)), st.integers(0, 12), max_size=120),
+                       label='task index -> finishes before request number')
+    new_at = data.draw(st.dictionaries(st.integers(0, 12), st.integers(1, 150), max_size=3),
+                       label='request number -> new tasks')
+    deleted = data.draw(st.dictionaries(st.integers(0, max(0, total - 1)), st.integers(0, 12), max_size=5),
+                        label='task index -> deleted before request number')
+
+    def churn(cloud, number):
+        for index, moment in finish.items():
+            if moment == number:
+                for task in cloud.tasks:
+                    if task['task_id'] == 'task-%05d' % index:
+                        task['status'] = 'SUCCESS'
+        for index, moment in deleted.items():
+            if moment == number:
+                cloud.tasks[:] = [task for task in cloud.tasks if task['task_id'] != 'task-%05d' % index]
+        for dummy in range(new_at.get(number, 0)):
+            cloud.add()
+
+    cloud = FakeCloud(make_tasks(total), page_cap=page_cap, before_request=churn,
+                      latency=0.0003 if concurrency > 1 else 0)
+    found, count = ExportTaskApi(FakeClient(cloud, concurrency)).list_all({'status': 'CREATING'})
+    listed = ids(found)
+    assert len(listed) == len(set(listed))
+    untouched = ['task-%05d' % index for index in range(total) if index not in finish and index not in deleted]
+    assert set(untouched) <= set(listed)
+    # in the API's order: oldest first
+    positions = dict((task_id, place) for place, task_id in enumerate(ids(sorted(found, key=lambda t: t['create_time']))))
+    assert [positions[task_id] for task_id in untouched] == sorted(positions[task_id] for task_id in untouched)
+
+
+def offset_ignored(cloud, params):
+    return dict(params, offset=0)
+
+
+@pytest.mark.parametrize('concurrency', [1, 8])
+def test_a_server_that_ignores_offset_ends_with_a_clear_error(concurrency):
+    cloud = FakeCloud(make_tasks(5000, status='SUCCESS'))
+    answer = cloud.answer
+    cloud.answer = lambda params: answer([(name, 0 if name == 'offset' else value) for name, value in params])
+    with pytest.raises(WorkspaceApiError) as caught:
+        ExportTaskApi(FakeClient(cloud, concurrency)).list_all({})
+    assert 'does not page by offset' in str(caught.value)
+    assert len(cloud.requests) <= 3 + 2 * concurrency
+
+
+def test_a_count_that_keeps_growing_ends_with_a_clear_error():
+    cloud = FakeCloud(make_tasks(150, status='SUCCESS'))
+    answer = cloud.answer
+
+    def growing(params):
+        body = answer(params)
+        body['count'] = 150 + 100 * len(cloud.requests)
+        return body
+
+    cloud.answer = growing
+    with pytest.raises(WorkspaceApiError) as caught:
+        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+    assert 'answered no task at offset' in str(caught.value)
+    assert len(cloud.requests) <= 10
+
+
+def test_answers_past_the_count_are_an_error():
+    cloud = FakeCloud(make_tasks(150, status='SUCCESS'))
+    answer = cloud.answer
+
+    def short_count(params):
+        return dict(answer(params), count=20)
+
+    cloud.answer = short_count
+    with pytest.raises(WorkspaceApiError) as caught:
+        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+    assert 'answered 100 task(s) at offset 0 although its count is 20' in str(caught.value)
+
+
+def test_pages_that_never_link_end_within_a_bounded_number_of_requests():
+    """A server whose every page is another slice of an ever-new list: repairs stop within a budget."""
+    cloud = FakeCloud(make_tasks(1000, status='SUCCESS'))
+    answer = cloud.answer
+
+    def shuffled(params):
+        body = answer(params)
+        number = len(cloud.requests)
+        for place, task in enumerate(body['export_tasks']):
+            task['task_id'] = 'r%d-%d' % (number, place)
+        return body
+
+    cloud.answer = shuffled
+    with pytest.raises(WorkspaceApiError) as caught:
+        ExportTaskApi(FakeClient(cloud, 4)).list_all({})
+    assert 'paging did not end after' in str(caught.value)
+    assert len(cloud.requests) == 2 * (11 + 1) + 4
+
+
+@pytest.mark.parametrize('record', [{'file_name': 'x'}, {'task_id': None}, {'task_id': ''}, {'task_id': 7}])
+def test_a_record_without_task_id_is_an_invalid_answer(record):
+    cloud = FakeCloud()
+    cloud.answer = lambda params: {'export_tasks': [dict(make_tasks(1)[0]), record], 'count': 2}
+    with pytest.raises(WorkspaceApiError) as caught:
+        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+    assert 'has no task_id' in str(caught.value)
+
+
+def test_get_by_ids_reads_the_pages_at_once_and_asks_for_the_rest_by_id():
+    cloud = FakeCloud(make_tasks(3000, status='SUCCESS'))
+    wanted = ['task-%05d' % n for n in range(2999, 2700, -1)] + ['task-00003', 'nope']
+    tasks, missing = ExportTaskApi(FakeClient(cloud, 8)).get_by_ids(wanted)
+    assert ids(tasks) == wanted[:-1] and missing == ['nope']
+    pages = [query for query in cloud.requests if 'task_id' not in query]
+    by_id = [query['task_id'] for query in cloud.requests if 'task_id' in query]
+    assert len(pages) == 5 and sorted(by_id) == ['nope', 'task-00003']
+
+
+def test_pages_of_one_task_are_refused_as_unsafe():
+    cloud = FakeCloud(make_tasks(5), page_cap=1)
+    with pytest.raises(WorkspaceApiError) as caught:
+        ExportTaskApi(FakeClient(cloud, 8)).list_all({'status': 'CREATING'})
+    assert 'answers 1 task(s) per page' in str(caught.value) and len(cloud.requests) == 1
