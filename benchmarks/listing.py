@@ -223,6 +223,12 @@ def print_polls(latency, running, sleep, measured):
     return max(len(group) for group in polls), max(span(group) for group in polls)
 
 
+# The issue subtracts the ping floor (one module run). Over a local connection export_task_info now runs in
+# the controller (no module run) and the lookup never runs one: the empty playbook is the stricter floor.
+JUDGED = (('export_task_info', 'one ping'), ('export_task_info', 'empty playbook'), ('lookup', 'empty playbook'))
+FLOOR_NAMES = {'one ping': 'ping', 'empty playbook': 'empty-playbook'}
+
+
 def verdict(ok):
     return 'met' if ok else 'NOT met'
 
@@ -245,10 +251,9 @@ def target_rows(by_latency, polls, pages, running):
         ways = by_latency[50.0]
         bound = 0.4 * pages * 0.050
         sdk = ways['SDK loop (in-process)'].wall
-        # The lookup runs no module: its floor is the empty playbook.
-        for name, floor in (('export_task_info', 'one ping'), ('lookup', 'empty playbook')):
+        for name, floor in JUDGED:
             walls, tasks = net(ways, name, floor)
-            label = '%s - %s floor' % (name, 'ping' if floor == 'one ping' else 'empty-playbook')
+            label = '%s - %s floor' % (name, FLOOR_NAMES[floor])
             both('50 ms: %s <= 0.4 x %d x 50 ms = %.2f s' % (label, pages, bound), walls, tasks, bound)
             rows.append(('50 ms: SDK loop %.2f s / (%s) >= 2.5x (walls)' % (sdk, label),
                          '%.1fx' % (sdk / walls) if walls > 0 else 'below the floor', verdict(walls <= sdk / 2.5)))
@@ -261,8 +266,10 @@ def target_rows(by_latency, polls, pages, running):
             rows.append(('0 ms: uri loop / export_task_info >= 25x (task times)', '%.1fx' % (uri.tasks_wall / module.tasks_wall),
                          verdict(uri.tasks_wall >= 25 * module.tasks_wall)))
         sdk = ways['SDK loop (in-process)'].wall
-        walls, tasks = net(ways, 'export_task_info', 'one ping')
-        both('0 ms: export_task_info - ping floor <= 1.5 x SDK loop = 1.5 x %.2f = %.2f s' % (sdk, 1.5 * sdk), walls, tasks, 1.5 * sdk)
+        for floor in ('one ping', 'empty playbook'):
+            walls, tasks = net(ways, 'export_task_info', floor)
+            both('0 ms: export_task_info - %s floor <= 1.5 x SDK loop = 1.5 x %.2f = %.2f s' % (FLOOR_NAMES[floor], sdk, 1.5 * sdk),
+                 walls, tasks, 1.5 * sdk)
     rss = max(ways['export_task_info'].listing_rss or 0 for ways in by_latency.values())
     tree = max(ways['export_task_info'].tree_rss for ways in by_latency.values())
     rows.append(('export_task_info run: peak RSS of the listing process <= 80 MiB', '%.0f MiB' % rss, verdict(rss <= 80)))

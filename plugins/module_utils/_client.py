@@ -130,6 +130,15 @@ def _public_url(url):
     return '%s://%s%s' % (parts.scheme, parts.netloc.rpartition('@')[2], parts.path)
 
 
+def _location_host(location):
+    """The host[:port] a Location header points at, for a message (without any user:password@)."""
+    try:
+        netloc = urlsplit(location or '').netloc
+    except ValueError:
+        return 'an invalid Location'
+    return _excerpt(netloc.rpartition('@')[2]) or 'the same host'
+
+
 def _check_url(method, url, shown=None):
     """An error naming url when it cannot be requested at all (the signer and requests would raise otherwise)."""
     try:
@@ -279,10 +288,9 @@ class WorkspaceClient:
                 raise _Retry(error, arrived=status not in NOT_ACTED_STATUSES, retry_after=retry_after,
                              throttled=status == 429 or (status == 503 and retry_after is not None))
             if 300 <= status < 400 and not stream:
-                location = urlsplit(response.headers.get('Location') or '')
                 raise WorkspaceApiError(method, url, status, request_id=response.headers.get('X-Request-Id'),
                                         detail='redirect to %s not followed (credentials are only sent to the '
-                                               'endpoint)' % (location.netloc or 'the same host'))
+                                               'endpoint)' % _location_host(response.headers.get('Location')))
             if status >= 400:
                 raise self._api_error(method, url, response, self._read(response, method, url, ends, attempt),
                                       attempt)

@@ -420,6 +420,19 @@ def test_redirects_are_not_followed(server, other_host, status, auth):
     assert not caught.value.retryable
 
 
+@pytest.mark.parametrize('status, location, shown', [
+    (302, 'http://user:pass@127.0.0.2:1/x', 'HTTP 302: redirect to 127.0.0.2:1 not followed'),
+    (300, 'http://[::1/x', 'HTTP 300: redirect to an invalid Location not followed'),
+    (302, 'http://[::1/x', 'failed: ValueError: Invalid IPv6 URL'),
+    (307, '/relative', 'HTTP 307: redirect to the same host not followed')])
+def test_a_redirect_message_shows_only_the_host(server, status, location, shown):
+    server.queue.append(Answer(status, raw=b'', headers={'Location': location}))
+    with make_client(server.url, []) as client:
+        with pytest.raises(WorkspaceError) as caught:
+            client.get_json(server.url, '/x')
+    assert shown in str(caught.value) and 'pass' not in str(caught.value) and not caught.value.retryable
+
+
 def test_iam_redirect_is_not_followed(server, other_host):
     server.default = lambda request: Answer(302, raw=b'', headers={'Location': other_host.url + '/v3/projects'})
     connection = resolve_connection(dict(region='cn-north-4', endpoint=server.url, iam_endpoint=server.url,
