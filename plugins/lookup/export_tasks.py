@@ -131,6 +131,7 @@ from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
@@ -154,6 +155,8 @@ try:
 except ImportError:
     jmespath = None
     _KNOWN_FUNCTIONS = ()
+
+display = Display()
 
 # The API's filters that this lookup offers as keywords; task IDs are its terms instead of task_id.
 LOOKUP_FILTERS = tuple(name for name in FILTERS if name != 'task_id')
@@ -270,6 +273,8 @@ class LookupModule(LookupBase):
             # Everything is checked before the first request.
             validate_query(filters)
             connection = resolve_connection(options)
+            for warning in connection.warnings:
+                display.warning(warning)
             with WorkspaceClient(connection) as client:
                 tasks, dummy, missing = find_tasks(ExportTaskApi(client), filters, task_ids=task_ids)
         except Exception as exc:  # pylint: disable=broad-exception-caught

@@ -17,7 +17,6 @@ import time
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
-    WorkspaceConfigError,
     WorkspaceResultError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
@@ -29,7 +28,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     find_tasks,
     validate_query,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import wait_for_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import check_wait_options, wait_for_tasks
 
 MUTUALLY_EXCLUSIVE = [('task_id', 'task_ids'), ('task_ids', 'offset'), ('task_ids', 'limit')]
 REQUIRED_TOGETHER = [('sort_field', 'sort_type')]
@@ -66,11 +65,10 @@ def run(params, warn, reporter=None, environ=None):
     """
     filters = dict((name, params[name]) for name in FILTERS)
     validate_query(filters, params['offset'], params['limit'])
-    if params['wait_timeout'] < 0:
-        raise WorkspaceConfigError('wait_timeout must be 0 or more seconds, got %s' % params['wait_timeout'])
-    if params['wait_sleep'] <= 0:
-        raise WorkspaceConfigError('wait_sleep must be more than 0 seconds, got %s' % params['wait_sleep'])
+    check_wait_options(params)
     connection = resolve_connection(params, environ=environ)
+    for warning in connection.warnings:
+        warn(warning)
     # wait_timeout bounds the whole run, the first listing and every request in flight included.
     deadline = time.monotonic() + params['wait_timeout'] if params['wait'] else None
     with WorkspaceClient(connection) as client:

@@ -10,8 +10,11 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import connection_argument_spec
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
+    connection_argument_spec,
+    resolve_connection,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
 
@@ -33,3 +36,11 @@ def run_module(argument_spec, run, **ansible_module_kwargs):
     except WorkspaceError as exc:
         module.fail_json(msg=scrub(str(exc), secret_values(module.params)), **exc.as_result())
     module.exit_json(**dict(dict(changed=False), **result))
+
+
+def connect(module):
+    """A WorkspaceClient for the module's connection options; the credentials file's warnings become the module's."""
+    connection = resolve_connection(module.params)
+    for warning in connection.warnings:
+        module.warn(warning)
+    return WorkspaceClient(connection)

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import check_seconds
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
 
 CREATING = 'CREATING'
@@ -31,6 +32,12 @@ class WaitReporter:
 
     def polled(self, creating_ids, waited, timeout):
         """A poll ended: these IDs are still CREATING after waited of timeout seconds."""
+
+
+def check_wait_options(params):
+    """wait_timeout (0 or more) and wait_sleep (more than 0) as finite seconds, before any request."""
+    check_seconds('wait_timeout', params['wait_timeout'], allow_zero=True)
+    check_seconds('wait_sleep', params['wait_sleep'])
 
 
 # Records that new tasks may push the followed ones down between two polls, beyond what the count showed.

@@ -146,8 +146,6 @@ request_id:
 
 import os
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._download import (
     file_sha256,
     open_export_file,
@@ -160,7 +158,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceResultError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, run_module
 
 SUCCESS = 'SUCCESS'
 
@@ -233,8 +231,7 @@ def run(module):
         checksum = up_to_date(dest, params['force'], expected)
         if checksum is not None:
             return finish(module, dest, os.path.getsize(dest), checksum, False, task_id)
-    connection = resolve_connection(params)
-    with WorkspaceClient(connection) as client:
+    with connect(module) as client:
         task = finished_task(ExportTaskApi(client), task_id)
         path = os.path.join(dest, safe_file_name(task['file_name'], task_id)) if as_directory else dest
         checksum = up_to_date(path, params['force'], expected)

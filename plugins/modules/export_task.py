@@ -251,12 +251,9 @@ request_id:
   sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
 '''
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
-    WorkspaceConfigError,
-    WorkspaceResultError,
-)
+import time
+
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
     KINDS,
     LANGUAGES,
@@ -266,8 +263,8 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operatio
     validate_task_ids,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import TASK_FIELDS, ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import CREATING, wait_for_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, run_module
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import CREATING, check_wait_options, wait_for_tasks
 
 FINAL_FAILURES = ('FAIL', 'EXPIRED')
 
@@ -293,14 +290,13 @@ def describe(task):
 def start(module):
     params = module.params
     validate_parameters(params['kind'], params['parameters'], params['language'])
-    if params['wait'] and params['wait_timeout'] < 0:
-        raise WorkspaceConfigError('wait_timeout must be 0 or more seconds, got %s' % params['wait_timeout'])
-    if params['wait'] and params['wait_sleep'] <= 0:
-        raise WorkspaceConfigError('wait_sleep must be more than 0 seconds, got %s' % params['wait_sleep'])
-    connection = resolve_connection(params)
-    if module.check_mode:
-        return dict(changed=True, task_id=None, export_task=None)
-    with WorkspaceClient(connection) as client:
+    if params['wait']:
+        check_wait_options(params)
+    with connect(module) as client:
+        if module.check_mode:
+            return dict(changed=True, task_id=None, export_task=None)
+        # The wait ends wait_timeout seconds after the start, however long the first look at the task took.
+        deadline = time.monotonic() + params['wait_timeout'] if params['wait'] else None
         task_id = start_export(client, params['kind'], params['parameters'], params['language'])
         api = ExportTaskApi(client)
         found = api.get_by_ids([task_id])[0]
@@ -308,7 +304,7 @@ def start(module):
         task = found[0] if found else dict(dict.fromkeys(TASK_FIELDS), task_id=task_id, status=CREATING)
         if not params['wait']:
             return dict(changed=True, task_id=task_id, export_task=task if found else None)
-        outcome = wait_for_tasks(api, [task], params['wait_timeout'], params['wait_sleep'])
+        outcome = wait_for_tasks(api, [task], params['wait_timeout'], params['wait_sleep'], deadline=deadline)
     result = dict(changed=True, task_id=task_id, export_task=outcome.tasks[0] if outcome.tasks else None)
     if outcome.missing_ids:
         raise WorkspaceResultError('Export task %s was started but is not in the list of export tasks' % task_id,
@@ -323,8 +319,7 @@ def start(module):
 
 def delete(module):
     task_ids = validate_task_ids(module.params['task_ids'])
-    connection = resolve_connection(module.params)
-    with WorkspaceClient(connection) as client:
+    with connect(module) as client:
         found, missing = ExportTaskApi(client).get_by_ids(task_ids) if task_ids else ([], [])
         existing = [task['task_id'] for task in found]
         if existing and not module.check_mode:

@@ -42,6 +42,10 @@ def base(server, monkeypatch, tmp_path):
     ({'task_ids': ['b'], 'limit': 5}, ['task_ids', 'limit']),
     ({'wait_sleep': 0}, ['wait_sleep']),
     ({'wait_timeout': -1}, ['wait_timeout']),
+    ({'wait_sleep': float('nan')}, ['wait_sleep', 'finite']),
+    ({'wait_sleep': 'inf'}, ['wait_sleep', 'finite']),
+    ({'wait_timeout': float('inf')}, ['wait_timeout', 'finite']),
+    ({'wait_timeout': 'nan'}, ['wait_timeout', 'finite']),
     ({'access_key': None, 'secret_key': None}, ['No credentials']),
     ({'auth_token': 'an-iam-token-value'}, ['auth_token', 'mutually exclusive']),
     ({'secret_key': None}, ['secret_key']),
@@ -114,3 +118,15 @@ def test_wait_timeout_fails_naming_tasks(server, base, capsys):
     assert result['failed'] and result['creating_task_ids'] == ['task-0001']
     assert 'Timed out after 0.05 seconds' in result['msg'] and 'task-0001 (export-0001.xlsx)' in result['msg']
     assert [t['status'] for t in result['export_tasks']] == ['CREATING', 'SUCCESS']
+
+
+def test_a_credentials_file_readable_by_others_is_a_warning_of_the_result(server, capsys, monkeypatch, tmp_path):
+    profile = tmp_path / 'credentials'
+    profile.write_text('[basic]\nak = AK\nsk = %s\n' % SECRET)
+    profile.chmod(0o644)
+    monkeypatch.setenv('HUAWEICLOUD_SDK_CREDENTIALS_FILE', str(profile))
+    server.tasks = [make_task(1)]
+    result = run_module(capsys, dict(endpoint=server.url, project_id='proj'))
+    assert result.get('failed') is not True, result
+    assert str(profile) in json.dumps(result['warnings']), result  # 2.19+ wraps each warning in an object
+    assert SECRET not in json.dumps(result)
