@@ -144,7 +144,7 @@ class Pager:
                     if page.is_last:
                         break
             if broken:
-                chain.repair()
+                chain.catch_up()
         return list(records.values()), chain.last.count
 
 
@@ -186,6 +186,20 @@ class _Chain:
         for record in new:
             self.records[record['task_id']] = record
         self.pages.append(page)
+
+    def catch_up(self):
+        """The next page shared no record with the last one: records before it left the list while it was
+        read. Read it again 1, 2, 4... records further back, which outruns tasks that keep finishing, until
+        it links; once that would start where the last page does, read the chain back instead (repair)."""
+        start = self.last.end - OVERLAP
+        back = 1
+        while start - back > self.last.offset:
+            page = self.pager.page(start - back)
+            if self.links(page):
+                self.add(page)
+                return
+            back *= 2
+        self.repair()
 
     def repair(self):
         """Records before the next page left the list while it was read: read the last page's place again,

@@ -7,7 +7,7 @@ only when the server has it finished, and every task still CREATING at the time-
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from tools.workspace_emulator.testing import EmulatorProcess
 
@@ -17,7 +17,9 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import wait_for_tasks
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+# No shrinking: each example is a real wait over HTTP, and a failure is reported with its arguments as drawn.
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck),
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(finishing=st.integers(0, 150), stuck=st.integers(0, 20), history=st.integers(0, 300),
        finish=st.integers(1, 6), create=st.integers(0, 3), order=st.sampled_from(['oldest', 'random']),
        latency_ms=st.integers(0, 15), concurrency=st.sampled_from([1, 4, 8]))

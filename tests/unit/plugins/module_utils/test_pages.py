@@ -96,6 +96,23 @@ def test_a_task_finishing_between_two_pages_is_not_skipped():
     assert len(ids(found)) == len(set(ids(found)))
 
 
+@pytest.mark.parametrize('finishing_per_request', [1, 3, 7])
+def test_tasks_finishing_before_every_page_do_not_keep_the_listing_going(finishing_per_request):
+    """Sequential pages while the oldest tasks keep finishing: every page would miss the one before it, so
+    the listing must step back far enough to link, and end, listing every task that stayed CREATING."""
+    def finish_oldest(cloud, number):
+        creating = [task for task in cloud.tasks if task['status'] == 'CREATING']
+        for task in creating[:finishing_per_request]:
+            task['status'] = 'SUCCESS'
+
+    cloud = FakeCloud(make_tasks(400), before_request=finish_oldest)
+    found, dummy = ExportTaskApi(FakeClient(cloud, 1)).list_all({'status': 'CREATING'})
+    still = [task for task in cloud.tasks if task['status'] == 'CREATING']
+    assert set(ids(still)) <= set(ids(found))
+    assert len(ids(found)) == len(set(ids(found)))
+    assert len(cloud.requests) < 40
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), total=st.integers(0, 400), page_cap=st.integers(2, 100), concurrency=st.sampled_from([1, 3, 8]))
 def test_property_a_task_creating_for_the_whole_listing_is_listed_once(data, total, page_cap, concurrency):
