@@ -4,10 +4,11 @@
 #               the changelog lint and galaxy-importer
 # and for a release: make test-matrix (the oldest supported ansible-core too), make docs (the docs site).
 #
-# .venv is made with the newest Python found (ansible-core's newest releases need 3.12+), so pip installs
-# the newest ansible-core. The release tools (ansible-lint, antsibull-docs, Sphinx, galaxy-importer) have
-# their own venv, .build/release-venv, so that their pins never change the ansible-core under test.
-PYTHON ?= $(shell python3 tools/matrix.py python 3.13 3.12 3.11)
+# .venv is made with Python 3.11 when present (ansible-core 2.19, the release every test of 1.1 was run on);
+# ansible-core 2.21 on Python 3.13 is not yet clean (see the changelog), so it is not the default. The release
+# tools (ansible-lint, antsibull-docs, Sphinx, galaxy-importer) have their own venv, .build/release-venv, so that
+# their pins never change the ansible-core under test.
+PYTHON ?= $(shell python3 tools/matrix.py python 3.11 3.12 3.13)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

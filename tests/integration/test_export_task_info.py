@@ -208,7 +208,12 @@ def test_no_secret_in_very_verbose_output(emulator_factory, run_play, auth):
     assert failed(run.result('failing verbose'))
     output = run.stdout + run.stderr + json.dumps(run.results)
     for name in ('verbose', 'failing verbose'):
-        arguments = run.result(name)['invocation']['module_args']
+        invocation = run.result(name).get('invocation')
+        if invocation is None:
+            # ansible-core 2.21 leaves invocation out of a shipped module's failed result; the output check below stays.
+            assert name == 'failing verbose'
+            continue
+        arguments = invocation['module_args']
         assert arguments['endpoint'].startswith(emulator.url) and arguments['wait'] is False
         for option in ('secret_key', 'security_token', 'auth_token'):
             if option in conn:
