@@ -109,13 +109,14 @@ class Pager:
     def _check_budget(self):
         """Paging must end: no request beyond what the count can explain (once read_all knows the step).
 
-        Each page may be read twice, and each task that entered or left the list while it was read (the
-        count changed) may cost two more requests (a page that did not link, and the page read again).
+        Each page may be read four times (a page that did not link, and the reads further back that catch up
+        with tasks leaving the list even when as many new ones arrive and the count stays the same), and each
+        task that entered or left the list while it was read (the count changed) may cost two more requests.
         """
         if self.step is None:
             return
         pages = -(-self.largest_count // self.step) + 1
-        allowed = 2 * pages + 4 + 2 * min(self.count_changes, self.largest_count)
+        allowed = 4 * pages + 16 + 2 * min(self.count_changes, self.largest_count)
         if self.requests >= allowed:
             raise self.fail('paging did not end after %d requests although the largest count the API gave '
                             'was %d (%d pages): its answers do not page' % (self.requests, self.largest_count, pages))
@@ -164,6 +165,7 @@ class _Chain:
         self.records = records
         self.pages = []
         self.stalls = 0
+        self.furthest = 0
 
     @property
     def last(self):
@@ -173,11 +175,15 @@ class _Chain:
         """Whether page continues the chain: it starts the list, or shares a record with the last page."""
         return page.offset == 0 or bool(set(page.ids) & set(self.last.ids))
 
-    def add(self, page):
+    def add(self, page, read_again=False):
+        """Append page; read_again (a page read to re-link the chain) never counts as a stall: it may well
+        bring nothing new, and the request budget bounds those reads."""
         new = [record for record in page.records if record['task_id'] not in self.records]
         if new or page.is_last:
             self.stalls = 0
-        else:
+        elif not read_again and page.end > self.furthest:
+            # Only a page reaching past every offset read so far must bring something new: after tasks
+            # left the list, pages over places already read may well bring nothing.
             self.stalls += 1
             if self.stalls > STALLS_ALLOWED:
                 raise self.pager.fail('the API answered %d pages in a row (the last at offset %d) with no task '
@@ -185,6 +191,7 @@ class _Chain:
                                       % (self.stalls, page.offset))
         for record in new:
             self.records[record['task_id']] = record
+        self.furthest = max(self.furthest, page.end)
         self.pages.append(page)
 
     def catch_up(self):
@@ -196,7 +203,7 @@ class _Chain:
         while start - back > self.last.offset:
             page = self.pager.page(start - back)
             if self.links(page):
-                self.add(page)
+                self.add(page, read_again=True)
                 return
             back *= 2
         self.repair()
@@ -207,6 +214,6 @@ class _Chain:
         while True:
             page = self.pager.page(self.last.offset)
             if self.links(page):
-                self.add(page)
+                self.add(page, read_again=True)
                 return
             self.pages.pop()  # never the first page, at offset 0

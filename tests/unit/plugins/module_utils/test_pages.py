@@ -207,7 +207,7 @@ def test_pages_that_never_link_end_within_a_bounded_number_of_requests():
     with pytest.raises(WorkspaceApiError) as caught:
         ExportTaskApi(FakeClient(cloud, 4)).list_all({})
     assert 'paging did not end after' in str(caught.value)
-    assert len(cloud.requests) == 2 * (11 + 1) + 4
+    assert len(cloud.requests) == 4 * (11 + 1) + 16
 
 
 @pytest.mark.parametrize('record', [{'file_name': 'x'}, {'task_id': None}, {'task_id': ''}, {'task_id': 7}])
