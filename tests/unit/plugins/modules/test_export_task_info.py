@@ -121,7 +121,6 @@ def test_wait_timeout_fails_naming_tasks(server, base, capsys):
     assert [t['status'] for t in result['export_tasks']] == ['CREATING', 'SUCCESS']
 
 
-
 def test_a_credentials_file_readable_by_others_is_a_warning_of_the_module(server, monkeypatch, tmp_path):
     """module.warn is what AnsibleModule turns into the result's warnings. Tested through connect() rather than a
     module run: after the lookup tests in the same process, a module run's result came without its warnings."""
