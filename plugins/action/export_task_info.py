@@ -8,80 +8,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-
-from ansible.module_utils.common.parameters import remove_values
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import connection_argument_spec
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task_info import (
-    argument_spec,
-    module_kwargs,
-    run,
-)
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
-from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure
-from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import validate_options
-from ansible_collections.hwcloud.workspace.plugins.plugin_utils._progress import StderrWaitReporter
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_task_info
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._action import ControllerAction
 
 
-class ActionModule(ActionBase):
+class ActionModule(ControllerAction):
 
-    _supports_check_mode = True
-    _supports_async = True
-
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        if self._runs_in_controller():
-            result.update(self._run_in_controller(task_vars or {}))
-        else:
-            wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
-            result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
-        return result
-
-    def _runs_in_controller(self):
-        """Over a local connection, as the same user and without async, the module would run right here.
-
-        async needs a module process to leave behind, and become another user (whose environment and
-        credentials file differ): both ship the module.
-        """
-        return self._connection.transport == 'local' and not self._task.async_val and not self._play_context.become
-
-    def _environment(self):
-        """The environment the module would see: the controller's, plus the task's environment keyword."""
-        task_environment = {}
-        self._compute_environment_string(raw_environment_out=task_environment)
-        environ = dict(os.environ)
-        environ.update((str(name), str(value)) for name, value in task_environment.items())
-        return environ
-
-    def _run_in_controller(self, task_vars):
-        """What the module would return, computed here: same validation, result, errors, masking."""
-        spec = connection_argument_spec()
-        spec.update(argument_spec())
-        checks = dict((name, value) for name, value in module_kwargs().items() if name != 'supports_check_mode')
-        environ = self._environment()
-        params, error = validate_options(self._task.action, spec, self._task.args, environ, **checks)
-        secrets = secret_values(params)
-        if error:
-            result = dict(failed=True, msg=scrub(error, secrets))
-        else:
-            warnings = []
-            reporter = StderrWaitReporter('%s [%s]' % (self._task.action, task_vars.get('inventory_hostname', 'localhost')))
-            try:
-                result = dict(changed=False, **run(params, warnings.append, reporter=reporter, environ=environ))
-            except Exception as exc:  # pylint: disable=broad-exception-caught
-                message, fields = failure(exc, secrets)
-                result = dict(fields, failed=True, msg=message)
-            if warnings:
-                result['warnings'] = warnings
-        result['invocation'] = dict(module_args=params)
-        return self._masked(result, secrets)
-
-    @staticmethod
-    def _masked(result, secrets):
-        """As AnsibleModule returns a result: no_log values replaced everywhere, booleans and None kept."""
-        kept = dict((name, value) for name, value in result.items() if value is None or isinstance(value, bool))
-        masked = remove_values(result, set(secrets))
-        masked.update(kept)
-        return masked
+    operation = _export_task_info
