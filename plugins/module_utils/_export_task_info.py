@@ -66,22 +66,15 @@ def run(params, warn, reporter=None, environ=None):
     filters = dict((name, params[name]) for name in FILTERS)
     validate_query(filters, params['offset'], params['limit'])
     check_wait_options(params)
-    connection = resolve_connection(params, environ=environ)
-    for warning in connection.warnings:
-        warn(warning)
-    # wait_timeout bounds the whole run, the first listing and every request in flight included.
-    deadline = time.monotonic() + params['wait_timeout'] if params['wait'] else None
-    with WorkspaceClient(connection) as client:
-        api = ExportTaskApi(client)
-        tasks, count, missing = find_tasks(api, filters, params['task_ids'], params['offset'], params['limit'],
-                                           deadline=deadline)
-        if missing:
-            raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
-                                       export_tasks=tasks, count=count, missing_task_ids=missing)
-        if not params['wait']:
-            return dict(export_tasks=tasks, count=count, missing_task_ids=[])
-        outcome = wait_for_tasks(api, tasks, params['wait_timeout'], params['wait_sleep'], reporter=reporter,
-                                 deadline=deadline)
+    timeout = params['wait_timeout'] if params['wait'] else None
+    tasks, count, missing, outcome = find_and_follow(params, filters, params['task_ids'], warn, timeout=timeout,
+                                                     sleep_seconds=params['wait_sleep'], offset=params['offset'],
+                                                     limit=params['limit'], reporter=reporter, environ=environ)
+    if missing:
+        raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
+                                   export_tasks=tasks, count=count, missing_task_ids=missing)
+    if outcome is None:
+        return dict(export_tasks=tasks, count=count, missing_task_ids=[])
     if outcome.missing_ids:
         warn('Export task(s) disappeared while waiting: %s' % ', '.join(outcome.missing_ids))
     result = dict(export_tasks=outcome.tasks, count=count, missing_task_ids=outcome.missing_ids)
@@ -97,3 +90,24 @@ def run(params, warn, reporter=None, environ=None):
                 ''.join('; ' + detail for detail in details)),
             creating_task_ids=outcome.creating_ids, **result)
     return result
+
+
+def find_and_follow(params, filters, task_ids, warn, timeout=None, sleep_seconds=None, offset=None, limit=None,
+                    reporter=None, environ=None):
+    """(records, count, unknown task IDs, WaitOutcome or None): find the tasks, then with a timeout follow them.
+
+    The connection comes from params' connection options (its warnings go to warn). The timeout bounds the
+    whole run, the first listing and every request in flight included. Nothing is followed when some of
+    task_ids are unknown.
+    """
+    connection = resolve_connection(params, environ=environ)
+    for warning in connection.warnings:
+        warn(warning)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with WorkspaceClient(connection) as client:
+        api = ExportTaskApi(client)
+        tasks, count, missing = find_tasks(api, filters, task_ids, offset, limit, deadline=deadline)
+        if missing or timeout is None:
+            return tasks, count, missing, None
+        return tasks, count, missing, wait_for_tasks(api, tasks, timeout, sleep_seconds, reporter=reporter,
+                                                     deadline=deadline)

@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import ScriptedServer, make_task
+
 # tests/conftest.py puts the checkout at $COLLECTIONS_PATH/ansible_collections/hwcloud/workspace and sets this.
 COLLECTIONS_PATH = os.environ['ANSIBLE_COLLECTIONS_PATH']
 
@@ -73,7 +75,8 @@ RESCUED_CASE = '''
             msg:
               task: "{{ ansible_failed_task.name }}"
               message: "{{ ansible_failed_result.msg }}"
-              tasks: "{{ wait_for_exports_tasks | default(None) }}"
+              tasks: "{{ ansible_failed_result.export_tasks | default(None) }}"
+              fact: "{{ wait_for_exports_tasks | default(None) }}"
 '''
 
 
@@ -111,9 +114,9 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
     assert run.rc == 0, run.stdout + run.stderr
     # Quiet: the role's tasks without any skipped one, no internal fact, the progress on stderr.
     role_lines = [line for line in run.stdout.splitlines() if line.startswith('TASK [hwcloud.workspace.wait_for_exports : ')]
-    assert len(role_lines) <= 4, role_lines  # the argument check, the wait, the fact, the check of the outcome
+    assert len(role_lines) == 2, role_lines  # the argument check and the wait
     assert 'skipping:' not in run.stdout and 'wait_for_exports__' not in run.stdout, run.stdout
-    progress = [line for line in run.stderr.splitlines() if line.startswith('hwcloud.workspace.export_task_info [localhost]: ')]
+    progress = [line for line in run.stderr.splitlines() if line.startswith('hwcloud.workspace.wait_for_exports [localhost]: ')]
     assert 'waiting for 3 export task(s)' in progress[0] and 'time-out 60 s' in progress[0], progress
     assert any('finished' in line for line in progress), progress
     tasks = run.result('result')['wait_for_exports_tasks']
@@ -214,7 +217,8 @@ def test_failures_name_the_tasks(emulator_factory, run_playbook):
 
     def outcome(name):
         found = run.result('failed %s' % name)['msg']
-        assert found['task'] == 'Check that every export task gave a file', found
+        assert found['task'] == 'Wait until the export tasks are done', found
+        assert found['fact'] is None, found  # a failed task sets no fact: the records are in the failed result
         return found['message'].splitlines(), found['tasks']
 
     # One message, one line per task that ended FAIL or EXPIRED: task_id, file_name, status, error_code, fail_reason.
@@ -237,12 +241,52 @@ def test_failures_name_the_tasks(emulator_factory, run_playbook):
     assert [(task['task_id'], task['status']) for task in tasks] == [('slow', 'CREATING'), ('good', 'SUCCESS')]
 
     [line], _tasks = outcome('api error')
-    assert line.startswith('Could not wait for the export tasks: ') and '401' in line, line
+    assert '401' in line and 'APIGW.0301' in line, line
 
-    assert outcome('bad sleep')[0] == ['wait_for_exports_sleep must be more than 0, got 0']
-    assert outcome('bad timeout')[0] == ['wait_for_exports_timeout must be 0 or more, got -1']
+    assert outcome('bad sleep')[0] == ['wait_for_exports_sleep must be a finite number of seconds, more than 0, got 0']
+    assert outcome('bad timeout')[0] == ['wait_for_exports_timeout must be a finite number of seconds, at least 0, got -1']
     assert 'wrong-secret-value' not in run.stdout + run.stderr
     assert emulator.secret_key not in run.stdout + run.stderr
+
+
+def test_a_task_that_disappears_while_waited_on_fails_the_role_once(run_playbook):
+    server = ScriptedServer()
+    try:
+        server.tasks = [make_task(1, status='CREATING'), make_task(2, status='CREATING'),
+                        make_task(3, status='FAIL', fail_reason='No desktop matched', error_code='WKS.0042')]
+        serve = server.default
+        polls = []
+
+        def delete_then_finish(request):
+            # 1: the tasks found on the first page of the newest ones; 2: the first poll, which no longer
+            # sees task-0002 (3: asked for by its ID, not found); 4: the next poll sees task-0001 done.
+            polls.append(request)
+            if len(polls) == 2:
+                server.tasks = [task for task in server.tasks if task['task_id'] != 'task-0002']
+            elif len(polls) == 4:
+                    server.tasks[0] = dict(server.tasks[0], status='SUCCESS')
+            return serve(request)
+
+        server.default = delete_then_finish
+        playbook = PLAY_WITH_CONNECTION_VARS + RESCUED_CASE % dict(
+            name='gone', vars=json.dumps(dict(wait_for_exports_task_ids=['task-0001', 'task-0002', 'task-0003'],
+                                              wait_for_exports_sleep=0.1, wait_for_exports_timeout=60)))
+        playbook = playbook.replace('\n    - name: case gone', '  tasks:\n    - name: case gone', 1)
+        run = run_playbook(playbook, extra_vars={'emulator': dict(url=server.url, project_id='proj',
+                                                                  access_key='AK', secret_key='SK')})
+    finally:
+        server.close()
+    assert run.rc == 0, run.stdout + run.stderr
+    assert len(re.findall(r'^fatal: ', run.stdout, re.MULTILINE)) == 1, run.stdout
+    found = run.result('failed gone')['msg']
+    # Every reason in one message: the task that had failed already, then the one that disappeared.
+    assert found['message'].splitlines() == [
+        '1 export task(s) ended without a file:',
+        'task_id task-0003, file_name export-0003.xlsx, status FAIL, error_code WKS.0042, fail_reason No desktop matched',
+        'Export task(s) disappeared while waiting: task-0002',
+    ], found
+    assert [(task['task_id'], task['status']) for task in found['tasks']] == [('task-0001', 'SUCCESS'),
+                                                                              ('task-0003', 'FAIL')]
 
 
 def test_argument_specs_reject_bad_types_before_anything_runs(emulator_factory, run_playbook):
