@@ -11,6 +11,7 @@ __metaclass__ = type
 import json
 import os
 
+from ansible import constants as C
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
@@ -81,8 +82,17 @@ class ControllerAction(ActionBase):
             if warnings:
                 result['warnings'] = warnings
         result = _masked(result, secrets)
-        result['invocation'] = _masked(dict(module_args=params), secrets)
+        if _injects_invocation(task_vars):
+            result['invocation'] = _masked(dict(module_args=params), secrets)
         return result
+
+
+def _injects_invocation(task_vars):
+    """Whether a module's result would hold invocation: always before ansible-core 2.21, then only when its
+    INJECT_INVOCATION setting (default false) says so."""
+    if 'INJECT_INVOCATION' not in C.config.get_configuration_definitions():
+        return True
+    return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))
 
 
 def _mentions(data, secrets):

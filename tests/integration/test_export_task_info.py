@@ -222,6 +222,20 @@ def test_no_secret_in_very_verbose_output(emulator_factory, run_play, auth):
         assert secret not in output
 
 
+def test_invocation_is_returned_both_ways_or_neither(emulator_factory, run_playbook, python_without_requests):
+    """A module returns invocation always before ansible-core 2.21, and from 2.21 only with INJECT_INVOCATION
+    on: the controller path follows the same setting."""
+    emulator = emulator_factory(seed={'tasks': bulk(2)})
+    conn = connection_vars(emulator)
+    for inject in (False, True):
+        returned = []
+        for options in (dict(connection='local', python=python_without_requests), dict(connection='shipped')):
+            run = run_playbook(play(task('list', conn)), extra_vars={'ansible_inject_invocation': inject}, **options)
+            assert run.result('list')['count'] == 2
+            returned.append('invocation' in run.result('list'))
+        assert returned[0] == returned[1] and (returned[0] or not inject), (inject, returned)
+
+
 # Every kind of outcome of the module, for the comparison of the two paths.
 SCENARIOS = [
     ('every task', {}),
