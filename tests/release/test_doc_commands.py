@@ -45,7 +45,6 @@ RUN_MAKE_TARGETS = {'demo', 'collection'}
 MADE = set()  # a make target the text asks for more than once runs once, as a reader would run it
 HEADER_COMMAND = re.compile(r'^#   ((?:export|ansible-playbook|ansible-doc|ansible-galaxy|make|pip|\.venv/bin/)\b.*)$')
 EXPECTED_EXIT = re.compile(r'#\s*exits (\d+)\b')
-PORT = re.compile(r'--port[ =](\d+)')
 
 
 def markdown_blocks(path):
@@ -119,7 +118,8 @@ def makefile_targets():
 
 def bash_script(lines, task_id):
     """The block as a bash script that checks each command's exit status."""
-    script = ['cd %s' % shlex.quote(ROOT), 'trap \'kill $(jobs -p) 2>/dev/null; wait\' EXIT', 'set -o pipefail']
+    script = ['cd %s' % shlex.quote(ROOT), 'block_tmp=$(mktemp -d)',
+              'trap \'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$block_tmp"\' EXIT', 'set -o pipefail']
     for line in lines:
         command = line.strip()
         if not command or command.startswith('#'):
@@ -141,13 +141,11 @@ def bash_script(lines, task_id):
         shown = json.dumps(command)
         script.append('echo "$ "%s' % shlex.quote(shown[1:-1]))
         if 'tools.workspace_emulator' in command:
-            port = PORT.search(command)
-            command = command.rstrip('&').rstrip() + ' &'
-            script.append(command)
-            if port and port.group(1) != '0':
-                script.append('%s -c %s %s' % (shlex.quote(sys.executable), shlex.quote(WAIT_FOR_PORT), port.group(1)))
-            else:
-                script.append('sleep 3')
+            # Its output goes to a file, which tells when it listens, or why it stopped (a port already taken).
+            script.append('emulator_log=$(mktemp -p "$block_tmp")')
+            script.append(command.rstrip('&').rstrip() + ' > "$emulator_log" 2>&1 &')
+            script.append('%s -c %s $! "$emulator_log" || { echo "DOC-COMMAND FAILED: the emulator did not start: %s" >&2; '
+                          'exit 97; }' % (shlex.quote(sys.executable), shlex.quote(WAIT_FOR_EMULATOR), shlex.quote(shown[1:-1])))
             continue
         if os.path.basename(words[0]) == 'ansible-doc':
             command = '{ %s ; } | tee /dev/stderr | grep -c . >/dev/null' % command.split(' #')[0]
@@ -157,17 +155,24 @@ def bash_script(lines, task_id):
     return '\n'.join(script) + '\n'
 
 
-WAIT_FOR_PORT = '''
-import socket, sys, time
+WAIT_FOR_EMULATOR = '''
+import sys, time
+pid, log = int(sys.argv[1]), sys.argv[2]
 deadline = time.monotonic() + 30
-while True:
+while time.monotonic() < deadline:
+    with open(log) as handle:
+        output = handle.read()
+    if 'listening on ' in output:
+        sys.exit(print(output.strip()))
     try:
-        socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=1).close()
-        break
+        with open('/proc/%d/stat' % pid) as handle:
+            running = handle.read().rsplit(')', 1)[1].split()[0] != 'Z'
     except OSError:
-        if time.monotonic() > deadline:
-            sys.exit('nothing listens on port %s' % sys.argv[1])
-        time.sleep(0.2)
+        running = False
+    if not running:
+        sys.exit('the emulator exited:\\n' + output)
+    time.sleep(0.1)
+sys.exit('the emulator did not listen within 30 s:\\n' + output)
 '''
 
 BLOCKS = documented_blocks()
