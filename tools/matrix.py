@@ -1,14 +1,23 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The ansible-core versions the collection is tested on, and the Pythons they run on.
+"""The ansible-core versions the collection is tested on, the Pythons they run on, and how pytest runs.
 
-    python3 tools/matrix.py python 3.13 3.12 3.11   prints the first of those Pythons found on this machine
-    python3 tools/matrix.py run oldest              unit, emulator and end-to-end tests and sanity on the oldest
+    python3 tools/matrix.py python newest           prints the Python of a leg (the first of its Pythons found)
+    python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
+    python3 tools/matrix.py run oldest              unit and end-to-end tests and sanity on the oldest
+    VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
 
-`make test` runs in .venv on the newest Python found, so pip installs the newest ansible-core; `make test-matrix`
-adds the oldest supported ansible-core (meta/runtime.yml's requires_ansible) in its own venv under .build/matrix.
-Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the machine image keeps
-3.11, 3.12 and 3.13); a missing Python is an error, never a silent skip.
+Two legs: `newest` is .venv, made by the Makefile with the leg's Python, where pip installs the newest ansible-core
+(make pytest, make sanity); `oldest` is meta/runtime.yml's requires_ansible, in its own venv under .build/matrix
+(make test-oldest). make test and make test-matrix run both. Pythons are looked up as `pythonX.Y` on PATH, then in
+pyenv's versions folder (where the machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a
+silent skip.
+
+pytest runs in two parts: every test not marked `serial` on two workers (pytest-xdist: each test starts its own
+emulator on a free port and writes under its own tmp_path; --dist loadfile runs a file's tests one after the other
+on one worker, which the documentation's commands need: several start an emulator on the fixed port the text
+shows, or run make demo), then the `serial` tests alone (tests/conftest.py: those that time things on the wall
+clock).
 """
 
 import glob
@@ -19,11 +28,17 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # leg: (ansible-core requirement, Pythons to try, first found wins). The oldest must match requires_ansible
-# (tests/release/test_metadata.py checks it); ansible-core 2.19 runs on Python 3.11 to 3.13.
+# (tests/release/test_metadata.py checks it); ansible-core 2.19 runs on Python 3.11 to 3.13, 2.21 on 3.12 to 3.14.
 LEGS = {
+    'newest': ('ansible-core', ('3.13', '3.12')),
     'oldest': ('ansible-core==2.19.*', ('3.11', '3.12')),
 }
 REQUIREMENTS = ('requirements.txt', os.path.join('tests', 'requirements.txt'))
+WORKERS = os.environ.get('PYTEST_WORKERS', '2')
+# What the oldest leg leaves out, because it cannot depend on ansible-core: tests/emulator tests the emulator, a
+# plain HTTP server that imports nothing of Ansible; tests/release checks the release files and runs the
+# documentation's commands, which name .venv. Both run once, in the newest leg.
+OLDEST_IGNORES = ('--ignore=tests/emulator', '--ignore=tests/release')
 
 
 def find_python(version):
@@ -71,23 +86,35 @@ def venv_for(leg):
     return python
 
 
+def run_pytest(python, arguments=()):
+    """The parallel part, then the serial part; 0 when both passed."""
+    arguments = list(arguments)
+    failed = subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
+                             + arguments, cwd=ROOT)
+    return subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + arguments, cwd=ROOT) or failed
+
+
 def run(leg):
     python = venv_for(leg)
     versions = subprocess.run([python, '-c', 'import sys, ansible; print(ansible.__version__, sys.version.split()[0])'],
                               check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
     print('== matrix %s: ansible-core %s on Python %s' % (leg, versions[0], versions[1]), flush=True)
-    # tests/release checks the docs' commands (they name .venv) and the release files: once, in make test.
-    failed = subprocess.call([python, '-m', 'pytest', '-q', '--ignore=tests/release'], cwd=ROOT)
+    failed = run_pytest(python, OLDEST_IGNORES)
     failed = subprocess.call([python, '-m', 'tools.sanity'], cwd=ROOT) or failed
     return failed
 
 
 def main(arguments):
+    if len(arguments) == 2 and arguments[0] == 'python' and arguments[1] in LEGS:
+        print(first_python(LEGS[arguments[1]][1]))
+        return 0
     if len(arguments) >= 2 and arguments[0] == 'python':
         print(first_python(arguments[1:]))
         return 0
-    if len(arguments) == 2 and arguments[0] == 'run' and arguments[1] in LEGS:
+    if arguments == ['run', 'oldest']:  # the newest leg is .venv: make pytest sanity
         return run(arguments[1])
+    if arguments[:1] == ['pytest']:
+        return run_pytest(sys.executable, arguments[1:])
     print(__doc__, file=sys.stderr)
     return 2
 
