@@ -190,12 +190,6 @@ def test_bad_input_sends_nothing(emulator_factory, run_play):
     assert emulator.requests_log() == []
 
 
-# A shipped module returns `invocation` (its arguments, no_log values masked) on ansible-core 2.19; from 2.21 only
-# when INJECT_INVOCATION is on (the default is off). With it on, both versions return it on every path, so the
-# masking of the arguments is checked, and results compared field for field, on every ansible-core tested.
-INJECT_INVOCATION = {'ANSIBLE_INJECT_INVOCATION': 'true'}
-
-
 @pytest.mark.parametrize('auth', ['aksk', 'token'])
 def test_no_secret_in_very_verbose_output(emulator_factory, run_play, auth):
     emulator = emulator_factory(seed={'tasks': bulk(2)}, extra_args=['--token', 'temporary-security-token-value'])
@@ -209,7 +203,7 @@ def test_no_secret_in_very_verbose_output(emulator_factory, run_play, auth):
         conn['auth_token'] = emulator.token
         secrets = [emulator.token]
     run = run_play(play(task('verbose', conn), task('failing verbose', dict(conn, endpoint=emulator.url + '/nowhere'))),
-                       args=['-vvv'], env=INJECT_INVOCATION)
+                       args=['-vvv'])
     assert run.result('verbose')['count'] == 2
     assert failed(run.result('failing verbose'))
     output = run.stdout + run.stderr + json.dumps(run.results)
@@ -283,8 +277,7 @@ def test_both_paths_and_async_give_the_same_results(emulator_factory, run_playbo
         emulator.add_tasks([{'task_id': 'soon', 'file_name': 'soon.xlsx', 'finish_after': 0.5,
                              'create_time': '2026-11-28T03:00:00.000Z'}])
         conn = connection_vars(emulator)
-        run = run_playbook(play(*[task(name, dict(conn, **args), extra) for name, args in SCENARIOS]), env=INJECT_INVOCATION,
-                           **options)
+        run = run_playbook(play(*[task(name, dict(conn, **args), extra) for name, args in SCENARIOS]), **options)
         assert run.rc == 0, run.stdout + run.stderr
         runs[path] = dict((name, comparable(run.result(name), emulator)) for name, _args in SCENARIOS)
     for name, _args in SCENARIOS:
