@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tarfile
 
+import ansible
 import yaml
 
 from tools import matrix
@@ -40,6 +41,13 @@ def test_requires_ansible_is_the_oldest_tested_ansible_core():
     assert load('meta', 'runtime.yml')['requires_ansible'] == '>=%s.0' % oldest
     with open(os.path.join(ROOT, 'requirements.txt'), encoding='utf-8') as handle:
         assert 'ansible-core>=%s\n' % oldest in handle.read()
+
+
+def test_make_test_runs_on_the_newest_leg_not_the_oldest():
+    """tests/release runs in .venv only: the newest leg's Python, with a newer ansible-core than the oldest leg's."""
+    oldest = re.fullmatch(r'ansible-core==(\d+)\.(\d+)\.\*', matrix.LEGS['oldest'][0]).groups()
+    assert '%d.%d' % sys.version_info[:2] in matrix.LEGS['newest'][1]
+    assert tuple(int(part) for part in ansible.__version__.split('.')[:2]) > tuple(int(part) for part in oldest)
 
 
 def test_tool_output_in_a_checkout_is_neither_committed_nor_shipped(tmp_path):
