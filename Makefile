@@ -9,7 +9,7 @@
 # which pip installs the newest ansible-core; the `oldest` leg (requires_ansible, ansible-core 2.19 on Python 3.11)
 # has its own venv under .build/matrix. The release tools (ansible-lint, antsibull-docs, Sphinx, galaxy-importer)
 # have their own venv, .build/release-venv, so that their pins never change the ansible-core under test.
-# pytest runs on two workers, then the tests that time things alone (tools/matrix.py, tests/conftest.py).
+# pytest runs on four workers, then the tests that time things alone (tools/matrix.py, tests/conftest.py).
 PYTHON ?= $(shell python3 tools/matrix.py python newest)
 VENV := .venv
 BIN := $(VENV)/bin

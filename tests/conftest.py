@@ -42,7 +42,7 @@ CONNECTION_ENV_PREFIXES = ('HUAWEICLOUD_', 'HW_')
 # Files whose tests time things on the wall clock: tasks that finish seconds after the emulator starts while a
 # playbook polls every 0.3 s and the requests of one poll are told apart by the gaps between them, latencies and
 # server times read from the emulator's log. They are marked `serial` and run alone, after the rest has run in
-# parallel (tools/matrix.py: pytest -n 2 -m "not serial", then pytest -m serial), so that the load of the
+# parallel (tools/matrix.py: pytest -n 4 -m "not serial", then pytest -m serial), so that the load of the
 # other worker never decides their outcome.
 SERIAL_FILES = (
     'tests/emulator/test_faults_and_timing.py',

@@ -13,7 +13,7 @@ Two legs: `newest` is .venv, made by the Makefile with the leg's Python, where p
 pyenv's versions folder (where the machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a
 silent skip.
 
-pytest runs in two parts: every test not marked `serial` on two workers (pytest-xdist: each test starts its own
+pytest runs in two parts: every test not marked `serial` on four workers (pytest-xdist: each test starts its own
 emulator on a free port and writes under its own tmp_path; --dist loadfile runs a file's tests one after the other
 on one worker, which the documentation's commands need: several start an emulator on the fixed port the text
 shows, or run make demo), then the `serial` tests alone (tests/conftest.py: those that time things on the wall
@@ -34,7 +34,9 @@ LEGS = {
     'oldest': ('ansible-core==2.19.*', ('3.11', '3.12')),
 }
 REQUIREMENTS = ('requirements.txt', os.path.join('tests', 'requirements.txt'))
-WORKERS = os.environ.get('PYTEST_WORKERS', '2')
+# Four workers for two cores: most of a test's time is spent waiting (on ansible-playbook's start, on tasks that
+# finish seconds later in the emulator), not computing.
+WORKERS = os.environ.get('PYTEST_WORKERS', '4')
 # What the oldest leg leaves out, because it cannot depend on ansible-core: tests/emulator tests the emulator, a
 # plain HTTP server that imports nothing of Ansible; tests/release checks the release files and runs the
 # documentation's commands, which name .venv. Both run once, in the newest leg.
