@@ -19,7 +19,8 @@ TOOLS_STAMP := $(TOOLS)/.installed
 # The checkout as ansible_collections/hwcloud/workspace, for the tools that look for installed collections.
 COLLECTIONS := .build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hwcloud/workspace
-WITH_TOOLS := PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)"
+TOOLS_PATH := PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH"
+WITH_TOOLS := $(TOOLS_PATH) ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)"
 
 .PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest collection clean
 
@@ -48,9 +49,10 @@ pytest: $(STAMP) $(COLLECTION_LINK)
 sanity: $(STAMP)
 	$(BIN)/python -m tools.sanity
 
-# ansible-lint's production profile on the whole repository (it keeps a work copy in .ansible/).
+# ansible-lint's production profile on the whole repository (it keeps a work copy in .ansible/). Without
+# ANSIBLE_COLLECTIONS_PATH: with it set, ansible-lint installs the collection into ~/.ansible/collections instead.
 lint: $(TOOLS_STAMP)
-	$(WITH_TOOLS) ansible-lint --profile production --nocolor
+	$(TOOLS_PATH) ansible-lint --profile production --nocolor
 
 docs-lint: $(TOOLS_STAMP) $(COLLECTION_LINK)
 	$(WITH_TOOLS) antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs=all \
