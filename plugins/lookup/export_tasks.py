@@ -129,13 +129,11 @@ _raw:
 
 from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
-    SECRET_OPTIONS,
     connection_argument_spec,
     resolve_connection,
 )
@@ -145,8 +143,9 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     find_tasks,
     validate_query,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import resolve_plugin_options
 
 try:
     import jmespath
@@ -212,44 +211,6 @@ def _task_ids(terms):
 
 class LookupModule(LookupBase):
 
-    def _check_keyword(self, name, value):
-        """The module's words for a bad choice or boolean; core would read an unknown word as false."""
-        definition = self.option_definitions[name]
-        if value is None:
-            return
-        if definition.get('choices') and value not in definition['choices']:
-            raise AnsibleLookupError('%s must be one of %s, got %r' % (name, ', '.join(definition['choices']), value))
-        if definition.get('type') in ('bool', 'boolean'):
-            try:
-                boolean(value, strict=True)
-            except TypeError:
-                raise AnsibleLookupError('%s must be a boolean (true or false), got %r' % (name, value)) from None
-
-    def _options_error(self, exc):
-        """Core's message about an option (from a variable or the environment), with the plugin's name.
-
-        Core names the plugin by its Python module; users know it by its FQCN.
-        """
-        message = to_native(exc.message).replace(repr(type(self).__module__), repr(self.ansible_name))
-        cause = exc.__cause__
-        if cause is not None and not any(repr(name) in message for name in SECRET_OPTIONS):
-            message += ' (%s)' % to_native(cause)
-        return message
-
-    def _option_variables(self, variables):
-        """The hwcloud_workspace_* variables that are set, templated.
-
-        A lookup gets the variables as written, so hwcloud_workspace_secret_key: "{{ vault_sk }}" would
-        arrive as that text; only the variables the options read are templated.
-        """
-        names = set(entry['name'] for definition in self.option_definitions.values()
-                    for entry in definition.get('vars') or ())
-        variables = variables or {}
-        found = dict((name, variables[name]) for name in names if name in variables)
-        if self._templar is not None:
-            found = dict((name, self._templar.template(value)) for name, value in found.items())
-        return found
-
     def run(self, terms, variables=None, **kwargs):
         keywords = set(self.option_definitions) - {'_terms'}
         unknown = sorted(set(kwargs) - keywords)
@@ -257,12 +218,10 @@ class LookupModule(LookupBase):
             hint = ' (give task IDs as terms)' if 'task_id' in unknown or 'task_ids' in unknown else ''
             raise AnsibleLookupError('Unknown option(s) %s%s; the options are %s' % (
                 ', '.join(unknown), hint, ', '.join(sorted(keywords))))
-        for name, value in kwargs.items():
-            self._check_keyword(name, value)
         try:
-            self.set_options(var_options=self._option_variables(variables), direct=kwargs)
+            resolve_plugin_options(self, variables, kwargs, self._templar)
         except AnsibleOptionsError as exc:
-            raise AnsibleLookupError(scrub(self._options_error(exc), secret_values(dict(self._option_variables(variables), **kwargs)))) from None
+            raise AnsibleLookupError(to_native(exc.message)) from None
 
         task_ids = _task_ids(terms)
         filters = dict((name, self.get_option(name)) for name in LOOKUP_FILTERS)
