@@ -16,7 +16,9 @@ from where the proof broke. The proof holds for every record that stayed in the 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import collections
 import contextlib
+import itertools
 import threading
 
 from concurrent.futures import ThreadPoolExecutor
@@ -29,23 +31,30 @@ STALLS_ALLOWED = 2
 
 
 def in_order(calls, concurrency):
-    """Yield the results of calls (callables without arguments) in order, running up to concurrency at once.
+    """Yield the results of calls (an iterable of callables without arguments) in order, up to concurrency at once.
 
-    With concurrency 1 the calls run one after the other in this thread. Leaving the loop early (or an
-    exception) cancels the calls not started yet; the running ones end first. Use it in a
-    contextlib.closing() block so that an early exit cancels at once.
+    A window: at most concurrency calls are running or waiting to be read at any moment, and the next call is
+    taken from calls only when a result has been handed over. So nothing runs more than concurrency calls
+    ahead of the consumer, calls may be a generator that reads what the consumer did with the results so far,
+    and nothing is allocated for calls not yet taken. With concurrency 1 the calls run one after the other
+    in this thread. Leaving the loop early (or an exception) cancels the calls not started yet; the running
+    ones end first. Use it in a contextlib.closing() block so that an early exit cancels at once.
     """
-    if concurrency <= 1 or len(calls) <= 1:
+    calls = iter(calls)
+    if concurrency <= 1:
         for call in calls:
             yield call()
         return
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(calls))) as pool:
-        futures = [pool.submit(call) for call in calls]
+    window = collections.deque()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
         try:
-            for future in futures:
-                yield future.result()
+            window.extend(pool.submit(call) for call in itertools.islice(calls, concurrency))
+            while window:
+                yield window.popleft().result()
+                # The consumer took that result and asks for the next one: one more call may start.
+                window.extend(pool.submit(call) for call in itertools.islice(calls, 1))
         finally:
-            for future in futures:
+            for future in window:
                 future.cancel()
 
 
@@ -80,9 +89,9 @@ class Pager:
         self.fail = fail
         self.requests = 0
         self.largest_count = 0
-        self.count_changes = 0
+        self.smallest_count = None
         self.step = None
-        self._last_count = None
+        self.first_count = None
         self._lock = threading.Lock()
 
     def page(self, offset, limit=PAGE_SIZE):
@@ -92,9 +101,7 @@ class Pager:
         records, count = self.fetch(offset, limit)
         with self._lock:
             self.largest_count = max(self.largest_count, count)
-            if self._last_count is not None:
-                self.count_changes += abs(count - self._last_count)
-            self._last_count = count
+            self.smallest_count = count if self.smallest_count is None else min(self.smallest_count, count)
         if records and offset + len(records) > count:
             raise self.fail('the API answered %d task(s) at offset %d although its count is %d'
                             % (len(records), offset, count))
@@ -104,25 +111,32 @@ class Pager:
 
     def pages(self, offsets, limit=PAGE_SIZE):
         """Pages at these offsets, in order, fetched concurrently (see in_order)."""
-        return in_order([lambda offset=offset: self.page(offset, limit) for offset in offsets], self.concurrency)
+        return in_order((lambda offset=offset: self.page(offset, limit) for offset in offsets), self.concurrency)
 
     def _check_budget(self):
-        """Paging must end: no request beyond what the count can explain (once read_all knows the step).
+        """Paging must end: no request beyond what the first count can explain (once read_all knows the step).
 
-        Each page may be read four times (a page that did not link, and the reads further back that catch up
-        with tasks leaving the list even when as many new ones arrive and the count stays the same), and each
-        task that entered or left the list while it was read (the count changed) may cost two more requests.
+        The list may grow to twice its first count (plus a page) while it is read, and each of its pages may be
+        read four times (a page that did not link, and the reads further back that catch up with tasks leaving
+        the list even when as many new ones arrive and the count stays the same); each task that left the list
+        as the count fell below the first count may cost two more requests. The budget follows the first count
+        and the lowest one only (not the order in which concurrent answers came back), so a count that keeps
+        rising cannot keep the paging going.
         """
         if self.step is None:
             return
-        pages = -(-self.largest_count // self.step) + 1
-        allowed = 4 * pages + 16 + 2 * min(self.count_changes, self.largest_count)
+        pages = -(-(2 * self.first_count + PAGE_SIZE) // self.step) + 1
+        allowed = 4 * pages + 16 + 2 * (self.first_count - self.smallest_count)
         if self.requests >= allowed:
-            raise self.fail('paging did not end after %d requests although the largest count the API gave '
-                            'was %d (%d pages): its answers do not page' % (self.requests, self.largest_count, pages))
+            raise self.fail("paging did not end after %d requests although the API's first count was %d: its "
+                            "answers do not page" % (self.requests, self.first_count))
 
     def read_all(self):
-        """Every record once, in the API's order, and the API's last count."""
+        """Every record once, in the API's order, and the API's last count.
+
+        The pages after the first go through in_order's window: at most concurrency requests in flight and at
+        most concurrency pages ahead of the last page the chain accepted, whatever count the API claims.
+        """
         first = self.page(0)
         records = {}
         chain = _Chain(self, records)
@@ -132,11 +146,11 @@ class Pager:
         if size <= OVERLAP:
             raise self.fail('the API answers %d task(s) per page (count %d): pages must share a task to prove '
                             'that none was skipped, so they cannot be read safely' % (size, first.count))
-        step = self.step = size - OVERLAP
+        self.first_count = first.count
+        self.step = size - OVERLAP
         while not chain.last.is_last:
-            offsets = _offsets(chain.last.end - OVERLAP, size, step, chain.last.count)
             broken = False
-            with contextlib.closing(self.pages(offsets)) as pages:
+            with contextlib.closing(in_order(self._following(chain, size), self.concurrency)) as pages:
                 for page in pages:
                     if not chain.links(page):
                         broken = True
@@ -148,13 +162,18 @@ class Pager:
                 chain.catch_up()
         return list(records.values()), chain.last.count
 
+    def _following(self, chain, size):
+        """Calls for the pages after the chain's last one, a step apart, until one reaches the count.
 
-def _offsets(start, size, step, count):
-    """Offsets of the pages from start to the one that reaches count (as far as count is known)."""
-    offsets = [start]
-    while offsets[-1] + size < count:
-        offsets.append(offsets[-1] + step)
-    return offsets
+        Taken lazily by in_order's window, so each further offset is decided after the chain accepted a page,
+        from the newest count it has: nothing is computed or allocated for pages that a count merely claims.
+        """
+        offset = chain.last.end - OVERLAP
+        while True:
+            yield lambda offset=offset: self.page(offset)
+            if offset + size >= chain.last.count:
+                return
+            offset += self.step
 
 
 class _Chain:

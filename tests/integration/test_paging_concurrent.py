@@ -9,8 +9,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import subprocess
+import sys
 import threading
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import DEFAULT_CONCURRENCY
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import STALLS_ALLOWED
 from tools.workspace_emulator.testing import peak_in_flight
 
 from .conftest import connection_vars  # pylint: disable=relative-beyond-top-level
@@ -164,7 +169,30 @@ def test_a_server_that_ignores_offset_fails_the_module_and_the_lookup_after_few_
         result = run.result(name)
         assert result['_outcome'] == 'failed'
         assert 'does not page by offset' in result['msg'], result['msg']
-    assert len(list_requests(emulator)) <= 2 * (3 + 2 * 8)
+    # each: the first page, the window's pages and one more after each stall allowed (module_utils/_pages.py)
+    assert len(list_requests(emulator)) <= 2 * (STALLS_ALLOWED + DEFAULT_CONCURRENCY + 1)
+
+
+def test_a_claimed_count_of_a_billion_fails_the_shipped_module_within_the_bound_and_100_mib(emulator_factory, tmp_path):
+    """The module's own process, as it runs on a target: the error, the requests and its peak memory."""
+    emulator = emulator_factory(seed={'tasks': bulk(100)})
+    first_page = [dict(task, status='SUCCESS', fail_reason=None, error_code=None, end_time=None, is_download=False)
+                  for task in emulator.tasks()]
+    emulator.inject({'respond': {'export_tasks': first_page, 'count': 10 ** 9}, 'count': 1000})
+    args = tmp_path / 'args.json'
+    args.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': dict(connection_vars(emulator), concurrency=32)}))
+    code = ('import resource, runpy, sys; sys.argv = ["export_task_info", sys.argv[1]]\n'
+            'try:\n    runpy.run_module("ansible_collections.hwcloud.workspace.plugins.modules.export_task_info", '
+            'run_name="__main__")\n'
+            'finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)')
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, '-c', code, str(args)], capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+    result = json.loads(done.stdout)
+    assert result['failed'] and 'does not page by offset' in result['msg'], result
+    assert len(list_requests(emulator)) <= STALLS_ALLOWED + 32 + 1
+    peak_kib = int(done.stderr.strip().splitlines()[-1])
+    assert peak_kib < 100 * 1024, peak_kib
 
 
 def test_a_count_that_keeps_growing_fails_clearly_after_few_requests(emulator_factory, run_playbook):

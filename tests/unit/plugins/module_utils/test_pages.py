@@ -6,14 +6,16 @@ and paging that ends with a clear error when the API's answers do not page."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import threading
+import tracemalloc
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceApiError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import in_order
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import STALLS_ALLOWED, in_order
 from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
     FakeClient,
     FakeCloud,
@@ -151,15 +153,90 @@ def offset_ignored(cloud, params):
     return dict(params, offset=0)
 
 
-@pytest.mark.parametrize('concurrency', [1, 8])
-def test_a_server_that_ignores_offset_ends_with_a_clear_error(concurrency):
-    cloud = FakeCloud(make_tasks(5000, status='SUCCESS'))
+def ignoring_offset(cloud, count=None):
+    """The cloud answers every list request with the first page, and (when given) claims that count."""
     answer = cloud.answer
-    cloud.answer = lambda params: answer([(name, 0 if name == 'offset' else value) for name, value in params])
+
+    def first_page(params):
+        body = answer([(name, 0 if name == 'offset' else value) for name, value in params])
+        return body if count is None else dict(body, count=count)
+
+    cloud.answer = first_page
+
+
+@pytest.mark.parametrize('concurrency', [1, 2, 8, 32])
+@pytest.mark.parametrize('claimed', [None, 10 ** 9])
+def test_a_server_that_ignores_offset_ends_within_the_stated_number_of_requests(concurrency, claimed):
+    """The worst case: a server that answers at once. The window bounds the requests, whatever the scheduling."""
+    cloud = FakeCloud(make_tasks(5000, status='SUCCESS'))
+    ignoring_offset(cloud, claimed)
     with pytest.raises(WorkspaceApiError) as caught:
         ExportTaskApi(FakeClient(cloud, concurrency)).list_all({})
     assert 'does not page by offset' in str(caught.value)
-    assert len(cloud.requests) <= 3 + 2 * concurrency
+    # the first page, the pages of the window, and one more after each of the stalls allowed before the error
+    assert len(cloud.requests) <= STALLS_ALLOWED + concurrency + 1
+    if concurrency == 1:
+        assert len(cloud.requests) == STALLS_ALLOWED + 2
+
+
+def test_a_claimed_count_of_a_billion_costs_no_more_memory_than_a_count_of_ten_thousand():
+    def peak_bytes(count):
+        cloud = FakeCloud(make_tasks(100, status='SUCCESS'))
+        ignoring_offset(cloud, count)
+        client = FakeClient(cloud, 32)
+        tracemalloc.start()
+        try:
+            with pytest.raises(WorkspaceApiError):
+                ExportTaskApi(client).list_all({})
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    # Both counts fill the window (32 pages of 100 records at most): what is held depends on it, not on the count.
+    usual, huge = peak_bytes(10 ** 4), peak_bytes(10 ** 9)
+    assert huge < usual * 1.1 + 64 * 1024 and huge < 4 * 1024 * 1024, (usual, huge)
+
+
+@pytest.mark.parametrize('concurrency', [2, 5])
+def test_in_order_takes_a_call_only_when_a_result_was_handed_over(concurrency):
+    """At most concurrency calls ahead of the consumer: counted in the consumer's thread, so exact."""
+    taken = []
+
+    def calls():
+        for number in range(40):
+            taken.append(number)
+            yield lambda number=number: number
+
+    with contextlib.closing(in_order(calls(), concurrency)) as results:
+        for handed_over, result in enumerate(results, 1):
+            assert result == handed_over - 1
+            assert len(taken) <= handed_over - 1 + concurrency
+    assert len(taken) == 40
+
+
+def test_a_list_that_grows_by_a_page_per_request_ends_within_a_budget_of_its_first_count():
+    def grow(cloud, number):
+        if number:  # after the first answer
+            for dummy in range(100):
+                cloud.add(status='SUCCESS')
+
+    cloud = FakeCloud(make_tasks(150, status='SUCCESS'), before_request=grow)
+    with pytest.raises(WorkspaceApiError) as caught:
+        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+    assert "paging did not end after" in str(caught.value) and "first count was 150" in str(caught.value)
+    # twice the first count and a page: 400 records, 6 pages of 99 read four times, and 16
+    assert len(cloud.requests) == 4 * (-(-400 // 99) + 1) + 16
+
+
+def test_a_list_that_doubles_while_it_is_read_is_read_in_full():
+    def grow(cloud, number):
+        if number < 3:
+            for dummy in range(100):
+                cloud.add(status='SUCCESS')
+
+    cloud = FakeCloud(make_tasks(300, status='SUCCESS'), before_request=grow)
+    found, count = ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+    assert ids(found) == ids(cloud.tasks) and count == 600
 
 
 def test_a_count_that_keeps_growing_ends_with_a_clear_error():
@@ -207,7 +284,8 @@ def test_pages_that_never_link_end_within_a_bounded_number_of_requests():
     with pytest.raises(WorkspaceApiError) as caught:
         ExportTaskApi(FakeClient(cloud, 4)).list_all({})
     assert 'paging did not end after' in str(caught.value)
-    assert len(cloud.requests) == 4 * (11 + 1) + 16
+    # twice the first count and a page, in pages of 99, each read four times, and 16
+    assert len(cloud.requests) == 4 * (-(-2100 // 99) + 1) + 16
 
 
 @pytest.mark.parametrize('record', [{'file_name': 'x'}, {'task_id': None}, {'task_id': ''}, {'task_id': 7}])
