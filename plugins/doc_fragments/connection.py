@@ -76,7 +76,7 @@ options:
       - If not set, the environment variable E(HUAWEICLOUD_SDK_CA_PATH) or E(HW_CA_PATH) is used.
       - Ignored when O(validate_certs=false).
     type: path
-    version_added: 1.1.0
+    version_added: 2.0.0
   timeout:
     description:
       - Seconds that each HTTP attempt may take, from sending the request to the last byte of the answer
@@ -106,7 +106,7 @@ options:
         costs tens of milliseconds, and keeps one run from looking like a burst to the API's throttling.
     type: int
     default: 8
-    version_added: 1.1.0
+    version_added: 2.0.0
 notes:
   - Requests are signed with C(SDK-HMAC-SHA256) exactly as the official Huawei Cloud SDKs sign them.
   - Redirects are never followed, so that credentials only go to O(endpoint) and O(iam_endpoint).

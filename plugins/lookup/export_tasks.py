@@ -132,6 +132,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
     connection_argument_spec,
@@ -234,8 +235,8 @@ class LookupModule(LookupBase):
             connection = resolve_connection(options)
             for warning in connection.warnings:
                 display.warning(warning)
-            with WorkspaceClient(connection) as client:
-                tasks, dummy, missing = find_tasks(ExportTaskApi(client), filters, task_ids=task_ids)
+            with open_workspace(WorkspaceClient(connection)) as workspace:
+                tasks, dummy, missing = find_tasks(ExportTaskApi(workspace), filters, task_ids=task_ids)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             raise AnsibleLookupError(failure(exc, secret_values(options))[0]) from None
         if missing:

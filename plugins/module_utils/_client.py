@@ -3,12 +3,18 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""The HTTP client: one pooled requests.Session, signed (or token) requests, deadlines, retries, error mapping."""
+"""The transport: every byte the collection sends or receives goes through WorkspaceClient.
+
+One pooled requests.Session for the Workspace and IAM endpoints (signed or token requests), another without
+any credential for object-storage links, and for both one retry loop, one throttle, one deadline policy and
+one error mapping: JSON answers (request) and files (download) alike.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import socket
 import threading
 import time
@@ -25,7 +31,7 @@ except ImportError:
     requests = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _signing
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _links, _signing
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
@@ -39,15 +45,26 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import (
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
 from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
 
-COLLECTION_VERSION = '1.0.0'
+COLLECTION_VERSION = '2.0.0'
 USER_AGENT = 'hwcloud.workspace/%s (Ansible collection)' % COLLECTION_VERSION
 # Longest error body text quoted in a message: enough to recognise an HTML error page.
 BODY_EXCERPT = 200
 # An answer larger than this is refused: no list page comes near it, and memory must not fill up.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
+# A JSON answer that points at a file is small; more than this is not a link.
+MAX_LINK_ANSWER = 64 * 1024
+# Keys under which a JSON answer may carry the link to a file (the SDK's download_url first).
+LINK_KEYS = ('download_url', 'url', 'download_link', 'file_url')
+# Redirects object storage may send a download through before the file.
+MAX_LINK_HOPS = 5
 READ_CHUNK = 64 * 1024
+# A download must bring this many bytes (or its end) within every `timeout` seconds: a stalled or trickling
+# body fails, a big file on a slow link does not.
+PROGRESS_BYTES = 64 * 1024
 # Statuses that a request which must not be repeated may still be retried after: the service did not act.
 NOT_ACTED_STATUSES = frozenset((429, 503))
+# What an object-storage error body may say that a message can show (never the rest: it quotes signatures).
+_STORAGE_ERROR_FIELDS = (('error_code', 'Code'), ('error_msg', 'Message'), ('request_id', 'RequestId'))
 
 
 def _excerpt(text):
@@ -97,6 +114,24 @@ def _error_fields(body):
     return (None if code is None else str(code)), message, body.get('request_id')
 
 
+def _storage_error_fields(content):
+    """error_code, error_msg and request_id of an object-storage XML error, each a short plain value."""
+    text = content.decode('utf-8', 'replace')
+    fields = {}
+    for name, tag in _STORAGE_ERROR_FIELDS:
+        match = re.search(r'<%s>([^<]{1,%d})</%s>' % (tag, BODY_EXCERPT, tag), text)
+        fields[name] = ' '.join(match.group(1).split()) if match else None
+    return fields
+
+
+def _json(content):
+    """The JSON value of content, or None when it is not JSON this reader can take (also nested too deep)."""
+    try:
+        return json.loads(content.decode('utf-8'))
+    except (ValueError, RecursionError):
+        return None
+
+
 def _no_auth(prepared):
     """Session auth that adds nothing: with it set, requests never reads credentials from ~/.netrc."""
     return prepared
@@ -114,20 +149,11 @@ def _new_session(pool_size):
     session.auth = _no_auth
     session.rebuild_auth = _no_auth_on_redirect
     session.headers['User-Agent'] = USER_AGENT
-    session.headers['Accept-Encoding'] = 'identity'  # the size ceiling counts the bytes that reach memory
+    session.headers['Accept-Encoding'] = 'identity'  # the size ceiling and byte counts are of what reaches us
     adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
     session.mount('https://', adapter)
     session.mount('http://', adapter)
     return session
-
-
-def _public_url(url):
-    """url without its query: a pre-signed object-storage URL carries its signature there."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return 'the download link'
-    return '%s://%s%s' % (parts.scheme, parts.netloc.rpartition('@')[2], parts.path)
 
 
 def _location_host(location):
@@ -139,7 +165,7 @@ def _location_host(location):
     return _excerpt(netloc.rpartition('@')[2]) or 'the same host'
 
 
-def _check_url(method, url, shown=None):
+def _check_url(method, url, shown):
     """An error naming url when it cannot be requested at all (the signer and requests would raise otherwise)."""
     try:
         parts = urlsplit(url)
@@ -149,16 +175,7 @@ def _check_url(method, url, shown=None):
     except ValueError as exc:
         valid, reason = False, str(exc)
     if not valid:
-        raise WorkspaceTransportError('%s %s failed: invalid URL: %s' % (method, shown or url, reason),
-                                      retryable=False)
-
-
-class _BodyError(WorkspaceTransportError):
-    """Reading a body failed; reason is the part after "failed: "."""
-
-    def __init__(self, method, url, reason, retryable=True):
-        super(_BodyError, self).__init__('%s %s failed: %s' % (method, url, reason), retryable)
-        self.reason = reason
+        raise WorkspaceTransportError('%s %s failed: invalid URL: %s' % (method, shown, reason), retryable=False)
 
 
 class _Retry(Exception):
@@ -172,11 +189,36 @@ class _Retry(Exception):
         self.throttled = throttled  # the API asked every worker of this run to slow down
 
 
-class WorkspaceClient:
-    """Sends the requests of one module or lookup run over one pooled keep-alive session; thread-safe.
+class _Link(object):
+    """An answer that points elsewhere for the file: a redirect's Location or a JSON answer's link."""
 
-    throttle bounds the requests in flight (connection.concurrency) and holds every worker back when the
-    API throttles.
+    def __init__(self, status, location):
+        self.status = status
+        self.location = location
+
+
+class _Request(object):
+    """One request as every attempt sends it: to the API (signed anew each time) or to a link (no credential)."""
+
+    def __init__(self, method, url, session, sign=None, payload=b''):
+        self.method = method
+        self.url = url
+        self.session = session
+        self.sign = sign
+        self.payload = payload
+        self.external = sign is None
+        # A link's query is its signature: messages name links without it.
+        self.shown = _links.public_url(url) if self.external else url
+
+    def headers(self):
+        return self.sign() if self.sign else {}
+
+
+class WorkspaceClient:
+    """Sends the requests of one module or lookup run; thread-safe.
+
+    throttle bounds the requests in flight (connection.concurrency) and holds every request back, downloads
+    and object storage included, when the API throttles.
     """
 
     def __init__(self, connection, session=None, sleep=time.sleep, retry_policy=None, throttle=None):
@@ -188,8 +230,7 @@ class WorkspaceClient:
         self.retry_policy = retry_policy or RetryPolicy(connection.retries)
         self.throttle = throttle or Throttle(connection.concurrency)
         self._secrets = secret_values(connection)
-        # Downloads from object storage get a session of their own (made on first use), so that no Workspace
-        # header can leak into them.
+        # Links to object storage get a session of their own (made on first use): no Workspace header can leak.
         self._external_session = None
         self._external_lock = threading.Lock()
 
@@ -221,34 +262,75 @@ class WorkspaceClient:
             headers['X-Security-Token'] = conn.security_token
         return _signing.sign(method, url, headers, payload, conn.access_key, conn.secret_key)
 
-    def get_json(self, base_url, path, params=(), project_id=None, deadline=None):
-        """GET base_url + path with the query params (pairs); returns the decoded JSON object."""
-        return self.request('GET', base_url, path, params, project_id=project_id, deadline=deadline)
-
-    def request(self, method, base_url, path, params=(), body=None, project_id=None, idempotent=None,
-                deadline=None, stream=False):
-        """Send a signed request; returns the decoded JSON object ({} for an empty 2xx body).
-
-        params are (name, value) pairs; body is sent as JSON. project_id, when given, is sent (and signed)
-        as X-Project-Id, as the SDK does for regional APIs. idempotent (default: every method but POST)
-        allows retries after time-outs, drops and 5xx; a request that is not idempotent is retried only
-        when it certainly did not reach the service (connection refused, 429, 503). deadline is an absolute
-        time.monotonic() value that no attempt and no retry wait goes beyond. With stream, the open
-        requests.Response of any status below 400 is returned (3xx included, never followed): close it.
-        """
+    def _api_request(self, method, base_url, path, params, body, project_id):
         method = method.upper()
-        if idempotent is None:
-            idempotent = method != 'POST'
         query = _signing.canonical_query_string(params)
         url = base_url + path + ('?' + query if query else '')
         payload = b'' if body is None else _signing.json_body(body)
-        _check_url(method, url)
+        _check_url(method, url, url)
+        # Signed anew for each attempt: X-Sdk-Date must be fresh.
+        return _Request(method, url, self.session, payload=payload,
+                        sign=lambda: self._auth_headers(method, url, project_id, payload))
+
+    def _link_request(self, url):
+        with self._external_lock:
+            if self._external_session is None:
+                self._external_session = _new_session(max(self.connection.concurrency, 1))
+        request = _Request('GET', url, self._external_session)
+        _check_url('GET', url, request.shown)
+        return request
+
+    def request(self, method, base_url, path, params=(), body=None, project_id=None, idempotent=None, deadline=None):
+        """Send a signed request; returns the decoded JSON object ({} for an empty 2xx body).
+
+        params are (name, value) pairs (a name may repeat); body is sent as JSON. project_id, when given, is
+        sent (and signed) as X-Project-Id, as the SDK does for regional APIs. idempotent (default: every method
+        but POST) allows retries after time-outs, drops and 5xx; a request that is not idempotent is retried
+        only when it certainly did not reach the service (connection refused, 429, 503). deadline is an
+        absolute time.monotonic() value that no attempt and no retry wait goes beyond. Redirects are never
+        followed.
+        """
+        if idempotent is None:
+            idempotent = method.upper() != 'POST'
+        target = self._api_request(method, base_url, path, params, body, project_id)
+        return self._exchange(target, self._read_json, idempotent, deadline)
+
+    def download(self, base_url, path, sink, project_id=None, deadline=None):
+        """GET a file into sink, whichever way the service hands it out: the body itself, a redirect (Location)
+        or a JSON answer holding a link. Links are checked by _links.follow and fetched with no credential.
+
+        sink has restart() (called before each attempt's first byte) and write(chunk); an error it raises
+        ends the download as it is. Every wait for the next PROGRESS_BYTES of the body is bounded by the
+        connection's timeout (a stalled body fails without a retry); a body cut short is fetched again from its
+        start, up to the connection's retries.
+        """
+        def read(response, target, attempt, ends):
+            return self._read_file(response, target, attempt, ends, sink)
+
+        target = self._api_request('GET', base_url, path, (), None, project_id)
+        found = self._exchange(target, read, True, deadline)
+        for dummy in range(MAX_LINK_HOPS + 1):
+            if found is None:
+                return
+            try:
+                url = _links.follow(found.location, target.url, self.connection.endpoint)
+            except _links.RefusedLink as exc:
+                raise WorkspaceApiError('GET', target.shown, found.status, detail='the download link is refused: %s'
+                                        % exc) from None
+            target = self._link_request(url)
+            found = self._exchange(target, read, True, deadline)
+        raise WorkspaceApiError('GET', target.shown, found.status, detail='more than %d redirects before the file'
+                                % MAX_LINK_HOPS)
+
+    def _exchange(self, target, read, idempotent, deadline):
+        """The one retry loop: attempts of target, each holding a throttle slot; read(response, target, attempt,
+        ends) makes the result of an answer below 400."""
         attempt = 0
         while True:
             attempt += 1
             try:
                 with self.throttle.slot(deadline):
-                    return self._attempt(method, url, payload, project_id, deadline, stream, attempt)
+                    return self._attempt(target, read, attempt, deadline)
             except _Retry as retry:
                 self._wait_before_retry(retry, attempt, deadline, idempotent)
 
@@ -264,51 +346,40 @@ class WorkspaceClient:
         else:
             self.sleep(delay)
 
-    def _attempt_deadline(self, method, url, deadline):
+    def _attempt_deadline(self, target, deadline):
         """When this attempt must have its whole answer: timeout from now, or the caller's deadline if sooner."""
         now = time.monotonic()
         ends = now + self.connection.timeout
         if deadline is not None and deadline < ends:
             if deadline <= now:
-                raise WorkspaceTransportError('%s %s not sent: timed out (the deadline passed)' % (method, url))
+                raise WorkspaceTransportError('%s %s not sent: timed out (the deadline passed)' % (target.method, target.shown))
             ends = deadline
         return ends
 
-    def _attempt(self, method, url, payload, project_id, deadline, stream, attempt):
-        ends = self._attempt_deadline(method, url, deadline)
-        # Signed anew for each attempt: X-Sdk-Date must be fresh.
-        headers = self._auth_headers(method, url, project_id, payload)
-        response = self._send(self.session, method, url, headers, payload, ends, attempt, allow_redirects=False)
+    def _attempt(self, target, read, attempt, deadline):
+        ends = self._attempt_deadline(target, deadline)
+        response = self._send(target, ends, attempt)
         try:
             status = response.status_code
             if status in RETRYABLE_STATUSES:
                 retry_after = parse_retry_after(response.headers.get('Retry-After'))
-                error = self._api_error(method, url, response, self._read(response, method, url, ends, attempt),
-                                        attempt)
+                error = self._error(target, response, self._read_all(response, target, ends, attempt), attempt)
                 raise _Retry(error, arrived=status not in NOT_ACTED_STATUSES, retry_after=retry_after,
                              throttled=status == 429 or (status == 503 and retry_after is not None))
-            if 300 <= status < 400 and not stream:
-                raise WorkspaceApiError(method, url, status, request_id=response.headers.get('X-Request-Id'),
-                                        detail='redirect to %s not followed (credentials are only sent to the '
-                                               'endpoint)' % _location_host(response.headers.get('Location')))
             if status >= 400:
-                raise self._api_error(method, url, response, self._read(response, method, url, ends, attempt),
-                                      attempt)
-            if stream:
-                returned, response = response, None
-                return returned
-            return self._decode(method, url, response, self._read(response, method, url, ends, attempt))
+                raise self._error(target, response, self._read_all(response, target, ends, attempt), attempt)
+            return read(response, target, attempt, ends)
         finally:
-            if response is not None:
-                response.close()
+            response.close()
 
-    def _send(self, session, method, url, headers, payload, ends, attempt, allow_redirects):
+    def _send(self, target, ends, attempt):
         """Send and read the status line and headers; failures become errors naming the URL."""
-        shown = url if session is self.session else _public_url(url)
         remaining = max(ends - time.monotonic(), 0.001)
+        method, shown = target.method, target.shown
         try:
-            return session.request(method, url, headers=headers, data=payload or None, timeout=(remaining, remaining),
-                                   verify=self.connection.verify, allow_redirects=allow_redirects, stream=True)
+            return target.session.request(method, target.url, headers=target.headers(), data=target.payload or None,
+                                          timeout=(remaining, remaining), verify=self.connection.verify,
+                                          allow_redirects=False, stream=True)
         except requests.exceptions.SSLError as exc:
             raise WorkspaceTransportError('%s %s failed: TLS error: %s (validate_certs is %s%s)' % (
                 method, shown, self._scrub(_transport_reason(exc)), self.connection.validate_certs,
@@ -323,33 +394,29 @@ class WorkspaceClient:
                     'connecting' if _did_not_arrive(exc) else 'waiting for the answer', self.connection.timeout)
             else:
                 reason = self._scrub(_transport_reason(exc))
-            raise _Retry(WorkspaceTransportError('%s %s failed after %d attempt(s): %s'
-                                                 % (method, shown, attempt, reason)),
+            raise _Retry(WorkspaceTransportError('%s %s failed after %d attempt(s): %s' % (method, shown, attempt, reason)),
                          arrived=not _did_not_arrive(exc))
         except (requests.exceptions.RequestException, ValueError) as exc:
-            # Invalid URL, invalid schema, too many redirects...: trying again changes nothing.
+            # Invalid URL, invalid schema...: trying again changes nothing.
             raise WorkspaceTransportError('%s %s failed: %s: %s' % (
                 method, shown, exc.__class__.__name__, self._scrub(_transport_reason(exc))), retryable=False)
 
-    def iter_body(self, response, deadline, limit=None, url=None):
-        """The body of a streamed response in chunks, each read bounded by the absolute deadline.
+    def _chunks(self, response, target, attempt, ends=None):
+        """The body in chunks. With ends (absolute), the whole body must arrive by then; without, every
+        PROGRESS_BYTES of it must arrive within the connection's timeout.
 
-        urllib3 bounds each socket read by the read time-out only; a server trickling one byte at a time
-        would keep a plain read going for ever. limit (bytes) ends the read with an error when passed.
+        urllib3 bounds each socket read by the read time-out only, so a server trickling one byte at a time
+        would keep a plain read going for ever: the socket's time-out is set to what is left before each read.
+        A stall ends with a transport error that is not retried; a broken connection with a _Retry.
         """
-        method = response.request.method if response.request is not None else 'GET'
-        url = url or response.url
         raw = response.raw
-        size = 0
-        declared = response.headers.get('Content-Length', '')
-        if limit is not None and declared.isdigit() and int(declared) > limit:
-            raise _BodyError(method, url, 'the answer is %s bytes, more than the %d allowed' % (declared, limit),
-                             retryable=False)
         read = getattr(raw, 'read1', raw.read)
+        received = progress_mark = 0
+        window_ends = ends if ends is not None else time.monotonic() + self.connection.timeout
         while True:
-            remaining = deadline - time.monotonic()
+            remaining = window_ends - time.monotonic()
             if remaining <= 0:
-                raise _BodyError(method, url, 'timed out reading the answer (%d bytes read)' % size)
+                raise self._stalled(target, attempt, received, whole=ends is not None)
             sock = getattr(getattr(raw, 'connection', None), 'sock', None)
             if sock is not None:
                 sock.settimeout(remaining)
@@ -357,80 +424,99 @@ class WorkspaceClient:
                 chunk = read(READ_CHUNK, decode_content=True)
             except (Urllib3Error, requests.exceptions.RequestException, OSError) as exc:
                 if _timed_out(exc):
-                    raise _BodyError(method, url, 'timed out reading the answer (%d bytes read)' % size)
-                raise _BodyError(method, url, 'the connection broke while reading the answer: %s'
-                                 % self._scrub(_transport_reason(exc)))
+                    raise self._stalled(target, attempt, received, whole=ends is not None)
+                raise _Retry(WorkspaceTransportError('%s %s failed after %d attempt(s): the connection broke after %d '
+                                                     'bytes of the answer: %s' % (target.method, target.shown, attempt,
+                                                                                  received,
+                                                                                  self._scrub(_transport_reason(exc)))))
             if not chunk:
                 return
-            size += len(chunk)
-            if limit is not None and size > limit:
-                raise _BodyError(method, url, 'the answer is more than the %d bytes allowed' % limit, retryable=False)
+            received += len(chunk)
+            if ends is None and received - progress_mark >= PROGRESS_BYTES:
+                progress_mark, window_ends = received, time.monotonic() + self.connection.timeout
             yield chunk
 
-    def _read(self, response, method, url, ends, attempt):
-        """The whole body under the attempt's deadline and the size ceiling; a drop or stall may be retried."""
-        try:
-            return b''.join(self.iter_body(response, ends, MAX_ANSWER_BYTES, url))
-        except _BodyError as exc:
-            if not exc.retryable:
-                raise
-            raise _Retry(WorkspaceTransportError('%s %s failed after %d attempt(s): %s' % (method, url, attempt, exc.reason)))
+    def _stalled(self, target, attempt, received, whole):
+        if whole:
+            # An API answer is small: its deadline passing is worth another attempt.
+            return _Retry(WorkspaceTransportError('%s %s failed after %d attempt(s): timed out reading the answer '
+                                                  '(%d bytes read)' % (target.method, target.shown, attempt, received)))
+        return WorkspaceTransportError('%s %s failed: the download stalled: less than %d KiB arrived in %g s (timeout) '
+                                       'after %d bytes' % (target.method, target.shown, PROGRESS_BYTES // 1024,
+                                                           self.connection.timeout, received), retryable=False)
 
-    def _api_error(self, method, url, response, content, attempts):
-        request_id = response.headers.get('X-Request-Id')
-        try:
-            body = json.loads(content.decode('utf-8')) if content else None
-        except ValueError:
-            body = None
+    def _read_all(self, response, target, ends, attempt, limit=MAX_ANSWER_BYTES):
+        """The whole body under the attempt's deadline and a size ceiling."""
+        declared = response.headers.get('Content-Length', '')
+        too_big = WorkspaceTransportError('%s %s failed: the answer is more than the %d bytes allowed'
+                                          % (target.method, target.shown, limit), retryable=False)
+        if declared.isdigit() and int(declared) > limit:
+            raise too_big
+        content = bytearray()
+        for chunk in self._chunks(response, target, attempt, ends):
+            content += chunk
+            if len(content) > limit:
+                raise too_big
+        return bytes(content)
+
+    def _read_json(self, response, target, attempt, ends):
+        if 300 <= response.status_code < 400:
+            raise WorkspaceApiError(target.method, target.shown, response.status_code,
+                                    request_id=response.headers.get('X-Request-Id'),
+                                    detail='redirect to %s not followed (credentials are only sent to the endpoint)'
+                                           % _location_host(response.headers.get('Location')))
+        return self._decode(target, response, self._read_all(response, target, ends, attempt))
+
+    def _read_file(self, response, target, attempt, ends, sink):
+        """What an answer gives for a download: a _Link to follow, or None once the body is in sink."""
+        if 300 <= response.status_code < 400:
+            location = response.headers.get('Location')
+            if not location:
+                raise WorkspaceApiError(target.method, target.shown, response.status_code,
+                                        detail='a redirect without Location')
+            return _Link(response.status_code, location)
+        content_type = response.headers.get('Content-Type', '').split(';')[0].strip().lower()
+        if not target.external and content_type == 'application/json':
+            content = self._read_all(response, target, ends, attempt, MAX_LINK_ANSWER)
+            return _Link(response.status_code, self._link_in(target, response, content))
+        sink.restart()
+        for chunk in self._chunks(response, target, attempt):
+            sink.write(chunk)
+        return None
+
+    @staticmethod
+    def _link_in(target, response, content):
+        body = _json(content)
+        link = next((body[key] for key in LINK_KEYS if isinstance(body, dict) and isinstance(body.get(key), str)), None)
+        if link is None:
+            raise WorkspaceApiError(target.method, target.shown, response.status_code,
+                                    detail='the answer is JSON but holds no link to the file (%s)' % ', '.join(LINK_KEYS))
+        return link
+
+    def _error(self, target, response, content, attempts):
+        """The WorkspaceApiError for an error answer; of object storage only its code, message and request id."""
+        if target.external:
+            fields = _storage_error_fields(content)
+            error = WorkspaceApiError(target.method, target.shown, response.status_code, fields['error_code'],
+                                      self._scrub(fields['error_msg']), fields['request_id'],
+                                      'gave up after %d attempts' % attempts if attempts > 1 else None)
+            return error
+        body = _json(content) if content else None
         code, message, body_request_id = _error_fields(body)
         details = [] if body is not None else ['body: %s' % self._scrub(
             _excerpt(content.decode('utf-8', 'replace') or '(empty)'))]
         if attempts > 1:
             details.append('gave up after %d attempts' % attempts)
-        return WorkspaceApiError(method, url, response.status_code, code, self._scrub(message),
-                                 request_id or body_request_id, '; '.join(details) or None)
+        return WorkspaceApiError(target.method, target.shown, response.status_code, code, self._scrub(message),
+                                 response.headers.get('X-Request-Id') or body_request_id, '; '.join(details) or None)
 
-    def _decode(self, method, url, response, content):
+    def _decode(self, target, response, content):
         if not content.strip():
             return {}
-        try:
-            body = json.loads(content.decode('utf-8'))
-        except ValueError:
-            body = None
+        body = _json(content)
         if not isinstance(body, dict):
-            raise WorkspaceApiError(method, url, response.status_code, request_id=response.headers.get('X-Request-Id'),
-                                    detail='the answer is not a JSON object: %s'
+            raise WorkspaceApiError(target.method, target.shown, response.status_code,
+                                    request_id=response.headers.get('X-Request-Id'),
+                                    detail='the answer is not a JSON object it can read: %s'
                                            % self._scrub(_excerpt(content.decode('utf-8', 'replace'))))
         return body
-
-    def open_external(self, url, deadline=None):
-        """A streamed GET of a pre-signed object-storage URL, with no credential header at all.
-
-        Its own session (the same TLS settings): nothing of the Workspace session can leak into it.
-        Returns the open requests.Response (status < 400; close it). Errors name the URL without its query.
-        """
-        shown = _public_url(url)
-        _check_url('GET', url, shown)
-        with self._external_lock:
-            if self._external_session is None:
-                self._external_session = _new_session(max(self.connection.concurrency, 1))
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                with self.throttle.slot(deadline):
-                    ends = self._attempt_deadline('GET', shown, deadline)
-                    response = self._send(self._external_session, 'GET', url, {}, b'', ends, attempt,
-                                          allow_redirects=True)
-                    if response.status_code < 400:
-                        return response
-                    try:
-                        content = self._read(response, 'GET', shown, ends, attempt)
-                    finally:
-                        response.close()
-                    error = self._api_error('GET', shown, response, content, attempt)
-                    if response.status_code not in RETRYABLE_STATUSES:
-                        raise error
-                    raise _Retry(error, retry_after=parse_retry_after(response.headers.get('Retry-After')))
-            except _Retry as retry:
-                self._wait_before_retry(retry, attempt, deadline, idempotent=True)

@@ -3,32 +3,34 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""DownloadExportFile: the answer in its three shapes, streamed to a temporary file with its sha256."""
+"""Export files on disk: the name a task's file may have, the temporary file a download streams into (with
+its sha256), and the record of which task a file on disk holds."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import hashlib
 import json
 import os
 import re
 import tempfile
 
-from urllib.parse import quote, urljoin, urlsplit
-
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
-    WorkspaceApiError,
     WorkspaceConfigError,
-    WorkspaceTransportError,
+    WorkspaceLocalError,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._project import resolve_project_id
 
 CHUNK_SIZE = 1024 * 1024
-# A JSON answer that points at the file is small; more than this is not a link.
-MAX_LINK_ANSWER = 64 * 1024
-# Keys under which a JSON answer may carry the link (the SDK's download_url first).
-LINK_KEYS = ('download_url', 'url', 'download_link', 'file_url')
 CHECKSUM_PATTERN = re.compile(r'^sha256:([0-9a-fA-F]{64})$')
+# The longest file name most file systems take, in bytes.
+MAX_NAME_BYTES = 255
+# Bytes of the file's name in its temporary file's name: the whole would pass MAX_NAME_BYTES for a long name.
+TEMP_NAME_BYTES = 100
+# Control characters (C0, DEL, C1): they would reach the terminal and file listings as they are.
+CONTROL_CHARACTERS = re.compile('[\x00-\x1f\x7f-\x9f]')
+# The extended attribute that records which export task a downloaded file holds (where the file system has them).
+RECORD_ATTRIBUTE = 'user.hwcloud.workspace.export'
 
 
 def parse_checksum(checksum):
@@ -42,91 +44,114 @@ def parse_checksum(checksum):
 
 
 def safe_file_name(file_name, task_id):
-    """The task's file_name as a name inside the destination directory; anything that could leave it is refused."""
-    if not isinstance(file_name, str) or not file_name or file_name in ('.', '..') or '/' in file_name \
-            or '\\' in file_name or '\0' in file_name or '..' in file_name:
-        raise WorkspaceConfigError('Export task %s has the file_name %r, which is not a plain file name: '
-                                   'give dest as a file path instead of a directory' % (task_id, file_name))
+    """The task's file_name as a name inside the destination directory; anything that could leave it, or
+    that a terminal would take as a command, is refused."""
+    if not isinstance(file_name, str) or file_name in ('', '.', '..') or '/' in file_name or '\\' in file_name \
+            or CONTROL_CHARACTERS.search(file_name) or len(file_name.encode('utf-8', 'surrogateescape')) > MAX_NAME_BYTES:
+        raise WorkspaceConfigError('Export task %s has the file_name %r, which is not a plain file name (no path '
+                                   'separator, no control character, at most %d bytes, not "." or ".."): give '
+                                   'dest as a file path instead of a directory' % (task_id, file_name, MAX_NAME_BYTES))
     return file_name
 
 
 def file_sha256(path):
     digest = hashlib.sha256()
-    with open(path, 'rb') as handle:
-        for chunk in iter(lambda: handle.read(CHUNK_SIZE), b''):
-            digest.update(chunk)
+    try:
+        with open(path, 'rb') as handle:
+            for chunk in iter(lambda: handle.read(CHUNK_SIZE), b''):
+                digest.update(chunk)
+    except OSError as exc:
+        raise WorkspaceLocalError('read', path, exc) from None
     return digest.hexdigest()
 
 
-def _host(url):
-    """Scheme, host and port of a URL: a pre-signed link's query holds a signature that no message may show."""
-    parts = urlsplit(url)
-    return '%s://%s' % (parts.scheme, parts.netloc)
+class TempFile:
+    """A new temporary file in directory that a download streams into (a sink of WorkspaceClient.download).
 
-
-def _link_from_json(response, url):
-    text = response.raw.read(MAX_LINK_ANSWER + 1, decode_content=True)
-    try:
-        body = json.loads(text.decode('utf-8')) if len(text) <= MAX_LINK_ANSWER else None
-    except ValueError:
-        body = None
-    link = next((body[key] for key in LINK_KEYS if isinstance(body, dict) and isinstance(body.get(key), str)), None)
-    if link is None:
-        raise WorkspaceApiError('GET', url, response.status_code,
-                                detail='the answer is JSON but holds no link to the file (%s)' % ', '.join(LINK_KEYS))
-    return link
-
-
-def open_export_file(client, task_id):
-    """The open streamed response that carries the file of task_id; the caller closes it.
-
-    The service answers with the file itself, with a redirect (3xx Location), or with JSON holding a link.
-    A link goes to object storage and is followed with client.open_external: no Workspace credential.
+    Its name starts with a dot and ends with .part; a local error (a full disk, a file size limit) names its
+    path and the operating system's error, never a network break.
     """
-    path = '/v2/%s/export-tasks/%s/download' % (resolve_project_id(client), quote(task_id, safe=''))
-    url = client.connection.endpoint + path
-    response = client.request('GET', client.connection.endpoint, path, project_id=client.connection.project_id,
-                              stream=True)
-    try:
-        if 300 <= response.status_code < 400:
-            link = response.headers.get('Location')
-            if not link:
-                raise WorkspaceApiError('GET', url, response.status_code, detail='a redirect without Location')
-        elif response.headers.get('Content-Type', '').split(';')[0].strip().lower() == 'application/json':
-            link = _link_from_json(response, url)
-        else:
-            return response
-    except BaseException:
-        response.close()
-        raise
-    response.close()
-    link = urljoin(url, link)
-    return client.open_external(link)
+
+    def __init__(self, directory, name):
+        short = name.encode('utf-8', 'surrogateescape')[:TEMP_NAME_BYTES].decode('utf-8', 'ignore')
+        try:
+            handle, self.path = tempfile.mkstemp(dir=directory, prefix='.%s.' % short, suffix='.part')
+        except OSError as exc:
+            raise WorkspaceLocalError('create a file in the directory', directory, exc) from None
+        self._file = os.fdopen(handle, 'wb')
+        self.size = 0
+        self._digest = hashlib.sha256()
+
+    def restart(self):
+        """Empty the file: a new attempt sends the body from its start."""
+        try:
+            self._file.seek(0)
+            self._file.truncate()
+        except OSError as exc:
+            raise WorkspaceLocalError('write', self.path, exc) from None
+        self.size = 0
+        self._digest = hashlib.sha256()
+
+    def write(self, chunk):
+        try:
+            self._file.write(chunk)
+        except OSError as exc:
+            raise WorkspaceLocalError('write', self.path, exc) from None
+        self._digest.update(chunk)
+        self.size += len(chunk)
+
+    def finish(self):
+        """Flush the file to disk and close it; (size, sha256 hex)."""
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+        except OSError as exc:
+            raise WorkspaceLocalError('write', self.path, exc) from None
+        return self.size, self._digest.hexdigest()
+
+    def discard(self):
+        self._file.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
 
-def save_to_temp(response, directory, name):
-    """Stream the body into a new temporary file in directory; returns (temp path, size, sha256 hex).
+def download_to_temp(workspace, task_id, directory, name, deadline=None):
+    """(temporary path, size, sha256 hex): the task's file streamed into a new temporary file in directory.
 
     Memory stays at one chunk whatever the size. On any failure the temporary file is removed.
     """
-    digest = hashlib.sha256()
-    size = 0
-    handle, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % name, suffix='.part')
+    sink = TempFile(directory, name)
     try:
-        with os.fdopen(handle, 'wb') as output:
-            try:
-                for chunk in response.iter_content(CHUNK_SIZE):
-                    output.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-            except Exception as exc:  # requests' and urllib3's errors for a body cut short
-                raise WorkspaceTransportError('The download from %s broke off after %d bytes: %s'
-                                              % (_host(response.url or ''), size, exc.__class__.__name__))
-            output.flush()
-            os.fsync(output.fileno())
+        workspace.download('DownloadExportFile', sink, deadline=deadline, task_id=task_id)
+        size, digest = sink.finish()
     except BaseException:
-        os.unlink(temp_path)
+        sink.discard()
         raise
-    finally:
-        response.close()
-    return temp_path, size, digest.hexdigest()
+    return sink.path, size, digest
+
+
+def read_record(path):
+    """(task_id, sha256) that the module recorded on path when it saved it, or None."""
+    try:
+        record = json.loads(os.getxattr(path, RECORD_ATTRIBUTE).decode('utf-8'))
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or not all(isinstance(record.get(key), str) for key in ('task_id', 'sha256')):
+        return None
+    return record['task_id'], record['sha256']
+
+
+def write_record(path, task_id, sha256):
+    """Record on path which task's file it holds; a file system without extended attributes records nothing
+    (the next run then compares the bytes instead)."""
+    value = json.dumps({'task_id': task_id, 'sha256': sha256}, sort_keys=True).encode('utf-8')
+    try:
+        os.setxattr(path, RECORD_ATTRIBUTE, value)
+    except AttributeError:
+        pass  # no extended attributes on this platform
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM, errno.EACCES, errno.ENOSPC, errno.E2BIG):
+            raise WorkspaceLocalError('record the export task on', path, exc) from None

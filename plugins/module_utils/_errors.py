@@ -35,6 +35,14 @@ class WorkspaceTransportError(WorkspaceError):
         self.retryable = retryable
 
 
+class WorkspaceLocalError(WorkspaceError):
+    """A file operation on this host failed; the message names the path and the operating system's error."""
+
+    def __init__(self, action, path, exc):
+        reason = getattr(exc, 'strerror', None) or str(exc) or exc.__class__.__name__
+        super(WorkspaceLocalError, self).__init__('Cannot %s %s: %s' % (action, path, reason))
+
+
 class WorkspaceResultError(WorkspaceError):
     """A failure that carries result fields (for example creating_task_ids, missing_task_ids, export_tasks)."""
 

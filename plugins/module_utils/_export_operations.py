@@ -6,7 +6,7 @@
 """The operations that start an export (one declaration each), and DeleteExportTasks.
 
 Parameter names, types and limits are those of the official SDK huaweicloudsdkworkspace (3.1.219): its
-request models Export*NewRequest / Export*NewReq and the resource paths of workspace_client.py.
+request models Export*NewRequest / Export*NewReq. Methods and paths are in the API table (_api.OPERATIONS).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,14 +15,12 @@ __metaclass__ = type
 import datetime
 import re
 
-from urllib.parse import quote
-
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import OPERATIONS as API_OPERATIONS, check_path_value
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._project import resolve_project_id
 
 LANGUAGES = ('zh_CN', 'en_US')
 SORT_TYPES = ('ASC', 'DESC')
@@ -53,43 +51,46 @@ class Parameter:
         self.in_path = in_path
         self.pattern = pattern  # (compiled regular expression, what it means in words)
 
-    def _fail(self, kind, value, expected):
+    def fail(self, kind, value, expected):
         raise WorkspaceConfigError('parameters.%s of kind %s must be %s, got %r' % (self.name, kind, expected, value))
 
     def check(self, kind, value):
         """Raise WorkspaceConfigError naming the key when value is not what the API documents."""
         if self.kind == 'bool':
             if not isinstance(value, bool):
-                self._fail(kind, value, self.TYPE_NAMES['bool'])
+                self.fail(kind, value, self.TYPE_NAMES['bool'])
         elif self.kind == 'int':
             if isinstance(value, bool) or not isinstance(value, int):
-                self._fail(kind, value, self.TYPE_NAMES['int'])
+                self.fail(kind, value, self.TYPE_NAMES['int'])
             if self.minimum is not None and value < self.minimum:
-                self._fail(kind, value, 'at least %d' % self.minimum)
+                self.fail(kind, value, 'at least %d' % self.minimum)
         elif self.kind == 'list':
             if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-                self._fail(kind, value, 'a list of non-empty strings')
+                self.fail(kind, value, 'a list of non-empty strings')
             if self.max_items is not None and len(value) > self.max_items:
-                self._fail(kind, value, 'a list of at most %d items (it has %d)' % (self.max_items, len(value)))
+                self.fail(kind, value, 'a list of at most %d items (it has %d)' % (self.max_items, len(value)))
         else:
             self._check_text(kind, value)
+            if self.in_path:
+                check_path_value('parameters.%s of kind %s' % (self.name, kind), value)
 
     def _check_text(self, kind, value):
         if not isinstance(value, str):
-            self._fail(kind, value, self.TYPE_NAMES['str'])
+            self.fail(kind, value, self.TYPE_NAMES['str'])
         if self.choices and value not in self.choices:
-            self._fail(kind, value, 'one of %s' % ', '.join(self.choices))
+            self.fail(kind, value, 'one of %s' % ', '.join(self.choices))
         if self.min_length is not None and len(value) < self.min_length or \
                 self.max_length is not None and len(value) > self.max_length:
-            self._fail(kind, value, '%d to %d characters long' % (self.min_length or 0, self.max_length))
+            self.fail(kind, value, '%d to %d characters long' % (self.min_length or 0, self.max_length))
         if self.pattern and not self.pattern[0].match(value):
-            self._fail(kind, value, self.pattern[1])
+            self.fail(kind, value, self.pattern[1])
         if self.time:
             parse_time(value, 'parameters.%s of kind %s' % (self.name, kind))
 
 
 def query_value(value):
-    """The query-string form, as the SDK sends it: booleans in lower case, lists comma-separated."""
+    """The query-string form, as the SDK sends it: booleans in lower case, lists comma-separated (its "csv"
+    collection format: an item cannot hold a comma, see Parameter.check)."""
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, list):
@@ -107,14 +108,11 @@ def parse_time(value, label):
 
 
 class ExportOperation:
-    """How to start one kind of export: method, path, where parameters go, what they are, and their rules."""
+    """How to start one kind of export: its API operation, where parameters go, what they are, and their rules."""
 
-    def __init__(self, kind, name, method, path, location, parameters, language=True, pairs=(), ordered=(),
-                 max_range_days=None):
+    def __init__(self, kind, name, location, parameters, language=True, pairs=(), ordered=(), max_range_days=None):
         self.kind = kind  # the module's name for it
-        self.name = name  # the SDK's operation name, for messages
-        self.method = method
-        self.path = path
+        self.name = name  # the operation's name in the SDK and in _api.OPERATIONS
         self.location = location  # 'query' or 'body' (a JSON object)
         self.parameters = dict((parameter.name, parameter) for parameter in parameters)
         self.language = language
@@ -149,7 +147,7 @@ _ENTERPRISE_PROJECT = _text('enterprise_project_id')
 
 OPERATIONS = dict((operation.kind, operation) for operation in (
     ExportOperation(
-        'desktops', 'ExportDesktopListNew', 'GET', '/v3/{project_id}/desktops/export', 'query',
+        'desktops', 'ExportDesktopListNew', 'query',
         parameters=(
             _text('computer_name'), _names('computer_names'), _text('desktop_ip'), _text('desktop_id'), _text('tag'),
             _flag('without_any_tag'), _ENTERPRISE_PROJECT, _text('desktop_type', choices=('DEDICATED', 'POOLED')),
@@ -163,7 +161,7 @@ OPERATIONS = dict((operation.kind, operation) for operation in (
         pairs=(('sort_field', 'sort_type'),),
     ),
     ExportOperation(
-        'users', 'ExportUsersNew', 'POST', '/v3/{project_id}/users/export', 'body',
+        'users', 'ExportUsersNew', 'body',
         parameters=(
             _text('user_name', min_length=1, max_length=20,
                   pattern=(re.compile(r'^[A-Za-z_.-][A-Za-z0-9_.-]*$'),
@@ -172,18 +170,18 @@ OPERATIONS = dict((operation.kind, operation) for operation in (
         ),
     ),
     ExportOperation(
-        'user_groups', 'ExportUserGroupsNew', 'POST', '/v3/{project_id}/groups/export', 'body',
+        'user_groups', 'ExportUserGroupsNew', 'body',
         parameters=(_text('name'), _names('group_ids')),
     ),
     ExportOperation(
-        'group_users', 'ExportUserGroupUsersNew', 'GET', '/v3/{project_id}/groups/{group_id}/users/export', 'query',
+        'group_users', 'ExportUserGroupUsersNew', 'query',
         parameters=(
             _text('group_id', min_length=1, required=True, in_path=True), _text('user_name'), _names('user_names'),
             _text('description'), _ACTIVE_TYPE, _text('group_name'), _ENTERPRISE_PROJECT,
         ),
     ),
     ExportOperation(
-        'user_connections', 'ExportUserConnectionNew', 'GET', '/v3/{project_id}/desktops/connections/export', 'query',
+        'user_connections', 'ExportUserConnectionNew', 'query',
         parameters=(
             _time('start_time'), _time('end_time'), _text('user_name'), _text('computer_name'), _text('terminal_type'),
             _count('min_e2e_rtt'), _count('max_e2e_rtt'), _ENTERPRISE_PROJECT, _text('public_ip'), _text('domain'),
@@ -191,8 +189,7 @@ OPERATIONS = dict((operation.kind, operation) for operation in (
         ordered=(('min_e2e_rtt', 'max_e2e_rtt'),), max_range_days=MAX_RANGE_DAYS,
     ),
     ExportOperation(
-        'desktop_usage', 'ExportDesktopUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/desktops/export',
-        'query',
+        'desktop_usage', 'ExportDesktopUsageMetricNew', 'query',
         parameters=(
             _time('start_time', required=True), _time('end_time', required=True), _text('resource_name'), _text('resource_id'),
             _count('min_idle_days'), _count('max_idle_days'), _count('usage_min_hours'), _count('usage_max_hours'),
@@ -202,7 +199,7 @@ OPERATIONS = dict((operation.kind, operation) for operation in (
         ordered=(('min_idle_days', 'max_idle_days'), ('usage_min_hours', 'usage_max_hours')),
     ),
     ExportOperation(
-        'user_usage', 'ExportUserUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/users/export', 'query',
+        'user_usage', 'ExportUserUsageMetricNew', 'query',
         parameters=(
             _time('start_time', required=True), _time('end_time', required=True), _text('username'), _count('usage_min_hours'),
             _count('usage_max_hours'), _ENTERPRISE_PROJECT, _text('sort_field', choices=('user_usage',)), _SORT_TYPE,
@@ -236,6 +233,9 @@ def validate_parameters(kind, parameters, language=None):
     for name, parameter in operation.parameters.items():
         if name in values:
             parameter.check(kind, values[name])
+            if operation.location == 'query' and parameter.kind == 'list' and any(',' in item for item in values[name]):
+                # The query takes the list comma-separated, as the SDK sends it: "pc,1" would be two names.
+                parameter.fail(kind, values[name], 'a list of names without a comma (the API takes it comma-separated)')
         elif parameter.required:
             raise WorkspaceConfigError('parameters.%s is required for kind %s' % (name, kind))
     for first, second in operation.pairs:
@@ -270,23 +270,20 @@ def _check_range(kind, operation, values):
                                    % (kind, operation.max_range_days))
 
 
-def start_export(client, kind, parameters, language=None):
+def start_export(workspace, kind, parameters, language=None):
     """Start one export; returns its task_id. Sent once: a start is never repeated after a read time-out."""
     operation = operation_for(kind)
     values = validate_parameters(kind, parameters, language)
-    in_path = dict((name, quote(values.pop(name), safe='')) for name, parameter in operation.parameters.items()
-                   if parameter.in_path)
-    path = operation.path.format(project_id=resolve_project_id(client), **in_path)
+    in_path = dict((name, values.pop(name)) for name, parameter in operation.parameters.items() if parameter.in_path)
     params, body = (), None
     if operation.location == 'body':
         body = values
     else:
         params = [(name, query_value(value)) for name, value in sorted(values.items())]
-    answer = client.request(operation.method, client.connection.endpoint, path, params=params, body=body,
-                            project_id=client.connection.project_id, idempotent=False)
+    answer = workspace.call(operation.name, params, body=body, **in_path)
     task_id = answer.get('task_id')
     if not isinstance(task_id, str) or not task_id:
-        raise WorkspaceApiError(operation.method, client.connection.endpoint + path, 200,
+        raise WorkspaceApiError(API_OPERATIONS[operation.name].method, workspace.url(operation.name, **in_path), 200,
                                 detail='the answer of %s lacks task_id' % operation.name)
     return task_id
 
@@ -300,26 +297,20 @@ def validate_task_ids(task_ids):
     return list(dict.fromkeys(task_ids))
 
 
-def delete_tasks(client, task_ids):
+def delete_tasks(workspace, task_ids):
     """DeleteExportTasks for these existing IDs, in batches of 200 (the API's limit).
 
     The API deletes nothing of a batch that names an unknown ID (404). When a retry meets tasks that an
     earlier attempt deleted, or tasks vanish meanwhile, the batch is sent once more with what still exists.
     """
     task_ids = validate_task_ids(task_ids)
-    path = '/v2/%s/export-tasks/batch-delete' % resolve_project_id(client)
     for start in range(0, len(task_ids), DELETE_BATCH_SIZE):
         batch = task_ids[start:start + DELETE_BATCH_SIZE]
         try:
-            _send_delete(client, path, batch)
+            workspace.call('DeleteExportTasks', body={'task_ids': batch})
         except WorkspaceApiError as exc:
             if exc.status != 404:
                 raise
-            remaining = ExportTaskApi(client).get_by_ids(batch)[0]
+            remaining = ExportTaskApi(workspace).get_by_ids(batch)[0]
             if remaining:
-                _send_delete(client, path, [task['task_id'] for task in remaining])
-
-
-def _send_delete(client, path, task_ids):
-    client.request('POST', client.connection.endpoint, path, body={'task_ids': task_ids},
-                   project_id=client.connection.project_id, idempotent=True)
+                workspace.call('DeleteExportTasks', body={'task_ids': [task['task_id'] for task in remaining]})

@@ -14,8 +14,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import PAGE_SIZE, Pager, in_order
-from ansible_collections.hwcloud.workspace.plugins.module_utils._project import resolve_project_id
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import OVERLAP, PAGE_SIZE, Pager, in_order
 
 STATUSES = ('CREATING', 'SUCCESS', 'FAIL', 'EXPIRED')
 SORT_FIELDS = ('create_time',)
@@ -74,32 +73,25 @@ class Located:
 
 
 class ExportTaskApi:
-    """The export-task list API over a WorkspaceClient.
+    """ListExportTasks of one Workspace (see _api.Workspace).
 
     Pages after the first are fetched concurrently, up to the connection's concurrency; the client's
     throttle bounds what is in flight and slows every worker down when the API throttles. Every method
     takes deadline (a time.monotonic() value): no request starts that would end after it.
     """
 
-    def __init__(self, client):
-        self.client = client
-        self.concurrency = client.connection.concurrency
-
-    def _url(self):
-        return self.client.connection.endpoint + self._path()
-
-    def _path(self):
-        return '/v2/%s/export-tasks' % resolve_project_id(self.client)
+    def __init__(self, workspace):
+        self.workspace = workspace
+        self.concurrency = workspace.concurrency
 
     def _invalid(self, detail):
-        return WorkspaceApiError('GET', self._url(), 200, detail=detail)
+        return WorkspaceApiError('GET', self.workspace.url('ListExportTasks'), 200, detail=detail)
 
     def list_page(self, filters, offset=None, limit=None, deadline=None):
         """One page: (records, count). Only the options that are set become query parameters."""
         params = [(name, value) for name, value in filters.items() if value is not None]
         params += [(name, value) for name, value in (('offset', offset), ('limit', limit)) if value is not None]
-        body = self.client.get_json(self.client.connection.endpoint, self._path(), params,
-                                    project_id=self.client.connection.project_id, deadline=deadline)
+        body = self.workspace.call('ListExportTasks', params, deadline=deadline)
         tasks, count = body.get('export_tasks'), body.get('count')
         if not isinstance(tasks, list) or not all(isinstance(item, dict) for item in tasks) \
                 or isinstance(count, bool) or not isinstance(count, int):
@@ -109,7 +101,6 @@ class ExportTaskApi:
         return [task_record(item) for item in tasks], count
 
     def _pager(self, filters, deadline):
-        self._path()  # resolves the project ID (once) before pages are fetched in parallel
         return Pager(lambda offset, limit: self.list_page(filters, offset, limit, deadline),
                      self.concurrency, self._invalid)
 
@@ -129,7 +120,9 @@ class ExportTaskApi:
         - depth (a number of records) known: every page down to it at once, unless there are fewer IDs;
         - depth None: as many pages at once as the IDs could fill, then as many more as the IDs not seen yet
           could fill, while that is fewer requests than asking for each.
-        A task seen twice (new tasks push records down while pages are read) keeps its final record.
+        The IDs not seen on those pages are asked for one by one, or found by reading every page when the
+        count says that is cheaper (a thousand unknown IDs in an empty list cost one more request, not a
+        thousand). A task seen twice (new tasks push records down while pages are read) keeps its final record.
         The pages read are bounded by depth or by the API's count, so this ends whatever the API answers.
         """
         filters = dict(filters or {})
@@ -138,6 +131,7 @@ class ExportTaskApi:
         order = dict(filters, **NEWEST_FIRST) if filters.get('sort_field') is None else filters
         pager = self._pager(order, deadline)
         seen, positions = {}, {}
+        page_size = PAGE_SIZE  # what the server answers per page, when it caps pages below what was asked for
         if depth is None:
             # The wanted tasks fill at least this many pages of the newest ones: those are read at once.
             first = min(self.concurrency, -(-len(wanted) // PAGE_SIZE))
@@ -148,6 +142,8 @@ class ExportTaskApi:
             with contextlib.closing(pager.pages(offsets)) as pages:
                 for page in pages:
                     _remember(page, wanted_set, seen, positions)
+                    if not page.is_last:
+                        page_size = min(page_size, len(page.records))
             end = offsets[-1] + PAGE_SIZE
             unseen = len(wanted) - len(seen)
             pages_left = -(-(pager.largest_count - end) // PAGE_SIZE)
@@ -156,13 +152,26 @@ class ExportTaskApi:
             batch = min(self.concurrency, pages_left, -(-unseen // PAGE_SIZE) + 1)
             offsets = list(range(end, end + batch * PAGE_SIZE, PAGE_SIZE))
         unseen = [task_id for task_id in wanted if task_id not in seen]
-        with contextlib.closing(in_order([lambda task_id=task_id: self.list_page(
-                dict(filters, task_id=task_id), deadline=deadline)[0] for task_id in unseen],
-                self.concurrency)) as answers:
-            for task_id, tasks in zip(unseen, answers):
-                seen.update((task['task_id'], task) for task in tasks if task['task_id'] == task_id)
+        if unseen:
+            self._find(unseen, filters, pager.largest_count if pager.requests else None, page_size, seen, deadline)
         missing = [task_id for task_id in wanted if task_id not in seen]
         return Located(seen, positions, missing, pager.largest_count if pager.requests else None)
+
+    def _find(self, task_ids, filters, count, page_size, seen, deadline):
+        """Add the records of task_ids to seen: one request each with the task_id filter, or, when the count and
+        the server's page size say that costs fewer requests, every page (list_all, which lists every task that
+        stays in the list while it is read: one not listed is not there)."""
+        if count is not None and page_size > OVERLAP \
+                and -(-count // (page_size - OVERLAP)) + 1 < len(task_ids):
+            wanted = set(task_ids)
+            seen.update((task['task_id'], task) for task in self.list_all(filters, deadline=deadline)[0]
+                        if task['task_id'] in wanted)
+            return
+        with contextlib.closing(in_order((lambda task_id=task_id: self.list_page(
+                dict(filters, task_id=task_id), deadline=deadline)[0] for task_id in task_ids),
+                self.concurrency)) as answers:
+            for task_id, tasks in zip(task_ids, answers):
+                seen.update((task['task_id'], task) for task in tasks if task['task_id'] == task_id)
 
     def get_by_ids(self, task_ids, filters=None, deadline=None):
         """The tasks with these IDs (in the order given) and the IDs not found (see locate for the cost)."""
@@ -180,6 +189,45 @@ def _remember(page, wanted, seen, positions):
         if task_id not in seen or (seen[task_id]['status'] == 'CREATING' and record['status'] != 'CREATING'):
             seen[task_id] = record
         positions.setdefault(task_id, page.offset + index)
+
+
+class TaskFollower:
+    """How a wait fetches the tasks it follows, poll after poll (the Waiter's fetch strategy).
+
+    Each poll reads the newest tasks, without a status filter, down to where the followed ones were last seen
+    (new tasks only push them down, so none is skipped by another finishing), and asks for any followed task
+    not seen there by its ID (ExportTaskApi.locate, which also picks the cheaper of the two). A task no
+    longer found is missing.
+    """
+
+    # Records that new tasks may push the followed ones down between two polls, beyond what the count showed.
+    DEPTH_MARGIN = 20
+
+    def __init__(self, api):
+        self.api = api
+        self.positions = {}
+        self.last_count = None
+        self.growth = 0
+
+    def fetch(self, task_ids, deadline):
+        """(records by task ID, task IDs not found) for task_ids."""
+        located = self.api.locate(task_ids, depth=self._depth(task_ids), deadline=deadline)
+        if located.count is not None:
+            self.growth = 0 if self.last_count is None else max(0, located.count - self.last_count)
+            self.last_count = located.count
+        self.positions = located.positions
+        return located.records, located.missing
+
+    def _depth(self, task_ids):
+        """How deep the next poll reads the newest tasks: None (search) before any page was read, 0 (ask for
+        each by ID) when none of the tasks was on a page, else below the deepest one, plus the tasks created
+        since the poll before (they push it down) and a margin."""
+        if self.last_count is None:
+            return None
+        placed = [self.positions[task_id] for task_id in task_ids if task_id in self.positions]
+        if not placed:
+            return 0
+        return max(placed) + 1 + self.growth + self.DEPTH_MARGIN
 
 
 def find_tasks(api, filters, task_ids=None, offset=None, limit=None, deadline=None):

@@ -3,13 +3,20 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""What every module of the collection shares: connection options, the requests check, errors to fail_json."""
+"""What every module shares, shipped or run in the controller: the argument spec with the connection options,
+the connection itself, progress, and the shipped module's run.
+
+An operation (the _export_task_info, _export_task, _export_file and _wait_for_exports pieces) defines
+argument_spec(), module_kwargs() and run(module). run gets an AnsibleModule on a target, or the controller's
+module-shaped stand-in (plugin_utils/_action_module.py); it returns the result or raises WorkspaceError.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
     connection_argument_spec,
@@ -17,30 +24,42 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._connection impo
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter
 
 
-def run_module(argument_spec, run, **ansible_module_kwargs):
-    """Build the AnsibleModule (connection options merged in), call run(module) and exit with its result.
+def full_argument_spec(operation):
+    """The operation's options with the connection options."""
+    spec = connection_argument_spec()
+    spec.update(operation.argument_spec())
+    return spec
+
+
+def run_module(operation):
+    """The shipped module: build the AnsibleModule, call operation.run(module) and exit with its result.
 
     run returns the result dict (changed defaults to false). A WorkspaceError fails the module with its
     message (scrubbed of the run's secrets) and its structured fields (as_result()); anything else is a bug
     and keeps its traceback.
     """
-    spec = connection_argument_spec()
-    spec.update(argument_spec)
-    module = AnsibleModule(argument_spec=spec, **ansible_module_kwargs)
+    module = AnsibleModule(argument_spec=full_argument_spec(operation), **operation.module_kwargs())
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     try:
-        result = run(module)
+        result = operation.run(module)
     except WorkspaceError as exc:
         module.fail_json(msg=scrub(str(exc), secret_values(module.params)), **exc.as_result())
     module.exit_json(**dict(dict(changed=False), **result))
 
 
 def connect(module):
-    """A WorkspaceClient for the module's connection options; the credentials file's warnings become the module's."""
+    """The Workspace of the module's connection options, its project resolved; the credentials file's warnings
+    become the module's. Close it (a with block)."""
     connection = resolve_connection(module.params)
     for warning in connection.warnings:
         module.warn(warning)
-    return WorkspaceClient(connection)
+    return open_workspace(WorkspaceClient(connection))
+
+
+def wait_reporter(module):
+    """Who hears how a wait goes: the controller's progress lines, or nobody on a target."""
+    return getattr(module, 'wait_reporter', None) or WaitReporter()

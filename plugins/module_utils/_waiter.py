@@ -3,7 +3,11 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""Follow export tasks until none of them is CREATING, within one run."""
+"""The one wait contract: wait_timeout and wait_sleep mean the same in every module that waits, and a wait
+is a clock, a "finished" predicate and a way to fetch the followed tasks (see Waiter).
+
+WAIT_ARG_SPEC is documented by the doc fragment hwcloud.workspace.wait (plugins/doc_fragments/wait.py).
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -14,12 +18,29 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._connection impo
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
 
 CREATING = 'CREATING'
+DEFAULT_WAIT_TIMEOUT = 600.0
+DEFAULT_WAIT_SLEEP = 5.0
+WAIT_ARG_SPEC = dict(
+    wait_timeout=dict(type='float', default=DEFAULT_WAIT_TIMEOUT),
+    wait_sleep=dict(type='float', default=DEFAULT_WAIT_SLEEP),
+)
+
+
+def check_wait_options(params):
+    """(wait_timeout, wait_sleep): 0 or more and more than 0 finite seconds, before any request."""
+    return (check_seconds('wait_timeout', params['wait_timeout'], allow_zero=True),
+            check_seconds('wait_sleep', params['wait_sleep']))
+
+
+def is_finished(record):
+    """A task is finished only when a record shows a status other than CREATING."""
+    return record['status'] != CREATING
 
 
 class WaitReporter:
-    """Hears how a wait goes; this base class ignores it all (the module's default).
+    """Hears how a wait goes; this base class ignores it all (a shipped module's default).
 
-    A front end that shows progress (the action plugin) overrides what it needs. Calls come from the
+    A front end that shows progress (the action plugins) overrides what it needs. Calls come from the
     waiting thread, in this order: started once, then per poll finished (when some tasks just reached a
     final status) and polled. Heartbeat pacing is the reporter's business, not the waiter's.
     """
@@ -34,27 +55,18 @@ class WaitReporter:
         """A poll ended: these IDs are still CREATING after waited of timeout seconds."""
 
 
-def check_wait_options(params):
-    """wait_timeout (0 or more) and wait_sleep (more than 0) as finite seconds, before any request."""
-    check_seconds('wait_timeout', params['wait_timeout'], allow_zero=True)
-    check_seconds('wait_sleep', params['wait_sleep'])
-
-
-# Records that new tasks may push the followed ones down between two polls, beyond what the count showed.
-DEPTH_MARGIN = 20
-
-
 class WaitOutcome:
     """The last records seen, in the order followed, and what is still open.
 
-    creating_ids: followed tasks never seen with a final status (when the time ran out);
-    missing_ids: followed tasks that disappeared; last_error: why the last poll failed, when it did.
+    creating_ids: followed tasks never seen finished (when the time ran out); missing_ids: followed tasks
+    that disappeared; last_error: why the last poll failed, when it did; timeout: the seconds waited for.
     """
 
-    def __init__(self, tasks, creating_ids, missing_ids, last_error=None):
+    def __init__(self, tasks, creating_ids, missing_ids, timeout, last_error=None):
         self.tasks = tasks
         self.creating_ids = creating_ids
         self.missing_ids = missing_ids
+        self.timeout = timeout
         self.last_error = last_error
 
     @property
@@ -62,78 +74,85 @@ class WaitOutcome:
         return bool(self.creating_ids)
 
 
-def wait_for_tasks(api, tasks, timeout, sleep_seconds, clock=time.monotonic, sleep=time.sleep, reporter=None,
-                   deadline=None):
-    """Poll until no task of tasks is CREATING, or until the deadline (default: timeout seconds from now).
+def timed_out_message(outcome, option='wait_timeout'):
+    """The one time-out message of every wait: how long, which tasks are still CREATING, that the exports go
+    on, and the option that sets the limit."""
+    records = dict((task['task_id'], task) for task in outcome.tasks)
+    message = ('Timed out after %g seconds with %d export task(s) still CREATING: %s. The exports go on in the '
+               'service: wait for them again, or raise %s.' % (
+                   outcome.timeout, len(outcome.creating_ids),
+                   ', '.join('%s (file %s)' % (task_id, records[task_id]['file_name'])
+                             for task_id in outcome.creating_ids), option))
+    if outcome.last_error:
+        message += ' The last poll failed: %s' % outcome.last_error
+    return message
 
-    A task is finished only when a record shows it finished: each poll reads the newest tasks, without a
-    status filter, down to where the followed ones were last seen (new tasks only push them down, so none
-    is skipped by another finishing), and asks for any followed task not seen there by its ID (see
-    ExportTaskApi.locate, which also picks the cheaper of the two). A task no longer found is missing.
-    A poll that fails with an error worth retrying (transport, 429, 5xx) is retried until the deadline;
-    any other error ends the wait. Every request gets the deadline, and the last sleep is shortened so
-    that the last poll ends by it.
+
+class Waiter:
+    """Polls until no followed task is pending, as kubernetes.core's waiter does for its resources.
+
+    fetch(task_ids, deadline) returns (records by task ID, IDs no longer found) for the pending tasks; it is
+    the strategy that knows how to find them cheaply (see _export_tasks.TaskFollower). finished(record) says
+    whether a record ends the wait for its task. clock and sleep are time.monotonic and time.sleep unless a
+    test gives its own.
     """
-    reporter = reporter or WaitReporter()
-    started_at = clock()
-    deadline = started_at + timeout if deadline is None else deadline
-    order = [task['task_id'] for task in tasks]
-    records = dict((task['task_id'], task) for task in tasks)
-    pending = [task_id for task_id in order if records[task_id]['status'] == CREATING]
-    missing, positions = [], {}
-    last_count = last_error = None
-    growth, poll_seconds = 0, 0.0
-    if pending:
-        reporter.started(pending, timeout)
-    while pending:
-        remaining = deadline - clock()
-        if remaining <= 0:
-            break
-        pause = min(sleep_seconds, remaining - min(poll_seconds, remaining / 2))
-        if pause > 0:
-            sleep(pause)
-            if clock() >= deadline:
-                break
-        began = clock()
-        try:
-            located = api.locate(pending, depth=_depth(pending, positions, last_count, growth), deadline=deadline)
-        except WorkspaceError as exc:
-            if clock() >= deadline:
-                break  # cut by the deadline: the time-out says it all
-            if not exc.retryable:
-                raise
-            last_error = str(exc)
-            continue
-        poll_seconds = clock() - began
+
+    def __init__(self, fetch, finished=is_finished, clock=time.monotonic, sleep=time.sleep, reporter=None):
+        self.fetch = fetch
+        self.finished = finished
+        self.clock = clock
+        self.sleep = sleep
+        self.reporter = reporter or WaitReporter()
+
+    def wait(self, tasks, timeout, sleep_seconds, deadline=None):
+        """Poll until no task of tasks is pending, or until the deadline (default: timeout seconds from now).
+
+        A poll that fails with an error worth retrying (transport, 429, 5xx) is retried until the deadline;
+        any other error ends the wait. Every request gets the deadline, and the last sleep is shortened so
+        that the last poll ends by it.
+        """
+        started_at = self.clock()
+        deadline = started_at + timeout if deadline is None else deadline
+        order = [task['task_id'] for task in tasks]
+        records = dict((task['task_id'], task) for task in tasks)
+        pending = [task_id for task_id in order if not self.finished(records[task_id])]
+        missing = []
         last_error = None
-        if located.count is not None:
-            growth = 0 if last_count is None else max(0, located.count - last_count)
-            last_count = located.count
-        positions = located.positions
-        missing += located.missing
-        records.update(located.records)
-        finished = [records[task_id] for task_id in pending
-                    if task_id in located.records and records[task_id]['status'] != CREATING]
-        pending = [task_id for task_id in pending
-                   if task_id not in located.missing and records[task_id]['status'] == CREATING]
-        if finished:
-            reporter.finished(finished)
-        reporter.polled(list(pending), clock() - started_at, timeout)
-    return WaitOutcome(
-        tasks=[records[task_id] for task_id in order if task_id not in missing],
-        creating_ids=[task_id for task_id in order if task_id in pending],
-        missing_ids=[task_id for task_id in order if task_id in missing],
-        last_error=last_error,
-    )
-
-
-def _depth(pending, positions, last_count, growth):
-    """How deep the next poll reads the newest tasks: None (search) before any page was read, 0 (ask for
-    each by ID) when none of the pending ones was on a page, else below the deepest one, plus the tasks
-    created since the poll before (they push it down) and a margin."""
-    if last_count is None:
-        return None
-    placed = [positions[task_id] for task_id in pending if task_id in positions]
-    if not placed:
-        return 0
-    return max(placed) + 1 + growth + DEPTH_MARGIN
+        poll_seconds = 0.0
+        if pending:
+            self.reporter.started(pending, timeout)
+        while pending:
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                break
+            pause = min(sleep_seconds, remaining - min(poll_seconds, remaining / 2))
+            if pause > 0:
+                self.sleep(pause)
+                if self.clock() >= deadline:
+                    break
+            began = self.clock()
+            try:
+                found, gone = self.fetch(pending, deadline)
+            except WorkspaceError as exc:
+                if self.clock() >= deadline:
+                    break  # cut by the deadline: the time-out says it all
+                if not exc.retryable:
+                    raise
+                last_error = str(exc)
+                continue
+            poll_seconds = self.clock() - began
+            last_error = None
+            missing += gone
+            records.update(found)
+            done = [records[task_id] for task_id in pending if task_id in found and self.finished(records[task_id])]
+            pending = [task_id for task_id in pending if task_id not in gone and not self.finished(records[task_id])]
+            if done:
+                self.reporter.finished(done)
+            self.reporter.polled(list(pending), self.clock() - started_at, timeout)
+        return WaitOutcome(
+            tasks=[records[task_id] for task_id in order if task_id not in missing],
+            creating_ids=[task_id for task_id in order if task_id in pending],
+            missing_ids=[task_id for task_id in order if task_id in missing],
+            timeout=timeout,
+            last_error=last_error,
+        )

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: export_file
 short_description: Download the file of a finished Huawei Cloud Workspace export task
-version_added: 1.1.0
+version_added: 2.0.0
 description:
   - Downloads the file of an export task that is C(SUCCESS) (C(GET /v2/{project_id}/export-tasks/{task_id}/download))
     to O(dest), like M(ansible.builtin.get_url) does for a URL.
@@ -144,107 +144,12 @@ request_id:
   sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
 '''
 
-import os
-
-from ansible_collections.hwcloud.workspace.plugins.module_utils._download import (
-    file_sha256,
-    open_export_file,
-    parse_checksum,
-    safe_file_name,
-    save_to_temp,
-)
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
-    WorkspaceConfigError,
-    WorkspaceResultError,
-)
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, run_module
-
-SUCCESS = 'SUCCESS'
-
-
-def argument_spec():
-    return dict(
-        task_id=dict(type='str', required=True),
-        dest=dict(type='path', required=True),
-        force=dict(type='bool', default=False),
-        checksum=dict(type='str'),
-    )
-
-
-def finished_task(api, task_id):
-    """The task's record; fails naming the status unless it is SUCCESS."""
-    found, missing = api.get_by_ids([task_id])
-    if missing:
-        raise WorkspaceResultError('Unknown export task ID: %s' % task_id, task_id=task_id)
-    task = found[0]
-    if task['status'] != SUCCESS:
-        reason = ' (error_code=%s, fail_reason=%s)' % (task['error_code'], task['fail_reason']) \
-            if task['status'] == 'FAIL' else ''
-        raise WorkspaceResultError('Export task %s (file %s) is %s%s: only a SUCCESS task has a file to download'
-                                   % (task_id, task['file_name'], task['status'], reason),
-                                   task_id=task_id, status=task['status'])
-    return task
-
-
-def up_to_date(path, force, expected):
-    """The sha256 of path when it exists and needs no download, else None."""
-    if force or not os.path.isfile(path):
-        return None
-    actual = file_sha256(path)
-    return actual if expected is None or actual == expected else None
-
-
-def finish(module, path, size, checksum, changed, task_id):
-    """Apply mode/owner/group (check mode reports only) and build the result."""
-    file_args = module.load_file_common_arguments(module.params, path=path)
-    if os.path.exists(path):
-        changed = module.set_fs_attributes_if_different(file_args, changed)
-    return dict(changed=changed, dest=path, size=size, checksum=checksum, task_id=task_id)
-
-
-def download(module, client, task_id, path, expected):
-    """Stream into a temporary file beside path, verify, then rename onto path; (size, sha256, changed)."""
-    temp_path, size, actual = save_to_temp(open_export_file(client, task_id), os.path.dirname(path),
-                                           os.path.basename(path))
-    if expected is not None and actual != expected:
-        os.unlink(temp_path)
-        raise WorkspaceResultError('The file of export task %s has sha256 %s, not the expected %s; %s was left as it was'
-                                   % (task_id, actual, expected, path), task_id=task_id, checksum=actual)
-    if os.path.isfile(path) and file_sha256(path) == actual:
-        os.unlink(temp_path)
-        return size, actual, False
-    module.atomic_move(temp_path, path, unsafe_writes=module.params['unsafe_writes'])
-    return size, actual, True
-
-
-def run(module):
-    params = module.params
-    task_id = params['task_id']
-    expected = parse_checksum(params['checksum'])
-    dest = params['dest']
-    as_directory = os.path.isdir(dest) or dest.endswith(os.sep)
-    directory = dest if as_directory else (os.path.dirname(dest) or '.')
-    if not os.path.isdir(directory):
-        raise WorkspaceConfigError('The directory of dest does not exist: %s' % directory)
-    if not as_directory:
-        checksum = up_to_date(dest, params['force'], expected)
-        if checksum is not None:
-            return finish(module, dest, os.path.getsize(dest), checksum, False, task_id)
-    with connect(module) as client:
-        task = finished_task(ExportTaskApi(client), task_id)
-        path = os.path.join(dest, safe_file_name(task['file_name'], task_id)) if as_directory else dest
-        checksum = up_to_date(path, params['force'], expected)
-        if checksum is not None:
-            return finish(module, path, os.path.getsize(path), checksum, False, task_id)
-        if module.check_mode:
-            return dict(changed=True, dest=path, size=None, checksum=None, task_id=task_id)
-        size, checksum, changed = download(module, client, task_id, path, expected)
-    return finish(module, path, size, checksum, changed, task_id)
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_file as operation
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 
 
 def main():
-    run_module(argument_spec(), run, supports_check_mode=True, add_file_common_args=True)
+    run_module(operation)
 
 
 if __name__ == '__main__':

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: export_task
 short_description: Start a Huawei Cloud Workspace export (and wait for it), or delete export tasks
-version_added: 1.1.0
+version_added: 2.0.0
 description:
   - With O(state=present), starts an export of desktops, users, user groups, the users of a group, user
     connections or usage metrics. The service creates an export task that is C(CREATING) until its file is
@@ -24,6 +24,7 @@ author:
   - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:
   - hwcloud.workspace.connection
+  - hwcloud.workspace.wait
 attributes:
   check_mode:
     support: full
@@ -94,17 +95,6 @@ options:
         error code and reason.
     type: bool
     default: false
-  wait_timeout:
-    description:
-      - Seconds to wait with O(wait=true). When they pass and the task is still C(CREATING), the module fails, naming
-        it (the export goes on; wait for it with M(hwcloud.workspace.export_task_info)).
-    type: float
-    default: 600
-  wait_sleep:
-    description:
-      - Seconds between two polls with O(wait=true).
-    type: float
-    default: 5
   task_ids:
     description:
       - With O(state=absent) (required then), the IDs of the export tasks to delete (each 1 to 64 characters).
@@ -251,89 +241,12 @@ request_id:
   sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
 '''
 
-import time
-
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
-    KINDS,
-    LANGUAGES,
-    delete_tasks,
-    start_export,
-    validate_parameters,
-    validate_task_ids,
-)
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import TASK_FIELDS, ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, run_module
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import CREATING, check_wait_options, wait_for_tasks
-
-FINAL_FAILURES = ('FAIL', 'EXPIRED')
-
-
-def argument_spec():
-    return dict(
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        kind=dict(type='str', choices=list(KINDS)),
-        parameters=dict(type='dict', default={}),
-        language=dict(type='str', choices=list(LANGUAGES)),
-        wait=dict(type='bool', default=False),
-        wait_timeout=dict(type='float', default=600),
-        wait_sleep=dict(type='float', default=5),
-        task_ids=dict(type='list', elements='str'),
-    )
-
-
-def describe(task):
-    return 'Export task %s (file %s) ended %s: error_code=%s, fail_reason=%s' % (
-        task['task_id'], task['file_name'], task['status'], task['error_code'], task['fail_reason'])
-
-
-def start(module):
-    params = module.params
-    validate_parameters(params['kind'], params['parameters'], params['language'])
-    if params['wait']:
-        check_wait_options(params)
-    with connect(module) as client:
-        if module.check_mode:
-            return dict(changed=True, task_id=None, export_task=None)
-        # The wait ends wait_timeout seconds after the start, however long the first look at the task took.
-        deadline = time.monotonic() + params['wait_timeout'] if params['wait'] else None
-        task_id = start_export(client, params['kind'], params['parameters'], params['language'])
-        api = ExportTaskApi(client)
-        found = api.get_by_ids([task_id])[0]
-        # The list may not show a task started a moment ago: follow it as CREATING until it does.
-        task = found[0] if found else dict(dict.fromkeys(TASK_FIELDS), task_id=task_id, status=CREATING)
-        if not params['wait']:
-            return dict(changed=True, task_id=task_id, export_task=task if found else None)
-        outcome = wait_for_tasks(api, [task], params['wait_timeout'], params['wait_sleep'], deadline=deadline)
-    result = dict(changed=True, task_id=task_id, export_task=outcome.tasks[0] if outcome.tasks else None)
-    if outcome.missing_ids:
-        raise WorkspaceResultError('Export task %s was started but is not in the list of export tasks' % task_id,
-                                   **result)
-    if outcome.timed_out:
-        raise WorkspaceResultError('Timed out after %s seconds; export task %s (file %s) is still CREATING' % (
-            params['wait_timeout'], task_id, result['export_task']['file_name']), creating_task_ids=[task_id], **result)
-    if result['export_task']['status'] in FINAL_FAILURES:
-        raise WorkspaceResultError(describe(result['export_task']), **result)
-    return result
-
-
-def delete(module):
-    task_ids = validate_task_ids(module.params['task_ids'])
-    with connect(module) as client:
-        found, missing = ExportTaskApi(client).get_by_ids(task_ids) if task_ids else ([], [])
-        existing = [task['task_id'] for task in found]
-        if existing and not module.check_mode:
-            delete_tasks(client, existing)
-    return dict(changed=bool(existing), deleted_task_ids=existing, missing_task_ids=missing)
-
-
-def run(module):
-    return start(module) if module.params['state'] == 'present' else delete(module)
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_task as operation
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 
 
 def main():
-    run_module(argument_spec(), run, supports_check_mode=True,
-               required_if=[('state', 'present', ('kind',)), ('state', 'absent', ('task_ids',))])
+    run_module(operation)
 
 
 if __name__ == '__main__':

@@ -20,6 +20,7 @@ author:
   - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:
   - hwcloud.workspace.connection
+  - hwcloud.workspace.wait
   - hwcloud.workspace.filters
 attributes:
   check_mode:
@@ -68,17 +69,6 @@ options:
         O(wait_timeout) passes; any other error ends the wait at once.
     type: bool
     default: false
-  wait_timeout:
-    description:
-      - Seconds to wait with O(wait=true). When they pass and tasks are still C(CREATING), the module fails,
-        naming them, and returns the last records it saw.
-    type: float
-    default: 600
-  wait_sleep:
-    description:
-      - Seconds between two polls with O(wait=true).
-    type: float
-    default: 5
 notes:
   - C(changed) is always V(false), because the module only reads.
   - Tasks that disappear while they are followed are named in a warning and in RV(missing_task_ids).
@@ -238,16 +228,12 @@ request_id:
   sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
 '''
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task_info import (
-    argument_spec,
-    module_kwargs,
-    run,
-)
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_task_info as operation
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 
 
 def main():
-    run_module(argument_spec(), lambda module: run(module.params, module.warn), **module_kwargs())
+    run_module(operation)
 
 
 if __name__ == '__main__':

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: wait_for_exports
 short_description: Wait until Huawei Cloud Workspace export tasks are done, and fail unless each gave a file
-version_added: 1.1.0
+version_added: 2.0.0
 description:
   - Waits until the given export tasks, or every export task that is C(CREATING) when it starts, are no
     longer C(CREATING), then sets the fact C(wait_for_exports_tasks) to their final records.
@@ -26,6 +26,7 @@ author:
   - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:
   - hwcloud.workspace.connection
+  - hwcloud.workspace.wait
 attributes:
   check_mode:
     support: full
@@ -50,21 +51,6 @@ options:
     elements: str
     default: []
     aliases: [wait_for_exports_task_ids]
-  timeout:
-    description:
-      - Seconds to wait in all, 0 or more. When they pass and tasks are still C(CREATING), the module fails,
-        naming them.
-      - The alias is the role's variable name (an error about the value names the name it was given under).
-    type: float
-    default: 600
-    aliases: [wait_for_exports_timeout]
-  sleep:
-    description:
-      - Seconds between two polls, more than 0.
-      - The alias is the role's variable name (an error about the value names the name it was given under).
-    type: float
-    default: 5
-    aliases: [wait_for_exports_sleep]
 notes:
   - C(changed) is always V(false), because the module only reads.
 seealso:
@@ -160,16 +146,12 @@ request_id:
   sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
 '''
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _wait_for_exports as operation
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
-from ansible_collections.hwcloud.workspace.plugins.module_utils._wait_for_exports import (
-    argument_spec,
-    module_kwargs,
-    run,
-)
 
 
 def main():
-    run_module(argument_spec(), lambda module: run(module.params, module.warn), **module_kwargs())
+    run_module(operation)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The base of the action plugins that run their module's code in the controller over a local connection."""
+"""The base of every action plugin of the collection: over a local connection, the module's operation runs in
+the controller process (no requests needed in the target's Python); otherwise the module is shipped."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -15,19 +16,28 @@ from ansible import constants as C
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import connection_argument_spec
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import full_argument_spec
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._action_module import (
+    ControllerModule,
+    ModuleExit,
+    module_environment,
+)
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure
-from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import validate_options
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._progress import StderrWaitReporter
+
+try:
+    from ansible.plugins.action import VariableLayer
+except ImportError:  # before ansible-core 2.21 a module's ansible_facts are read as top-level variables anyway
+    VariableLayer = None
 
 
 class ControllerAction(ActionBase):
     """Over a local connection, what the module would return, computed in this process; otherwise the module.
 
     A subclass sets operation to the module_utils piece that defines its module: argument_spec(),
-    module_kwargs() and run(params, warn, reporter=None, environ=None). The module itself calls the same
-    three, so both ways validate, succeed and fail alike.
+    module_kwargs() and run(module). The module itself calls the same three, so both ways validate, succeed
+    and fail alike.
     """
 
     _supports_check_mode = True
@@ -35,12 +45,15 @@ class ControllerAction(ActionBase):
     operation = None
 
     def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
         result = super(ControllerAction, self).run(tmp, task_vars)
         if self._runs_in_controller():
-            result.update(self._run_in_controller(task_vars or {}))
+            result.update(self._run_in_controller(task_vars))
         else:
             wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
             result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        if not self._task.async_val:
+            self._register_facts(result.get('ansible_facts'))
         return result
 
     def _runs_in_controller(self):
@@ -50,6 +63,19 @@ class ControllerAction(ActionBase):
         credentials file differ): both ship the module.
         """
         return self._connection.transport == 'local' and not self._task.async_val and not self._play_context.become
+
+    def _register_facts(self, facts):
+        """The facts as a module's (ansible_facts.<name>) and as variables like set_fact's, so that reading the
+        documented top-level name gives no INJECT_FACTS_AS_VARS deprecation (ansible-core 2.21 and later)."""
+        if not facts or VariableLayer is None:
+            return
+        # Core lets only actions that cannot run async record variables; this run is not async.
+        self._supports_async = False
+        try:
+            self.register_host_variables(facts, VariableLayer.CACHEABLE_FACT)
+            self.register_host_variables(facts, VariableLayer.EPHEMERAL_FACT)
+        finally:
+            del self._supports_async
 
     def _environment(self):
         """The environment the module would see: the controller's, plus the task's environment keyword."""
@@ -61,26 +87,28 @@ class ControllerAction(ActionBase):
 
     def _run_in_controller(self, task_vars):
         """What the module would return, computed here: same validation, result, errors, masking."""
-        spec = connection_argument_spec()
-        spec.update(self.operation.argument_spec())
-        checks = dict((name, value) for name, value in self.operation.module_kwargs().items()
-                      if name != 'supports_check_mode')
-        environ = self._environment()
-        params, error = validate_options(self._task.action, spec, self._task.args, environ, **checks)
-        secrets = secret_values(params)
-        if error:
-            result = dict(failed=True, msg=scrub(error, secrets))
-        else:
-            warnings = []
-            reporter = StderrWaitReporter('%s [%s]' % (self._task.action, task_vars.get('inventory_hostname', 'localhost')))
+        kwargs = self.operation.module_kwargs()
+        reporter = StderrWaitReporter('%s [%s]' % (self._task.action, task_vars.get('inventory_hostname', 'localhost')))
+        module = None
+        with module_environment(self._environment()):
             try:
-                result = dict(changed=False, **self.operation.run(params, warnings.append, reporter=reporter,
-                                                                  environ=environ))
+                module = ControllerModule(self._task.action, full_argument_spec(self.operation), self._task.args,
+                                          check_mode=bool(self._task.check_mode), diff=bool(self._task.diff),
+                                          wait_reporter=reporter, **kwargs)
+                result = dict(dict(changed=False), **self.operation.run(module))
+            except ModuleExit as exited:
+                module, result = exited.module, exited.result
             except Exception as exc:  # pylint: disable=broad-exception-caught
-                message, fields = failure(exc, secrets)
+                message, fields = failure(exc, secret_values(module.params if module else self._task.args))
                 result = dict(fields, failed=True, msg=message)
-            if warnings:
-                result['warnings'] = warnings
+        params = module.params if module else {}
+        secrets = set(secret_values(params)) | (module.no_log_values if module else set())
+        if module and module.warnings:
+            result['warnings'] = module.warnings
+        if module and module.deprecations:
+            result['deprecations'] = module.deprecations
+        if 'msg' in result:
+            result['msg'] = scrub(result['msg'], sorted(secrets, key=len, reverse=True))
         result = _masked(result, secrets)
         if _injects_invocation(task_vars):
             result['invocation'] = _masked(dict(module_args=params), secrets)

@@ -68,7 +68,7 @@ EXPECTED = {
     'redirect': 'failed with HTTP 302: redirect to 127.0.0.2:',
     'echoed-token': 'failed with HTTP 401: error_code=APIGW.0301, error_msg=token ******** is invalid',
     'trickle': 'failed after 2 attempt(s): timed out reading the answer',
-    'reset-mid-body': 'failed after 2 attempt(s): the connection broke while reading the answer',
+    'reset-mid-body': 'failed after 2 attempt(s): the connection broke after 20 bytes of the answer',
     'too-large': 'the answer is more than the 33554432 bytes allowed',
 }
 

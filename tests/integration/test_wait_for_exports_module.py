@@ -26,12 +26,11 @@ SEED = {'tasks': [
 
 # Every kind of outcome, each followed by a task that shows the fact the module set (or did not set).
 SCENARIOS = [
-    ('success', dict(task_ids=['soon', 'ready'], sleep=0.2, timeout=60)),
-    ('failed export', dict(task_ids=['ready', 'broken'], sleep=0.2)),
+    ('success', dict(task_ids=['soon', 'ready'], wait_sleep=0.2, wait_timeout=60)),
+    ('failed export', dict(task_ids=['ready', 'broken'], wait_sleep=0.2)),
     ('unknown ids', dict(task_ids=['ready', 'ghost'])),
-    ('time-out', dict(task_ids=['never', 'ready'], sleep=0.2, timeout=0.5)),
-    ('bad sleep', dict(sleep=0)),
-    ('role variable name', dict(wait_for_exports_sleep=-1)),
+    ('time-out', dict(task_ids=['never', 'ready'], wait_sleep=0.2, wait_timeout=0.5)),
+    ('bad sleep', dict(wait_sleep=0)),
     ('unknown option', dict(colour='blue')),
     ('api error', dict(secret_key='wrong-secret-value')),
 ]
@@ -110,13 +109,12 @@ def test_both_paths_and_async_give_the_same_results(emulator_factory, run_playbo
     assert result['msg'] == 'Unknown export task ID(s): ghost' and result['missing_task_ids'] == ['ghost']
 
     result, fact = results['time-out']
-    assert result['msg'].splitlines() == ['Timed out after 0.5 seconds; 1 export task(s) still CREATING:',
-                                          'task_id never, file_name never.xlsx']
+    assert result['msg'] == ('Timed out after 0.5 seconds with 1 export task(s) still CREATING: never (file '
+                             'never.xlsx). The exports go on in the service: wait for them again, or raise wait_timeout.')
     assert result['creating_task_ids'] == ['never'] and fact == 'unset'
 
-    assert results['bad sleep'][0]['msg'] == 'sleep must be a finite number of seconds, more than 0, got 0.0'
-    assert results['role variable name'][0]['msg'] == \
-        'wait_for_exports_sleep must be a finite number of seconds, more than 0, got -1'
+    assert results['bad sleep'][0]['msg'] == 'wait_sleep must be a finite number of seconds, more than 0, got 0.0'
+
     assert results['unknown option'][0]['msg'].startswith(
         'Unsupported parameters for (hwcloud.workspace.wait_for_exports) module: colour')
     result = results['api error'][0]

@@ -13,8 +13,9 @@ from tools.workspace_emulator.testing import EmulatorProcess
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi, find_tasks
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import wait_for_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi, TaskFollower, find_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import Waiter
 
 
 # No shrinking: each example is a real wait over HTTP, and a failure is reported with its arguments as drawn.
@@ -35,10 +36,10 @@ def test_property_against_the_emulator(finishing, stuck, history, finish, create
         connection = resolve_connection(dict(endpoint=emulator.url, iam_endpoint=emulator.url,
                                              project_id=emulator.project_id, access_key=emulator.access_key,
                                              secret_key=emulator.secret_key, concurrency=concurrency), environ={})
-        with WorkspaceClient(connection) as client:
-            api = ExportTaskApi(client)
+        with open_workspace(WorkspaceClient(connection)) as workspace:
+            api = ExportTaskApi(workspace)
             followed = find_tasks(api, {'status': 'CREATING'})[0]
-            outcome = wait_for_tasks(api, followed, 1.5, 0.1)
+            outcome = Waiter(TaskFollower(api).fetch).wait(followed, 1.5, 0.1)
         server = dict((task['task_id'], task['status']) for task in emulator.tasks())
     assert outcome.missing_ids == []
     for task in outcome.tasks:

@@ -28,10 +28,11 @@ class Answer:
     chunked: send the body with Transfer-Encoding: chunked (no Content-Length).
     content_length: the Content-Length to announce instead of the body's (None: the body's).
     generate: a number of bytes of body to stream (chunked) instead of body/raw, without holding them.
+    pace: (bytes, seconds): send the body that many bytes at a time, sleeping between the pieces.
     """
 
     def __init__(self, status=200, body=None, headers=None, raw=None, drop=False, delay=0, cut=None, trickle=0,
-                 stall=0, chunked=False, content_length=None, generate=None):
+                 stall=0, chunked=False, content_length=None, generate=None, pace=None):
         self.delay = delay
         self.status = status
         self.body = body
@@ -44,6 +45,7 @@ class Answer:
         self.chunked = chunked
         self.content_length = content_length
         self.generate = generate
+        self.pace = pace
 
 
 def _reset(connection):
@@ -136,6 +138,12 @@ class ScriptedServer:
                     self.wfile.flush()
                     self.close_connection = True
                     _reset(self.connection)
+                elif answer.pace:
+                    size, seconds = answer.pace
+                    for start in range(0, len(payload), size):
+                        self.wfile.write(payload[start:start + size])
+                        self.wfile.flush()
+                        time.sleep(seconds)
                 elif answer.trickle:
                     for index in range(len(payload)):
                         self.wfile.write(payload[index:index + 1])
@@ -189,6 +197,21 @@ class ScriptedServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class MemorySink:
+    """A download sink (WorkspaceClient.download) that keeps the bytes; restarts counts the attempts' starts."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.restarts = 0
+
+    def restart(self):
+        self.data = bytearray()
+        self.restarts += 1
+
+    def write(self, chunk):
+        self.data += chunk
 
 
 def make_task(number, status='SUCCESS', **fields):

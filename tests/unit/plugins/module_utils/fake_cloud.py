@@ -11,6 +11,9 @@ import random
 import threading
 import time
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
+
 
 class FakeConnection:
     def __init__(self, concurrency):
@@ -68,16 +71,22 @@ class FakeCloud:
 
 
 class FakeClient:
-    """Stands where WorkspaceClient does: get_json over the fake cloud."""
+    """Stands where WorkspaceClient does: request over the fake cloud."""
 
     def __init__(self, cloud, concurrency=8):
         self.cloud = cloud
         self.connection = FakeConnection(concurrency)
         self.deadlines = []
 
-    def get_json(self, base_url, path, params=(), project_id=None, deadline=None):
+    def request(self, method, base_url, path, params=(), body=None, project_id=None, idempotent=None, deadline=None):
         self.deadlines.append(deadline)
         return self.cloud.answer(params)
+
+
+def fake_api(cloud, concurrency=8):
+    """ExportTaskApi over the fake cloud (project proj), and its FakeClient."""
+    client = FakeClient(cloud, concurrency)
+    return ExportTaskApi(Workspace(client, 'proj')), client
 
 
 def make_tasks(count, status='CREATING', prefix='task'):

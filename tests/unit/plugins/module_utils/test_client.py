@@ -19,6 +19,7 @@ import trustme
 import yaml
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils import _signing
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import project_id_of
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import (
     COLLECTION_VERSION,
     MAX_ANSWER_BYTES,
@@ -33,12 +34,11 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceResultError,
     WorkspaceTransportError,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._project import resolve_project_id
 from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import RetryPolicy, parse_retry_after
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import MASK
 from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, ScriptedServer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, MemorySink, ScriptedServer, make_task
 
 SECRET = 'super-secret-sk-value'
 OK = Answer(200, {'export_tasks': [], 'count': 0})
@@ -73,7 +73,8 @@ def make_client(url, sleeps, retries=4, throttle=None, **options):
 def test_signed_request_verifies_and_carries_project_and_user_agent(server):
     server.queue.append(OK)
     with make_client(server.url, []) as client:
-        client.get_json(server.url, '/v2/proj/export-tasks', [('status', 'SUCCESS'), ('is_download', False)], 'proj')
+        client.request('GET', server.url, '/v2/proj/export-tasks', [('status', 'SUCCESS'), ('is_download', False)],
+                       project_id='proj')
     request = server.requests[0]
     headers = request['headers']
     assert request['raw_query'] == 'is_download=false&status=SUCCESS'
@@ -89,7 +90,7 @@ def test_signed_request_verifies_and_carries_project_and_user_agent(server):
 def test_security_token_is_sent_and_signed(server):
     server.queue.append(OK)
     with make_client(server.url, [], security_token='temp-token') as client:
-        client.get_json(server.url, '/x', [], 'proj')
+        client.request('GET', server.url, '/x', [], 'proj')
     headers = server.requests[0]['headers']
     assert headers['X-Security-Token'] == 'temp-token'
     assert 'x-security-token' in _signing.parse_authorization(headers['Authorization'])[1]
@@ -98,7 +99,7 @@ def test_security_token_is_sent_and_signed(server):
 def test_token_auth_sends_token_and_no_signature(server):
     server.queue.append(OK)
     with make_client(server.url, [], access_key=None, secret_key=None, auth_token='iam-token') as client:
-        client.get_json(server.url, '/x', [], 'proj')
+        client.request('GET', server.url, '/x', [], 'proj')
     headers = server.requests[0]['headers']
     assert headers['X-Auth-Token'] == 'iam-token'
     assert 'Authorization' not in headers
@@ -109,7 +110,7 @@ def test_429_with_retry_after_then_success(server):
                      Answer(429, {'error_code': 'APIGW.0308', 'error_msg': 'throttled'}, {'Retry-After': '1'}), OK]
     sleeps, throttle = [], RecordingThrottle()
     with make_client(server.url, sleeps, throttle=throttle) as client:
-        assert client.get_json(server.url, '/x', [], 'proj') == {'export_tasks': [], 'count': 0}
+        assert client.request('GET', server.url, '/x', [], 'proj') == {'export_tasks': [], 'count': 0}
     # A 429 holds back every worker of the run (the shared throttle), not only this request.
     assert throttle.delays == [3.0, 1.0] and sleeps == []
     assert len(server.requests) == 3
@@ -122,7 +123,7 @@ def test_5xx_backs_off_exponentially_with_jitter_and_a_cap(server, status):
     server.queue += [Answer(status, {'error_code': 'X', 'error_msg': 'busy'})] * 4 + [OK]
     sleeps = []
     with make_client(server.url, sleeps) as client:
-        client.get_json(server.url, '/x', [], 'proj')
+        client.request('GET', server.url, '/x', [], 'proj')
     # base 0.5, doubling, equal jitter at rng=0.5: 3/4 of each ceiling
     assert sleeps == [0.375, 0.75, 1.5, 3.0]
 
@@ -139,7 +140,7 @@ def test_gives_up_after_retries_with_the_last_error(server):
     sleeps = []
     with make_client(server.url, sleeps, retries=2) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            client.get_json(server.url, '/x', [], 'proj')
+            client.request('GET', server.url, '/x', [], 'proj')
     assert len(server.requests) == 3 and len(sleeps) == 2
     assert caught.value.status == 503 and caught.value.request_id == 'r-2'
     assert 'gave up after 3 attempts' in str(caught.value)
@@ -152,7 +153,7 @@ def test_other_4xx_are_not_retried(server, status):
     sleeps = []
     with make_client(server.url, sleeps) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            client.get_json(server.url, '/v2/proj/export-tasks', [('limit', 5)], 'proj')
+            client.request('GET', server.url, '/v2/proj/export-tasks', [('limit', 5)], 'proj')
     assert len(server.requests) == 1 and sleeps == []
     message = str(caught.value)
     assert message == ('GET %s/v2/proj/export-tasks?limit=5 failed with HTTP %d: error_code=APIGW.0301, '
@@ -164,7 +165,7 @@ def test_dropped_connection_is_retried(server):
     server.queue += [Answer(drop=True), OK]
     sleeps = []
     with make_client(server.url, sleeps) as client:
-        client.get_json(server.url, '/x', [], 'proj')
+        client.request('GET', server.url, '/x', [], 'proj')
     assert len(server.requests) == 2 and len(sleeps) == 1
 
 
@@ -172,7 +173,7 @@ def test_dropped_connections_are_reported_plainly(server):
     server.queue += [Answer(drop=True), Answer(drop=True)]
     with make_client(server.url, [], retries=1) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(server.url, '/x', [], 'proj')
+            client.request('GET', server.url, '/x', [], 'proj')
     assert str(caught.value) == 'GET %s/x failed after 2 attempt(s): Remote end closed connection without response' % server.url
 
 
@@ -180,7 +181,7 @@ def test_read_timeout_is_retried_then_reported(server):
     server.queue += [Answer(delay=0.3), Answer(delay=0.3)]
     with make_client(server.url, [], retries=1, timeout=0.05) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(server.url, '/x', [], 'proj')
+            client.request('GET', server.url, '/x', [], 'proj')
     assert len(server.requests) == 2
     assert str(caught.value) == 'GET %s/x failed after 2 attempt(s): timed out waiting for the answer (timeout 0.05 s)' % server.url
 
@@ -193,7 +194,7 @@ def test_connection_refused_is_retried_then_reported():
     sleeps = []
     with make_client(url, sleeps, retries=3) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(url, '/x', [], 'proj')
+            client.request('GET', url, '/x', [], 'proj')
     assert len(sleeps) == 3
     assert str(caught.value) == ('GET %s/x failed after 4 attempt(s): Failed to establish a new connection: '
                                  '[Errno 111] Connection refused' % url)
@@ -203,8 +204,8 @@ def test_non_json_success_body_is_a_clear_error(server):
     server.queue.append(Answer(200, raw=b'<html>gateway</html>', headers={'X-Request-Id': 'rid'}))
     with make_client(server.url, []) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            client.get_json(server.url, '/x', [], 'proj')
-    assert 'the answer is not a JSON object: <html>gateway</html>' in str(caught.value)
+            client.request('GET', server.url, '/x', [], 'proj')
+    assert 'the answer is not a JSON object it can read: <html>gateway</html>' in str(caught.value)
     assert caught.value.request_id == 'rid'
 
 
@@ -212,7 +213,7 @@ def test_non_json_error_body_is_quoted(server):
     server.queue.append(Answer(401, raw=b'Unauthorized'))
     with make_client(server.url, []) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            client.get_json(server.url, '/x', [], 'proj')
+            client.request('GET', server.url, '/x', [], 'proj')
     assert str(caught.value).endswith('failed with HTTP 401: body: Unauthorized')
 
 
@@ -220,7 +221,7 @@ def test_iam_error_shape_is_understood(server):
     server.queue.append(Answer(401, {'error': {'code': 401, 'message': 'The request you have made requires authentication.'}}))
     with make_client(server.url, []) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            client.get_json(server.url, '/v3/projects', [('name', 'cn-north-4')])
+            client.request('GET', server.url, '/v3/projects', [('name', 'cn-north-4')])
     assert caught.value.error_code == '401'
     assert caught.value.error_msg == 'The request you have made requires authentication.'
 
@@ -229,7 +230,7 @@ def test_one_session_keeps_the_connection_alive(server):
     server.queue += [Answer(503, {'error_code': 'X', 'error_msg': 'busy'}), OK, OK, OK]
     with make_client(server.url, []) as client:
         for dummy in range(3):
-            client.get_json(server.url, '/x', [], 'proj')
+            client.request('GET', server.url, '/x', [], 'proj')
     assert len(server.requests) == 4
     # One TCP connection (one client port) for every request, retries included.
     assert len(set(request['client_port'] for request in server.requests)) == 1
@@ -301,7 +302,7 @@ def test_a_post_that_may_have_arrived_is_never_repeated(server, answer):
 def test_the_same_failures_are_retried_for_get(server, answer):
     server.queue += [answer, OK]
     with make_client(server.url, [], timeout=0.2) as client:
-        assert client.get_json(server.url, '/x', [], 'proj') == {'export_tasks': [], 'count': 0}
+        assert client.request('GET', server.url, '/x', [], 'proj') == {'export_tasks': [], 'count': 0}
     assert len(server.requests) == 2
 
 
@@ -344,7 +345,7 @@ def test_a_post_can_be_declared_idempotent(server):
 def test_a_deadline_that_passed_sends_nothing(server):
     with make_client(server.url, []) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(server.url, '/x', deadline=time.monotonic() - 1)
+            client.request('GET', server.url, '/x', deadline=time.monotonic() - 1)
     assert server.requests == [] and 'timed out' in str(caught.value)
 
 
@@ -353,7 +354,7 @@ def test_no_retry_wait_goes_beyond_the_deadline(server):
     throttle = RecordingThrottle()
     with make_client(server.url, [], throttle=throttle) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            client.get_json(server.url, '/x', deadline=time.monotonic() + 5)
+            client.request('GET', server.url, '/x', deadline=time.monotonic() + 5)
     assert len(server.requests) == 1 and throttle.delays == [] and caught.value.status == 503
 
 
@@ -363,7 +364,7 @@ def test_every_attempt_holds_a_throttle_slot(server):
     server.queue.append(Answer(502, {'error_code': 'X', 'error_msg': 'busy'}))
     throttle = RecordingThrottle()
     with make_client(server.url, [], throttle=throttle) as client:
-        client.get_json(server.url, '/x')
+        client.request('GET', server.url, '/x')
     assert len(server.requests) == 2 and seen == [1] and throttle.in_flight == 0
 
 
@@ -377,7 +378,7 @@ def test_concurrent_requests_share_the_pool_without_discarding_connections(serve
             try:
                 for dummy in range(3):
                     barrier.wait()
-                    client.get_json(server.url, '/x')
+                    client.request('GET', server.url, '/x')
             except Exception as exc:  # pylint: disable=broad-except
                 errors.append(exc)
         threads = [threading.Thread(target=worker) for dummy in range(concurrency)]
@@ -411,7 +412,7 @@ def test_redirects_are_not_followed(server, other_host, status, auth):
     server.default = lambda request: Answer(status, raw=b'', headers={'Location': other_host.url + '/steal'})
     with make_client(server.url, [], **auth) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            client.get_json(server.url, '/v2/proj/export-tasks', project_id='proj')
+            client.request('GET', server.url, '/v2/proj/export-tasks', project_id='proj')
         with pytest.raises(WorkspaceApiError):
             client.request('POST', server.url, '/v3/proj/users/export', body={})
     assert other_host.requests == [] and len(server.requests) == 2
@@ -429,7 +430,7 @@ def test_a_redirect_message_shows_only_the_host(server, status, location, shown)
     server.queue.append(Answer(status, raw=b'', headers={'Location': location}))
     with make_client(server.url, []) as client:
         with pytest.raises(WorkspaceError) as caught:
-            client.get_json(server.url, '/x')
+            client.request('GET', server.url, '/x')
     assert shown in str(caught.value) and 'pass' not in str(caught.value) and not caught.value.retryable
 
 
@@ -439,16 +440,8 @@ def test_iam_redirect_is_not_followed(server, other_host):
                                          auth_token='iam-token-value'), environ={})
     with WorkspaceClient(connection, throttle=RecordingThrottle()) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            resolve_project_id(client)
+            project_id_of(client)
     assert other_host.requests == [] and '127.0.0.2' in str(caught.value)
-
-
-def test_a_streamed_redirect_is_handed_back_unfollowed(server, other_host):
-    server.queue.append(Answer(302, raw=b'', headers={'Location': other_host.url + '/file.csv'}))
-    with make_client(server.url, [], auth_token='iam-token-value', access_key=None, secret_key=None) as client:
-        response = client.request('GET', server.url, '/v2/proj/export-tasks/t1/download', stream=True)
-        response.close()
-    assert response.status_code == 302 and other_host.requests == []
 
 
 def test_a_trickled_body_fails_at_the_deadline(server):
@@ -456,7 +449,7 @@ def test_a_trickled_body_fails_at_the_deadline(server):
     server.queue += [Answer(200, raw=body, trickle=0.05), Answer(200, raw=body, trickle=0.05)]
     with make_client(server.url, [], retries=1, timeout=0.5) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(server.url, '/x')
+            client.request('GET', server.url, '/x')
     assert len(server.requests) == 2 and caught.value.retryable
     assert str(caught.value).startswith('GET %s/x failed after 2 attempt(s): timed out reading the answer' % server.url)
 
@@ -464,7 +457,7 @@ def test_a_trickled_body_fails_at_the_deadline(server):
 def test_a_body_that_stalls_after_the_headers_times_out(server):
     server.queue += [Answer(200, {'count': 0}, stall=1), OK]
     with make_client(server.url, [], timeout=0.2) as client:
-        assert client.get_json(server.url, '/x') == {'export_tasks': [], 'count': 0}
+        assert client.request('GET', server.url, '/x') == {'export_tasks': [], 'count': 0}
     assert len(server.requests) == 2
 
 
@@ -476,7 +469,7 @@ def test_answers_beyond_the_size_ceiling_fail_clearly(server, answer):
     server.queue.append(answer)
     with make_client(server.url, []) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(server.url, '/x')
+            client.request('GET', server.url, '/x')
     assert len(server.requests) == 1 and not caught.value.retryable
     assert 'than the %d' % MAX_ANSWER_BYTES in str(caught.value)
 
@@ -484,13 +477,13 @@ def test_answers_beyond_the_size_ceiling_fail_clearly(server, answer):
 def test_a_length_that_lies_low_cuts_the_body_instead_of_reading_on(server):
     server.queue.append(Answer(200, raw=b'{"count": 1}' + b' ' * 1000, content_length=12))
     with make_client(server.url, []) as client:
-        assert client.get_json(server.url, '/x') == {'count': 1}
+        assert client.request('GET', server.url, '/x') == {'count': 1}
 
 
 def test_a_chunked_body_reset_midway_is_retried_for_get(server):
     server.queue += [Answer(200, raw=b'{"count": 0, "export_tasks": []}', chunked=True, cut=10), OK]
     with make_client(server.url, []) as client:
-        assert client.get_json(server.url, '/x')['count'] == 0
+        assert client.request('GET', server.url, '/x')['count'] == 0
     assert len(server.requests) == 2
 
 
@@ -498,9 +491,9 @@ def test_a_chunked_body_reset_every_time_is_a_clean_error(server):
     server.default = lambda request: Answer(200, raw=b'{"count": 0, "export_tasks": []}', chunked=True, cut=10)
     with make_client(server.url, [], retries=1) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(server.url, '/x')
+            client.request('GET', server.url, '/x')
     assert str(caught.value).startswith(
-        'GET %s/x failed after 2 attempt(s): the connection broke while reading the answer: ' % server.url)
+        'GET %s/x failed after 2 attempt(s): the connection broke after 10 bytes of the answer: ' % server.url)
     assert 'Traceback' not in str(caught.value)
 
 
@@ -508,7 +501,7 @@ def test_a_chunked_body_reset_every_time_is_a_clean_error(server):
 def test_an_invalid_url_is_a_clean_error_naming_it(base_url):
     with make_client('http://127.0.0.1:1', []) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(base_url, '/x')
+            client.request('GET', base_url, '/x')
     assert str(caught.value).startswith('GET %s/x failed: ' % base_url) and not caught.value.retryable
 
 
@@ -517,7 +510,7 @@ def test_an_invalid_header_value_is_a_clean_error_without_the_value(server):
     connection = Connection(server.url, None, None, 'proj', auth_token='tok\nen-secret-part')
     with WorkspaceClient(connection, throttle=RecordingThrottle()) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(server.url, '/x')
+            client.request('GET', server.url, '/x')
     assert 'secret-part' not in str(caught.value) and 'header' in str(caught.value)
     assert server.requests == []
 
@@ -527,7 +520,7 @@ def test_a_retry_after_that_is_no_wait_falls_back_to_the_backoff(server, value):
     server.queue += [Answer(503, {'error_code': 'X', 'error_msg': 'busy'}, {'Retry-After': value}), OK]
     sleeps, throttle = [], RecordingThrottle()
     with make_client(server.url, sleeps, throttle=throttle) as client:
-        client.get_json(server.url, '/x')
+        client.request('GET', server.url, '/x')
     assert sleeps == [0.375] and throttle.delays == []
 
 
@@ -539,7 +532,7 @@ def test_error_messages_and_fields_do_not_echo_the_secrets(server):
     with make_client(server.url, [], auth_token=token + '\n', access_key=None, secret_key=None) as client:
         for dummy in range(2):
             with pytest.raises(WorkspaceApiError) as caught:
-                client.get_json(server.url, '/x')
+                client.request('GET', server.url, '/x')
             assert token not in str(caught.value) and token not in repr(caught.value.as_result())
             assert MASK in str(caught.value)
     # The token was sent without the newline of its YAML block scalar.
@@ -581,8 +574,8 @@ def test_ca_path_verifies_the_endpoint_and_iam(https_server, ca_file):
     connection = resolve_connection(dict(region='cn-north-4', endpoint=https_server.url, iam_endpoint=https_server.url,
                                          access_key='AK1', secret_key=SECRET, ca_path=ca_file), environ={})
     with WorkspaceClient(connection, throttle=RecordingThrottle()) as client:
-        project_id = resolve_project_id(client)
-        assert client.get_json(https_server.url, '/v2/proj/export-tasks', project_id=project_id)['count'] == 1
+        project_id = project_id_of(client)
+        assert client.request('GET', https_server.url, '/v2/proj/export-tasks', project_id=project_id)['count'] == 1
     assert [request['path'] for request in https_server.requests] == ['/v3/projects', '/v2/proj/export-tasks']
 
 
@@ -590,7 +583,7 @@ def test_an_untrusted_certificate_is_a_tls_error_not_retried(https_server, unrel
     sleeps = []
     with make_client(https_server.url, sleeps, ca_path=unrelated_ca_file) as client:
         with pytest.raises(WorkspaceTransportError) as caught:
-            client.get_json(https_server.url, '/x')
+            client.request('GET', https_server.url, '/x')
     assert sleeps == [] and not caught.value.retryable
     assert 'TLS error' in str(caught.value) and 'CERTIFICATE_VERIFY_FAILED' in str(caught.value)
 
@@ -599,11 +592,13 @@ def test_an_untrusted_certificate_is_a_tls_error_not_retried(https_server, unrel
 @pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
 def test_validate_certs_false_wins_over_the_environment(https_server, unrelated_ca_file, monkeypatch, variable):
     monkeypatch.setenv(variable, unrelated_ca_file)
+    https_server.queue += [OK, Answer(200, {'download_url': https_server.url + '/bucket/f.csv?X-Obs-Signature=sig'}),
+                           Answer(200, raw=b'a,b\n', headers={'Content-Type': 'text/csv'})]
+    sink = MemorySink()
     with make_client(https_server.url, [], validate_certs=False) as client:
-        assert client.get_json(https_server.url, '/v2/proj/export-tasks')['count'] == 0
-        response = client.open_external(https_server.url + '/v2/proj/export-tasks?X-Obs-Signature=sig')
-        response.close()
-    assert response.status_code == 200
+        assert client.request('GET', https_server.url, '/v2/proj/export-tasks')['count'] == 0
+        client.download(https_server.url, '/v2/proj/export-tasks/t1/download', sink)
+    assert bytes(sink.data) == b'a,b\n'
 
 
 def test_netrc_credentials_are_never_sent(server, other_host, tmp_path, monkeypatch):
@@ -614,26 +609,35 @@ def test_netrc_credentials_are_never_sent(server, other_host, tmp_path, monkeypa
     monkeypatch.setenv('NETRC', str(netrc))
     monkeypatch.setenv('HOME', str(tmp_path))
     server.default = lambda request: OK
-    server.queue += [OK, OK, Answer(302, raw=b'', headers={'Location': other_host.url + '/bucket/file.csv'})]
+    server.queue += [OK, Answer(302, raw=b'', headers={'Location': server.url + '/bucket/file.csv?Signature=s'}),
+                     Answer(302, raw=b'', headers={'Location': other_host.url + '/bucket/file.csv'})]
     with make_client(server.url, [], auth_token='iam-token-value', access_key=None, secret_key=None) as client:
-        client.get_json(server.url, '/x')
-        client.open_external(server.url + '/file.csv').close()
-        # Object storage may redirect a download: followed, and still without any credential.
-        client.open_external(server.url + '/file.csv').close()
+        client.request('GET', server.url, '/x')
+        # A download link, and object storage's own redirect: followed, and still without any credential.
+        client.download(server.url, '/v2/proj/export-tasks/t1/download', MemorySink())
     assert [request['headers'].get('Authorization') for request in server.requests + other_host.requests] == [None] * 4
 
 
-def test_open_external_sends_no_credentials_and_hides_the_query(server):
-    server.queue += [Answer(200, raw=b'a,b\n1,2\n'), Answer(403, raw=b'<Error>AccessDenied</Error>')]
+def test_a_download_link_gets_no_credentials_and_its_query_is_never_shown(server):
+    link = server.url + '/bucket/file.csv?Signature=obs-signature'
+    error = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request '
+             b'signature we calculated does not match.</Message><RequestId>0000018A</RequestId><SignatureProvided>'
+             b'obs-signature</SignatureProvided><StringToSign>GET\n\n\n1700000000\n/bucket/file.csv</StringToSign>'
+             b'</Error>')
+    server.queue += [Answer(200, {'download_url': link}), Answer(200, raw=b'a,b\n1,2\n'),
+                     Answer(200, {'download_url': link}), Answer(403, raw=error, headers={'Content-Type': 'application/xml'})]
+    sink = MemorySink()
     with make_client(server.url, [], security_token='temporary-token-value') as client:
-        with client.open_external(server.url + '/bucket/file.csv?Signature=obs-signature') as response:
-            assert b''.join(client.iter_body(response, time.monotonic() + 5)) == b'a,b\n1,2\n'
+        client.download(server.url, '/v2/proj/export-tasks/t1/download', sink, project_id='proj')
         with pytest.raises(WorkspaceApiError) as caught:
-            client.open_external(server.url + '/bucket/file.csv?Signature=obs-signature')
-    for request in server.requests:
+            client.download(server.url, '/v2/proj/export-tasks/t1/download', MemorySink(), project_id='proj')
+    assert bytes(sink.data) == b'a,b\n1,2\n'
+    for request in server.requests[1::2]:
         assert not set(CREDENTIAL_HEADERS + ('X-Sdk-Date', 'X-Project-Id')) & set(request['headers'])
-    assert 'obs-signature' not in str(caught.value) and '/bucket/file.csv' in str(caught.value)
-    assert caught.value.status == 403
+    message = str(caught.value)
+    assert 'obs-signature' not in message and 'StringToSign' not in message and '/bucket/file.csv' in message
+    assert 'SignatureDoesNotMatch' in message and 'request_id=0000018A' in message
+    assert caught.value.status == 403 and caught.value.error_code == 'SignatureDoesNotMatch'
 
 
 def test_errors_are_retryable_as_documented():
@@ -651,7 +655,7 @@ def test_a_429_slows_down_every_worker_of_the_run(server):
                                     environ={})
     with WorkspaceClient(connection) as client:
         assert isinstance(client.throttle, Throttle) and client.throttle.limit == 8
-        client.get_json(server.url, '/x')
+        client.request('GET', server.url, '/x')
         # The shared throttle, not this request alone, took the back-off: fewer requests run at once now.
         assert client.throttle.limit == 4
     assert len(server.requests) == 2

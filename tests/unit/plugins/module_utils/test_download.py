@@ -7,23 +7,31 @@ __metaclass__ = type
 
 import hashlib
 import os
+import subprocess
+import sys
 import tracemalloc
 
 import pytest
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _links
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import PROGRESS_BYTES, WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._download import (
-    open_export_file,
+    TempFile,
+    download_to_temp,
     parse_checksum,
+    read_record,
     safe_file_name,
-    save_to_temp,
+    write_record,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
+    WorkspaceLocalError,
     WorkspaceTransportError,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
 from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, ScriptedServer
 
 CONTENT = b'computer_name,status\r\ndesk-1,ACTIVE\r\n'
@@ -41,11 +49,11 @@ def storage():
 def make_client(url, **options):
     settings = dict(endpoint=url, project_id='proj', access_key='AK', secret_key='SK-secret', retries=1, timeout=5)
     settings.update(options)
-    return WorkspaceClient(resolve_connection(settings, environ={}), sleep=lambda seconds: None)
+    return Workspace(WorkspaceClient(resolve_connection(settings, environ={}), sleep=lambda seconds: None), 'proj')
 
 
-def download(client, tmp_path, task_id='t1'):
-    temp_path, size, digest = save_to_temp(open_export_file(client, task_id), str(tmp_path), 'export.csv')
+def download(workspace, tmp_path, task_id='t1', name='export.csv'):
+    temp_path, size, digest = download_to_temp(workspace, task_id, str(tmp_path), name)
     with open(temp_path, 'rb') as handle:
         return handle.read(), size, digest, temp_path
 
@@ -89,33 +97,94 @@ def test_json_without_a_link_fails(server, tmp_path):
     server.queue.append(Answer(200, {'file': 'none'}))
     with make_client(server.url) as client:
         with pytest.raises(WorkspaceApiError, match='no link to the file'):
-            open_export_file(client, 't1')
+            download(client, tmp_path)
+    assert os.listdir(str(tmp_path)) == []
 
 
-def test_an_api_error_names_status_and_code(server):
+def test_an_api_error_names_status_and_code(server, tmp_path):
     server.queue.append(Answer(404, {'error_code': 'WKS.00010004', 'error_msg': 'no such task'}))
     with make_client(server.url) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            open_export_file(client, 'ghost')
+            download(client, tmp_path, 'ghost')
     assert caught.value.status == 404 and caught.value.error_code == 'WKS.00010004'
 
 
-def test_object_storage_refusing_fails_without_showing_the_signature(server, storage):
+def test_object_storage_refusing_fails_without_showing_the_signature(server, storage, tmp_path):
     server.queue.append(Answer(302, raw=b'', headers={'Location': storage.url + '/bucket/x?Signature=s3cr3t'}))
-    storage.default = lambda request: Answer(403, raw=b'<Error><Code>AccessDenied</Code></Error>',
+    storage.default = lambda request: Answer(403, raw=b'<Error><Code>AccessDenied</Code>'
+                                                      b'<SignatureProvided>s3cr3t</SignatureProvided></Error>',
                                              headers={'Content-Type': 'application/xml'})
     with make_client(server.url) as client:
         with pytest.raises(WorkspaceApiError) as caught:
-            open_export_file(client, 't1')
+            download(client, tmp_path)
     assert caught.value.status == 403 and 's3cr3t' not in str(caught.value)
+    assert caught.value.error_code == 'AccessDenied' and os.listdir(str(tmp_path)) == []
 
 
-def test_a_body_cut_short_leaves_no_file(server, tmp_path):
-    server.queue.append(Answer(200, raw=CONTENT * 100, headers={'Content-Type': 'text/csv'}, cut=len(CONTENT)))
+def test_a_body_cut_short_every_time_leaves_no_file_and_counts_the_bytes(server, tmp_path):
+    cut = Answer(200, raw=CONTENT * 100, headers={'Content-Type': 'text/csv'}, cut=len(CONTENT) * 3)
+    server.queue += [cut, cut]
     with make_client(server.url) as client:
-        with pytest.raises(WorkspaceTransportError, match='broke off'):
+        with pytest.raises(WorkspaceTransportError) as caught:
+            download(client, tmp_path)
+    assert 'failed after 2 attempt(s): the connection broke after %d bytes' % (len(CONTENT) * 3) in str(caught.value)
+    assert os.listdir(str(tmp_path)) == [] and len(server.requests) == 2
+
+
+@pytest.mark.parametrize('chunked', [False, True])
+def test_a_body_cut_short_is_downloaded_again_from_its_start(server, tmp_path, chunked):
+    body = CONTENT * 100
+    server.queue += [Answer(200, raw=body, headers={'Content-Type': 'text/csv'}, cut=1000, chunked=chunked),
+                     Answer(200, raw=body, headers={'Content-Type': 'text/csv'}, chunked=chunked)]
+    with make_client(server.url) as client:
+        content, size, digest, dummy = download(client, tmp_path)
+    assert (content, size, digest) == (body, len(body), hashlib.sha256(body).hexdigest())
+    assert len(server.requests) == 2
+
+
+def test_a_link_whose_body_is_cut_is_fetched_again_not_the_workspace_request(server, storage, tmp_path):
+    server.queue.append(Answer(200, {'download_url': storage.url + '/bucket/t1.csv?Expires=1'}))
+    body = CONTENT * 100
+    storage.queue += [Answer(200, raw=body, headers={'Content-Type': 'text/csv'}, cut=100), file_answer(body)]
+    with make_client(server.url) as client:
+        assert download(client, tmp_path)[0] == body
+    assert len(server.requests) == 1 and len(storage.requests) == 2
+
+
+def test_a_stalled_body_fails_after_the_timeout_without_a_retry_and_leaves_nothing(server, tmp_path):
+    server.queue += [Answer(200, raw=CONTENT, headers={'Content-Type': 'text/csv'}, stall=3), file_answer()]
+    with make_client(server.url, timeout=0.5, retries=3) as client:
+        with pytest.raises(WorkspaceTransportError) as caught:
+            download(client, tmp_path)
+    assert 'the download stalled: less than %d KiB arrived in 0.5 s (timeout) after 0 bytes' % (PROGRESS_BYTES // 1024) \
+        in str(caught.value)
+    assert not caught.value.retryable and len(server.requests) == 1 and os.listdir(str(tmp_path)) == []
+
+
+def test_a_trickled_body_fails_like_a_stalled_one(server, tmp_path):
+    server.queue.append(Answer(200, raw=CONTENT * 3, headers={'Content-Type': 'text/csv'}, trickle=0.05))
+    with make_client(server.url, timeout=0.5) as client:
+        with pytest.raises(WorkspaceTransportError, match='the download stalled'):
             download(client, tmp_path)
     assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_slow_body_that_keeps_bringing_chunks_is_not_cut(server, tmp_path):
+    """timeout bounds each wait for the next 64 KiB, not the whole body: 8 s of body with timeout 1 s."""
+    body = os.urandom(PROGRESS_BYTES) * 4
+    server.queue.append(Answer(200, raw=body, headers={'Content-Type': 'application/octet-stream'}, pace=(PROGRESS_BYTES, 0.3)))
+    with make_client(server.url, timeout=1) as client:
+        assert download(client, tmp_path)[0] == body
+
+
+def test_a_429_from_object_storage_holds_back_every_request_of_the_run(server, storage, tmp_path):
+    server.queue.append(Answer(200, {'download_url': storage.url + '/bucket/t1.csv?Expires=1'}))
+    storage.queue += [Answer(429, raw=b'<Error><Code>SlowDown</Code></Error>', headers={'Retry-After': '0.2'}),
+                      file_answer()]
+    with make_client(server.url, concurrency=4) as client:
+        assert download(client, tmp_path)[0] == CONTENT
+        throttle = client.client.throttle
+    assert isinstance(throttle, Throttle) and throttle.limit == 2
 
 
 def test_memory_stays_flat_for_a_large_file(server, tmp_path):
@@ -124,7 +193,7 @@ def test_memory_stays_flat_for_a_large_file(server, tmp_path):
     with make_client(server.url) as client:
         tracemalloc.start()
         try:
-            temp_path, size, digest = save_to_temp(open_export_file(client, 't1'), str(tmp_path), 'big.bin')
+            temp_path, size, digest = download_to_temp(client, 't1', str(tmp_path), 'big.bin')
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -141,11 +210,101 @@ def test_checksum_option():
             parse_checksum(bad)
 
 
-@pytest.mark.parametrize('name', ['../x.csv', 'a/b.csv', 'a\\b.csv', '..', '.', '', None, 'x..csv'])
-def test_a_file_name_that_could_leave_the_directory_is_refused(name):
+@pytest.mark.parametrize('name', ['../x.csv', 'a/b.csv', 'a\\b.csv', '..', '.', '', None, 'x\x00.csv',
+                                  'report\n.csv', 'report\r.csv', '\x1b[2Jreport.csv', 'report\x7f.csv',
+                                  'report\x9b.csv', 'x' * 256])
+def test_a_file_name_that_could_leave_the_directory_or_reach_the_terminal_is_refused(name):
     with pytest.raises(WorkspaceConfigError, match='not a plain file name'):
         safe_file_name(name, 't1')
 
 
-def test_a_plain_file_name_is_kept():
-    assert safe_file_name('desktops_20261128.xlsx', 't1') == 'desktops_20261128.xlsx'
+@pytest.mark.parametrize('name', ['desktops_20261128.xlsx', 'report..v2.xlsx', 'x..csv', '.hidden.csv',
+                                  'Desktops-\u5217\u8868.xlsx', 'y' * 250])
+def test_a_plain_file_name_is_kept(name):
+    assert safe_file_name(name, 't1') == name
+
+
+def test_a_name_of_250_characters_gets_a_temporary_file_of_legal_length(tmp_path):
+    sink = TempFile(str(tmp_path), 'y' * 245 + '.xlsx')
+    try:
+        assert len(os.path.basename(sink.path).encode()) <= 255 and sink.path.endswith('.part')
+    finally:
+        sink.discard()
+    assert os.listdir(str(tmp_path)) == []
+
+
+@pytest.fixture
+def unwritable_directory(tmp_path):
+    """A directory this process cannot create files in (root ignores modes: /sys refuses even root)."""
+    if os.geteuid() != 0:
+        tmp_path.chmod(0o500)
+        yield str(tmp_path)
+        tmp_path.chmod(0o700)
+        return
+    yield '/sys'
+
+
+def test_an_unwritable_directory_is_named_with_the_system_error(unwritable_directory):
+    with pytest.raises(WorkspaceLocalError) as caught:
+        TempFile(unwritable_directory, 'x.csv')
+    assert str(caught.value).startswith('Cannot create a file in the directory %s: ' % unwritable_directory)
+    assert 'denied' in str(caught.value) or 'not permitted' in str(caught.value)
+
+
+def test_a_local_write_error_names_the_path_not_the_network(server, tmp_path):
+    """A file size limit (as ulimit -f sets, like a full disk) in a child process: the download's message."""
+    server.queue.append(Answer(200, raw=b'x' * (3 * 1024 * 1024), headers={'Content-Type': 'application/octet-stream'}))
+    code = '''if True:
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2 * 1024 * 1024, 2 * 1024 * 1024))
+        sys.path[:0] = %r
+        from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils import test_download
+        from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceLocalError
+        try:
+            test_download.download(test_download.make_client(%r), %r)
+        except WorkspaceLocalError as exc:
+            print(exc)
+    ''' % (sys.path, server.url, str(tmp_path))
+    done = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.stdout.startswith('Cannot write %s/.export.csv.' % tmp_path) and 'File too large' in done.stdout, done
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_the_record_of_a_saved_file_names_its_task(tmp_path):
+    path = tmp_path / 'f.csv'
+    path.write_bytes(CONTENT)
+    assert read_record(str(path)) is None
+    write_record(str(path), 't1', 'ab' * 32)
+    assert read_record(str(path)) == ('t1', 'ab' * 32)
+
+
+@pytest.mark.parametrize('location, came_from, endpoint, refused', [
+    ('https://obs.example.com/b/f?Signature=s', 'https://ws.example.com/d', 'https://ws.example.com', None),
+    ('/b/f', 'https://ws.example.com/d', 'https://ws.example.com', None),
+    ('http://obs.example.com/b/f?Signature=s', 'https://ws.example.com/d', 'https://ws.example.com', 'downgrade'),
+    ('https://127.0.0.1/latest/meta-data/?x=1', 'https://ws.example.com/d', 'https://ws.example.com', 'loopback'),
+    ('http://169.254.169.254/latest/meta-data', 'http://ws.example.com/d', 'http://ws.example.com', 'link-local'),
+    ('http://[::1]:80/x', 'http://ws.example.com/d', 'http://ws.example.com', 'loopback'),
+    ('http://[::ffff:127.0.0.1]/x', 'http://ws.example.com/d', 'http://ws.example.com', 'loopback'),
+    ('http://localhost:8080/x', 'http://ws.example.com/d', 'http://ws.example.com', 'loopback'),
+    ('http://0.0.0.0/x', 'http://ws.example.com/d', 'http://ws.example.com', 'loopback'),
+    ('http://127.0.0.2:9/f', 'http://127.0.0.1:8/d', 'http://127.0.0.1:8', None),
+    ('ftp://obs.example.com/f', 'https://ws.example.com/d', 'https://ws.example.com', 'not an http(s) URL'),
+    ('https://user:pw@obs.example.com/f', 'https://ws.example.com/d', 'https://ws.example.com', 'user name'),
+    ('http://[::1/x', 'https://ws.example.com/d', 'https://ws.example.com', 'not a valid URL'),
+])
+def test_the_link_policy(location, came_from, endpoint, refused):
+    if refused is None:
+        assert _links.follow(location, came_from, endpoint).endswith(location.split('/', 3)[-1])
+        return
+    with pytest.raises(_links.RefusedLink) as caught:
+        _links.follow(location, came_from, endpoint)
+    assert refused in str(caught.value) and 'Signature' not in str(caught.value) and 'pw' not in str(caught.value)
+
+
+def test_a_refused_link_is_never_requested(server, storage, tmp_path):
+    server.queue.append(Answer(200, {'download_url': 'ftp://%s:%d/x' % (storage.host, storage.port)}))
+    with make_client(server.url) as client:
+        with pytest.raises(WorkspaceApiError, match='the download link is refused'):
+            download(client, tmp_path)
+    assert storage.requests == [] and os.listdir(str(tmp_path)) == []

@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import OPERATIONS as API_OPERATIONS, Workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
@@ -56,15 +57,20 @@ def test_declarations_match_the_sdk_models(kind):
     assert dict((name, parameter.kind) for name, parameter in operation.parameters.items()) == expected
 
 
-@pytest.mark.parametrize('kind', KINDS)
-def test_method_and_path_match_the_sdk_client(kind):
+@pytest.mark.parametrize('name', [name for name, operation in API_OPERATIONS.items() if operation.service == 'workspace'])
+def test_the_api_table_matches_the_sdk_client(name):
     from huaweicloudsdkworkspace.v2 import workspace_client
     source = inspect.getsource(workspace_client.WorkspaceClient)
-    operation = OPERATIONS[kind]
-    sdk_name = re.sub(r'(?<!^)(?=[A-Z])', '_', operation.name).lower()
+    operation = API_OPERATIONS[name]
+    sdk_name = re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()
     block = source.split('def _%s_http_info' % sdk_name, 1)[1][:600]
     assert '"method": "%s"' % operation.method in block
     assert '"resource_path": "%s"' % operation.path in block
+
+
+@pytest.mark.parametrize('kind', KINDS)
+def test_every_export_kind_is_an_operation_of_the_table_that_is_never_repeated(kind):
+    assert API_OPERATIONS[OPERATIONS[kind].name].idempotent is False
 
 
 @pytest.mark.parametrize('kind, parameters, language, expected', [
@@ -115,6 +121,10 @@ def test_valid_parameters_pass(kind, parameters, language, expected):
      ['language does not apply to kind desktop_usage', 'desktops']),
     ('users', {}, 'fr_FR', ['language', 'zh_CN, en_US']),
     ('lamps', {}, None, ['kind must be one of', 'desktops, users']),
+    ('desktops', {'computer_names': ['pc,1', 'pc2']}, None, ['parameters.computer_names', 'without a comma']),
+    ('desktops', {'user_names': ['ann', 'bob,carl']}, None, ['parameters.user_names', 'without a comma']),
+    ('group_users', {'group_id': '..'}, None, ['parameters.group_id of kind group_users', '"." and ".."']),
+    ('group_users', {'group_id': '.'}, None, ['parameters.group_id of kind group_users', '"." and ".."']),
 ])
 def test_invalid_parameters_fail_naming_the_key(kind, parameters, language, words):
     with pytest.raises(WorkspaceConfigError) as caught:
@@ -140,7 +150,7 @@ def test_task_ids_are_checked_and_deduplicated():
 def make_client(url, **options):
     settings = dict(endpoint=url, project_id='proj', access_key='AK', secret_key='SK-secret', retries=2, timeout=5)
     settings.update(options)
-    return WorkspaceClient(resolve_connection(settings, environ={}), sleep=lambda seconds: None)
+    return Workspace(WorkspaceClient(resolve_connection(settings, environ={}), sleep=lambda seconds: None), 'proj')
 
 
 def test_query_kind_sends_its_parameters_in_the_query_and_returns_the_task_id(server):
@@ -153,6 +163,7 @@ def test_query_kind_sends_its_parameters_in_the_query_and_returns_the_task_id(se
     assert (request['method'], request['path']) == ('GET', '/v3/proj/desktops/export')
     assert request['query'] == {'status': 'ACTIVE', 'user_names': 'ann,bob', 'without_any_tag': 'false',
                                 'language': 'zh_CN'}
+    assert 'user_names=ann%2Cbob' in request['raw_query']  # one parameter, comma-separated, as the SDK sends it
     assert request['body'] == b'' and request['headers']['Authorization'].startswith('SDK-HMAC-SHA256 ')
 
 
@@ -175,10 +186,12 @@ def test_body_kind_sends_its_parameters_as_json(server):
     assert request['headers']['Content-Type'] == 'application/json'
 
 
-def test_bad_parameters_send_nothing(server):
+@pytest.mark.parametrize('kind, parameters', [('desktops', {'status': 'OFF'}), ('group_users', {'group_id': '..'}),
+                                              ('desktops', {'computer_names': ['pc,1']})])
+def test_bad_parameters_send_nothing(server, kind, parameters):
     with make_client(server.url) as client:
-        with pytest.raises(WorkspaceConfigError, match='parameters.status'):
-            start_export(client, 'desktops', {'status': 'OFF'})
+        with pytest.raises(WorkspaceConfigError, match='parameters.'):
+            start_export(client, kind, parameters)
     assert server.requests == []
 
 

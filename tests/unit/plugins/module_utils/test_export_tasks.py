@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceApiError, WorkspaceConfigError
@@ -22,7 +23,7 @@ from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer,
 def make_api(server, **options):
     settings = dict(endpoint=server.url, iam_endpoint=server.url, project_id='proj', access_key='AK', secret_key='SK')
     settings.update(options)
-    return ExportTaskApi(WorkspaceClient(resolve_connection(settings, environ={})))
+    return ExportTaskApi(open_workspace(WorkspaceClient(resolve_connection(settings, environ={}))))
 
 
 @pytest.mark.parametrize('total, requests', [(0, 1), (1, 1), (99, 1), (100, 1), (101, 2), (250, 3), (300, 4)])

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import types
 
 import pytest
 
@@ -21,9 +22,12 @@ SECRET = 'run-module-secret-value'
 
 
 def outcome(capsys, args, run, spec=None, **kwargs):
+    """What run_module prints for an operation made of spec, kwargs and run."""
+    operation = types.SimpleNamespace(argument_spec=lambda: dict(spec or dict(name=dict(type='str'))),
+                                      module_kwargs=lambda: dict(kwargs), run=run)
     with patch_module_args(args):
         with pytest.raises(SystemExit):
-            run_module(spec or dict(name=dict(type='str')), run, **kwargs)
+            run_module(operation)
     return json.loads(capsys.readouterr().out)
 
 
@@ -69,7 +73,7 @@ def test_api_error_fails_with_structured_fields_and_no_secret(server, base, caps
 
     def run(module):
         with WorkspaceClient(resolve_connection(module.params)) as client:
-            return client.get_json(client.connection.endpoint, '/v2/proj/export-tasks')
+            return client.request('GET', client.connection.endpoint, '/v2/proj/export-tasks')
 
     result = outcome(capsys, base, run)
     assert result['failed'] is True and 'HTTP 403' in result['msg']

@@ -14,11 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceApiError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import STALLS_ALLOWED, in_order
 from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
-    FakeClient,
     FakeCloud,
+    fake_api,
     make_tasks,
 )
 
@@ -71,7 +70,7 @@ def test_in_order_raises_the_first_failure_and_cancels_what_has_not_started():
 @pytest.mark.parametrize('concurrency', [1, 8])
 def test_every_task_once_in_the_api_order(total, cap, concurrency):
     cloud = FakeCloud(make_tasks(total, status='SUCCESS'), page_cap=cap, latency=0.001)
-    found, count = ExportTaskApi(FakeClient(cloud, concurrency)).list_all({})
+    found, count = fake_api(cloud, concurrency)[0].list_all({})
     assert ids(found) == ids(cloud.tasks) and count == total
     # each page after the first starts on the last record of the one before: about 1% more requests
     step = cap - 1
@@ -81,7 +80,7 @@ def test_every_task_once_in_the_api_order(total, cap, concurrency):
 
 def test_concurrency_one_asks_for_each_page_after_the_one_before():
     cloud = FakeCloud(make_tasks(450, status='SUCCESS'))
-    ExportTaskApi(FakeClient(cloud, 1)).list_all({})
+    fake_api(cloud, 1)[0].list_all({})
     assert [query['offset'] for query in cloud.requests] == [0, 99, 198, 297, 396]
 
 
@@ -93,7 +92,7 @@ def test_a_task_finishing_between_two_pages_is_not_skipped():
                 task['status'] = 'SUCCESS'
 
     cloud = FakeCloud(make_tasks(250), before_request=finish_first_ten)
-    found, dummy = ExportTaskApi(FakeClient(cloud, 1)).list_all({'status': 'CREATING'})
+    found, dummy = fake_api(cloud, 1)[0].list_all({'status': 'CREATING'})
     assert set(ids(cloud.tasks[10:])) <= set(ids(found))
     assert len(ids(found)) == len(set(ids(found)))
 
@@ -108,7 +107,7 @@ def test_tasks_finishing_before_every_page_do_not_keep_the_listing_going(finishi
             task['status'] = 'SUCCESS'
 
     cloud = FakeCloud(make_tasks(400), before_request=finish_oldest)
-    found, dummy = ExportTaskApi(FakeClient(cloud, 1)).list_all({'status': 'CREATING'})
+    found, dummy = fake_api(cloud, 1)[0].list_all({'status': 'CREATING'})
     still = [task for task in cloud.tasks if task['status'] == 'CREATING']
     assert set(ids(still)) <= set(ids(found))
     assert len(ids(found)) == len(set(ids(found)))
@@ -139,7 +138,7 @@ def test_property_a_task_creating_for_the_whole_listing_is_listed_once(data, tot
 
     cloud = FakeCloud(make_tasks(total), page_cap=page_cap, before_request=churn,
                       latency=0.0003 if concurrency > 1 else 0)
-    found, count = ExportTaskApi(FakeClient(cloud, concurrency)).list_all({'status': 'CREATING'})
+    found, count = fake_api(cloud, concurrency)[0].list_all({'status': 'CREATING'})
     listed = ids(found)
     assert len(listed) == len(set(listed))
     untouched = ['task-%05d' % index for index in range(total) if index not in finish and index not in deleted]
@@ -171,7 +170,7 @@ def test_a_server_that_ignores_offset_ends_within_the_stated_number_of_requests(
     cloud = FakeCloud(make_tasks(5000, status='SUCCESS'))
     ignoring_offset(cloud, claimed)
     with pytest.raises(WorkspaceApiError) as caught:
-        ExportTaskApi(FakeClient(cloud, concurrency)).list_all({})
+        fake_api(cloud, concurrency)[0].list_all({})
     assert 'does not page by offset' in str(caught.value)
     # the first page, the pages of the window, and one more after each of the stalls allowed before the error
     assert len(cloud.requests) <= STALLS_ALLOWED + concurrency + 1
@@ -183,11 +182,11 @@ def test_a_claimed_count_of_a_billion_costs_no_more_memory_than_a_count_of_ten_t
     def peak_bytes(count):
         cloud = FakeCloud(make_tasks(100, status='SUCCESS'))
         ignoring_offset(cloud, count)
-        client = FakeClient(cloud, 32)
+        api = fake_api(cloud, 32)[0]
         tracemalloc.start()
         try:
             with pytest.raises(WorkspaceApiError):
-                ExportTaskApi(client).list_all({})
+                api.list_all({})
             return tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -222,7 +221,7 @@ def test_a_list_that_grows_by_a_page_per_request_ends_within_a_budget_of_its_fir
 
     cloud = FakeCloud(make_tasks(150, status='SUCCESS'), before_request=grow)
     with pytest.raises(WorkspaceApiError) as caught:
-        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+        fake_api(cloud, 8)[0].list_all({})
     assert "paging did not end after" in str(caught.value) and "first count was 150" in str(caught.value)
     # twice the first count and a page: 400 records, 6 pages of 99 read four times, and 16
     assert len(cloud.requests) == 4 * (-(-400 // 99) + 1) + 16
@@ -235,7 +234,7 @@ def test_a_list_that_doubles_while_it_is_read_is_read_in_full():
                 cloud.add(status='SUCCESS')
 
     cloud = FakeCloud(make_tasks(300, status='SUCCESS'), before_request=grow)
-    found, count = ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+    found, count = fake_api(cloud, 8)[0].list_all({})
     assert ids(found) == ids(cloud.tasks) and count == 600
 
 
@@ -250,7 +249,7 @@ def test_a_count_that_keeps_growing_ends_with_a_clear_error():
 
     cloud.answer = growing
     with pytest.raises(WorkspaceApiError) as caught:
-        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+        fake_api(cloud, 8)[0].list_all({})
     assert 'answered no task at offset' in str(caught.value)
     assert len(cloud.requests) <= 10
 
@@ -264,7 +263,7 @@ def test_answers_past_the_count_are_an_error():
 
     cloud.answer = short_count
     with pytest.raises(WorkspaceApiError) as caught:
-        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+        fake_api(cloud, 8)[0].list_all({})
     assert 'answered 100 task(s) at offset 0 although its count is 20' in str(caught.value)
 
 
@@ -282,7 +281,7 @@ def test_pages_that_never_link_end_within_a_bounded_number_of_requests():
 
     cloud.answer = shuffled
     with pytest.raises(WorkspaceApiError) as caught:
-        ExportTaskApi(FakeClient(cloud, 4)).list_all({})
+        fake_api(cloud, 4)[0].list_all({})
     assert 'paging did not end after' in str(caught.value)
     # twice the first count and a page, in pages of 99, each read four times, and 16
     assert len(cloud.requests) == 4 * (-(-2100 // 99) + 1) + 16
@@ -293,14 +292,14 @@ def test_a_record_without_task_id_is_an_invalid_answer(record):
     cloud = FakeCloud()
     cloud.answer = lambda params: {'export_tasks': [dict(make_tasks(1)[0]), record], 'count': 2}
     with pytest.raises(WorkspaceApiError) as caught:
-        ExportTaskApi(FakeClient(cloud, 8)).list_all({})
+        fake_api(cloud, 8)[0].list_all({})
     assert 'has no task_id' in str(caught.value)
 
 
 def test_get_by_ids_reads_the_pages_at_once_and_asks_for_the_rest_by_id():
     cloud = FakeCloud(make_tasks(3000, status='SUCCESS'))
     wanted = ['task-%05d' % n for n in range(2999, 2700, -1)] + ['task-00003', 'nope']
-    tasks, missing = ExportTaskApi(FakeClient(cloud, 8)).get_by_ids(wanted)
+    tasks, missing = fake_api(cloud, 8)[0].get_by_ids(wanted)
     assert ids(tasks) == wanted[:-1] and missing == ['nope']
     pages = [query for query in cloud.requests if 'task_id' not in query]
     by_id = [query['task_id'] for query in cloud.requests if 'task_id' in query]
@@ -311,5 +310,5 @@ def test_get_by_ids_reads_the_pages_at_once_and_asks_for_the_rest_by_id():
 def test_pages_of_one_task_are_refused_as_unsafe():
     cloud = FakeCloud(make_tasks(5), page_cap=1)
     with pytest.raises(WorkspaceApiError) as caught:
-        ExportTaskApi(FakeClient(cloud, 8)).list_all({'status': 'CREATING'})
+        fake_api(cloud, 8)[0].list_all({'status': 'CREATING'})
     assert 'answers 1 task(s) per page' in str(caught.value) and len(cloud.requests) == 1

@@ -17,8 +17,9 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceTransportError,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, wait_for_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi, TaskFollower
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, Waiter
 from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
 from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
     FakeClient,
@@ -68,8 +69,15 @@ def cloud_with(clock, creating, history=0, **schedule):
     return FakeCloud(tasks, before_request=Schedule(clock, **schedule))
 
 
+def wait_for_tasks(api, tasks, timeout, sleep_seconds, clock=None, sleep=None, reporter=None, deadline=None):
+    """The wait every module runs: a Waiter following tasks with a TaskFollower."""
+    timing = dict((name, value) for name, value in (('clock', clock), ('sleep', sleep)) if value is not None)
+    waiter = Waiter(TaskFollower(api).fetch, reporter=reporter, **timing)
+    return waiter.wait(tasks, timeout, sleep_seconds, deadline=deadline)
+
+
 def wait(cloud, clock, timeout=60, sleep=2, concurrency=8, **kwargs):
-    api = ExportTaskApi(FakeClient(cloud, concurrency))
+    api = ExportTaskApi(Workspace(FakeClient(cloud, concurrency), 'proj'))
     followed = [dict(task) for task in cloud.tasks if task['status'] == 'CREATING']
     cloud.requests[:] = []
     return wait_for_tasks(api, followed, timeout, sleep, clock=clock, sleep=clock.sleep, **kwargs)
@@ -151,7 +159,7 @@ def test_every_request_carries_the_deadline():
     cloud = cloud_with(clock, 150, history=500, finish_at=dict(('task-%05d' % n, 3.0) for n in range(150)))
     client = FakeClient(cloud)
     followed = [dict(task) for task in cloud.tasks if task['status'] == 'CREATING']
-    wait_for_tasks(ExportTaskApi(client), followed, 30, 2, clock=clock, sleep=clock.sleep, deadline=25.0)
+    wait_for_tasks(ExportTaskApi(Workspace(client, 'proj')), followed, 30, 2, clock=clock, sleep=clock.sleep, deadline=25.0)
     assert client.deadlines and set(client.deadlines) == {25.0}
 
 
@@ -297,7 +305,7 @@ def test_a_request_in_flight_at_the_deadline_is_cut_by_it_not_by_the_request_tim
     connection = resolve_connection(dict(endpoint=server.url, iam_endpoint=server.url, project_id='proj',
                                          access_key='AK', secret_key='SK', timeout=30, retries=4), environ={})
     with WorkspaceClient(connection) as client:
-        outcome = wait_for_tasks(ExportTaskApi(client), list(server.tasks), 0.6, 0.1)
+        outcome = wait_for_tasks(ExportTaskApi(Workspace(client, 'proj')), list(server.tasks), 0.6, 0.1)
     # one attempt, cut at the deadline (not an outage to report): no retry started after it
     assert outcome.creating_ids == ['task-0001'] and outcome.last_error is None
     assert len(server.requests) == 1

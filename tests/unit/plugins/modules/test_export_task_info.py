@@ -117,7 +117,7 @@ def test_wait_timeout_fails_naming_tasks(server, base, capsys):
     server.tasks = [make_task(1, status='CREATING'), make_task(2, status='SUCCESS')]
     result = run_module(capsys, dict(base, wait=True, wait_timeout=0.05, wait_sleep=0.02))
     assert result['failed'] and result['creating_task_ids'] == ['task-0001']
-    assert 'Timed out after 0.05 seconds' in result['msg'] and 'task-0001 (export-0001.xlsx)' in result['msg']
+    assert 'Timed out after 0.05 seconds' in result['msg'] and 'task-0001 (file export-0001.xlsx)' in result['msg']
     assert [t['status'] for t in result['export_tasks']] == ['CREATING', 'SUCCESS']
 
 
