@@ -24,7 +24,7 @@ description:
     A later change of a finished task (C(SUCCESS) to C(EXPIRED)) is not reported.
   - Tasks that are already finished when the source starts are reported only with O(initial=true), with
     C(previous_status) null. The first successful poll is the start.
-  - Memory stays bounded however long it runs: the source keeps the IDs of the tasks it saw C(CREATING) until they
+  - Memory stays bounded however long it runs. The source keeps the IDs of the tasks it saw C(CREATING) until they
     finish, and the IDs of the tasks created in the last ten minutes of C(create_time) before the newest one it saw,
     which is how it tells a new finished task from one it reported before. It never keeps the tasks it reported.
   - A transient error (a connection failure, HTTP 429 or 5xx, after the connection's own O(retries)) is logged as a

@@ -18,6 +18,7 @@ import sys
 import threading
 
 import pytest
+import yaml
 
 from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer
 
@@ -131,6 +132,21 @@ def args(server):
     server.httpd.RequestHandlerClass.disable_nagle_algorithm = True
     return dict(endpoint=server.url, project_id=server.project_id, access_key='UNITACCESSKEY', secret_key=SECRET,
                 retries=0)
+
+
+def test_documentation_describes_exactly_the_options_it_takes_and_the_examples_parse():
+    documentation = yaml.safe_load(PLUGIN['DOCUMENTATION'])
+    taken = set(PLUGIN['SOURCE_OPTIONS']) | set(PLUGIN['_Workspace'].CONNECTION_OPTIONS)
+    assert set(documentation['options']) == taken
+    assert documentation['options']['status']['choices'] == list(PLUGIN['FINAL_STATUSES'])
+    assert documentation['options']['interval']['default'] == PLUGIN['DEFAULT_INTERVAL']
+    examples = yaml.safe_load(PLUGIN['EXAMPLES'])
+    sources = [source for rulebook in examples for source in rulebook['sources']]
+    for source in sources:
+        arguments = source['hwcloud.workspace.export_tasks']
+        ExportTaskSource(dict(arguments, endpoint='http://127.0.0.1:1', project_id='proj', access_key='AK',
+                              secret_key=SECRET), environ={})
+    assert len(sources) == 2
 
 
 def finished_ids(events):
