@@ -3,7 +3,7 @@
 #   make test   what CI runs (.ci/run): on the newest ansible-core (.venv) the unit, emulator, end-to-end and
 #               documentation tests and ansible-test sanity; ansible-lint, the docs lint and the docs site, the
 #               changelog lint and galaxy-importer; then the oldest supported ansible-core's leg (test-oldest).
-# Parts of it: make pytest, sanity, lint, docs-lint, docs, changelog-lint, importer, test-matrix, test-oldest.
+# Parts of it: make pytest, sanity, lint, docs-lint, docs, changelog-lint, importer, test-matrix, test-oldest, eda-test.
 #
 # Versions (tools/matrix.py): .venv is the `newest` leg, made with Python 3.13 (3.12 when 3.13 is missing), on
 # which pip installs the newest ansible-core; the `oldest` leg (requires_ansible, ansible-core 2.19 on Python 3.11)
@@ -21,8 +21,14 @@ COLLECTIONS := .build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hwcloud/workspace
 TOOLS_PATH := PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH"
 WITH_TOOLS := $(TOOLS_PATH) ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)"
+# Event-Driven Ansible: ansible-rulebook in a venv of its own (tests/requirements-eda.txt), so that its pins never
+# change the ansible-core under test. It runs on Python 3.12 (3.13 when 3.12 is missing) and needs Java 17.
+EDA_PYTHON ?= $(shell python3 tools/matrix.py python 3.12 3.13)
+EDA_VENV := .build/eda-venv
+EDA_STAMP := $(EDA_VENV)/.installed
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest collection clean
+.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest eda-test collection clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +40,11 @@ $(TOOLS_STAMP): tests/requirements-release.txt
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-release.txt
 	touch $(TOOLS_STAMP)
 
+$(EDA_STAMP): tests/requirements-eda.txt
+	$(EDA_PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-eda.txt
+	touch $(EDA_STAMP)
+
 $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../../.. $@
@@ -41,10 +52,18 @@ $(COLLECTION_LINK):
 demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
-test: pytest sanity lint docs changelog-lint importer test-oldest
+test: pytest eda-test sanity lint docs changelog-lint importer test-oldest
 
 pytest: $(STAMP) $(COLLECTION_LINK)
 	$(BIN)/python tools/matrix.py pytest
+
+# The event source's end-to-end tests (tests/eda): ansible-rulebook runs the example rulebook against the emulator,
+# driven by .venv's pytest; make pytest does not collect them (tests/eda/conftest.py). Java is installed when missing
+# (CI starts on a fresh machine); the source's unit tests are part of make pytest.
+eda-test: $(STAMP) $(EDA_STAMP) $(COLLECTION_LINK)
+	@command -v java >/dev/null 2>&1 || { echo 'eda-test: no java, installing openjdk-17-jre-headless'; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+	HWCLOUD_WORKSPACE_EDA_VENV="$(CURDIR)/$(EDA_VENV)" $(BIN)/python -m pytest -q tests/eda
 
 sanity: $(STAMP)
 	$(BIN)/python -m tools.sanity

@@ -1,0 +1,668 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The event source hwcloud.workspace.export_tasks, loaded by path as ansible-rulebook loads it (runpy), driven
+through an asyncio queue and a sleep that the test controls: each poll happens when the test says, so nothing here
+depends on the wall clock. The list API is the scripted HTTP server of tests/unit (real HTTP, the collection's real
+client); the end-to-end test with ansible-rulebook and the emulator is tests/eda."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import asyncio
+import datetime
+import logging
+import os
+import runpy
+import subprocess
+import sys
+import threading
+
+import pytest
+import yaml
+
+from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *(['..'] * 6)))
+PLUGIN_PATH = os.path.join('extensions', 'eda', 'plugins', 'event_source', 'export_tasks.py')
+PLUGIN = runpy.run_path(os.path.join(ROOT, PLUGIN_PATH))
+ExportTaskSource = PLUGIN['ExportTaskSource']
+ExportTaskSourceError = PLUGIN['ExportTaskSourceError']
+TransitionTracker = PLUGIN['TransitionTracker']
+main = PLUGIN['main']
+
+SECRET = 'unit-secret-key-0123456789'
+TOKEN = 'unit-iam-token-abcdefghij'
+START = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.timezone.utc)
+FIELDS = ('task_id', 'file_name', 'status', 'fail_reason', 'error_code', 'create_time', 'end_time', 'is_download')
+# Generous: only reached when something is broken.
+PATIENCE = 60
+
+
+def api_time(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+
+
+def task(number, status='CREATING', seconds=None, **fields):
+    """A record as the API gives it, created `seconds` (default: number) seconds after START."""
+    created = START + datetime.timedelta(seconds=number if seconds is None else seconds)
+    record = dict(task_id='task-%05d' % number, file_name='export-%05d.xlsx' % number, status=status,
+                  fail_reason=None, error_code=None, create_time=api_time(created), end_time=None, is_download=False)
+    record.update(fields)
+    return record
+
+
+def finish(server, number, status='SUCCESS'):
+    for record in server.tasks:
+        if record['task_id'] == 'task-%05d' % number:
+            record['status'] = status
+            if status == 'FAIL':
+                record.update(fail_reason='The disk is full.', error_code='WKS.00010002')
+            return record
+    raise AssertionError('no task %d' % number)
+
+
+def list_requests(server):
+    return [request for request in server.requests if request['path'].endswith('/export-tasks')]
+
+
+class Clock:
+    """Stands for asyncio.sleep: a sleep lasts until the test lets the source go on (next_poll)."""
+
+    def __init__(self):
+        self.sleeps = []
+        self._asleep = asyncio.Queue()
+        self._wake = asyncio.Queue()
+
+    async def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        await self._asleep.put(seconds)
+        await self._wake.get()
+
+
+class Harness:
+    """A source running in a task; started() waits until its first listing is done, poll() runs one more poll."""
+
+    def __init__(self, args, environ=None):
+        self.queue = asyncio.Queue()
+        self.clock = Clock()
+        self.source = ExportTaskSource(args, environ={} if environ is None else environ, sleep=self.clock.sleep)
+        self.task = None
+
+    async def _until_asleep_or_done(self):
+        asleep = asyncio.ensure_future(self.clock._asleep.get())  # pylint: disable=protected-access
+        done, dummy = await asyncio.wait([asleep, self.task], timeout=PATIENCE, return_when=asyncio.FIRST_COMPLETED)
+        if asleep not in done:
+            asleep.cancel()
+        assert done, 'the source neither slept nor ended'
+        if self.task in done:
+            self.task.result()  # raises what stopped the source
+
+    async def started(self):
+        self.task = asyncio.ensure_future(self.source.run(self.queue))
+        await self._until_asleep_or_done()
+        return self.events()
+
+    async def poll(self, times=1):
+        events = []
+        for dummy in range(times):
+            await self.clock._wake.put(None)  # pylint: disable=protected-access
+            await self._until_asleep_or_done()
+            events += self.events()
+        return events
+
+    def events(self):
+        events = []
+        while not self.queue.empty():
+            events.append(self.queue.get_nowait())
+        return events
+
+    async def stop(self):
+        if not self.task.done():
+            self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, PATIENCE))
+
+
+@pytest.fixture
+def args(server):
+    # Headers and body go out in two writes: without TCP_NODELAY the body waits for a delayed ACK (40 ms a poll).
+    server.httpd.RequestHandlerClass.disable_nagle_algorithm = True
+    return dict(endpoint=server.url, project_id=server.project_id, access_key='UNITACCESSKEY', secret_key=SECRET,
+                retries=0)
+
+
+def test_documentation_describes_exactly_the_options_it_takes_and_the_examples_parse():
+    documentation = yaml.safe_load(PLUGIN['DOCUMENTATION'])
+    taken = set(PLUGIN['SOURCE_OPTIONS']) | set(PLUGIN['_Workspace'].CONNECTION_OPTIONS)
+    assert set(documentation['options']) == taken
+    assert documentation['options']['status']['choices'] == list(PLUGIN['FINAL_STATUSES'])
+    assert documentation['options']['interval']['default'] == PLUGIN['DEFAULT_INTERVAL']
+    examples = yaml.safe_load(PLUGIN['EXAMPLES'])
+    sources = [source for rulebook in examples for source in rulebook['sources']]
+    for source in sources:
+        arguments = source['hwcloud.workspace.export_tasks']
+        ExportTaskSource(dict(arguments, endpoint='http://127.0.0.1:1', project_id='proj', access_key='AK',
+                              secret_key=SECRET), environ={})
+    assert len(sources) == 2
+
+
+def finished_ids(events):
+    return [event['export_task']['task_id'] for event in events]
+
+
+def test_a_task_seen_creating_is_reported_once_when_it_succeeds(server, args):
+    server.tasks = [task(1, 'SUCCESS'), task(2, 'FAIL'), task(3)]
+
+    async def scenario():
+        harness = Harness(args)
+        assert await harness.started() == []
+        assert await harness.poll(2) == []
+        finish(server, 3)
+        events = await harness.poll()
+        assert await harness.poll(3) == []
+        await harness.stop()
+        return events
+
+    [event] = run(scenario())
+    assert event == {'type': 'finished', 'previous_status': 'CREATING', 'export_task': task(3, 'SUCCESS')}
+    assert tuple(event['export_task']) == FIELDS
+
+
+def test_fail_and_expired_are_reported_with_their_record(server, args):
+    server.tasks = [task(1), task(2)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        finish(server, 1, 'FAIL')
+        finish(server, 2, 'EXPIRED')  # SUCCESS then EXPIRED between two polls: reported as it is now
+        events = await harness.poll()
+        assert await harness.poll(2) == []
+        await harness.stop()
+        return events
+
+    events = run(scenario())
+    assert [(event['export_task']['task_id'], event['export_task']['status']) for event in events] == [
+        ('task-00001', 'FAIL'), ('task-00002', 'EXPIRED')]
+    assert events[0]['export_task']['fail_reason'] == 'The disk is full.'
+    assert events[0]['export_task']['error_code'] == 'WKS.00010002'
+
+
+def test_a_task_created_and_finished_between_two_polls_is_reported_once(server, args):
+    server.tasks = [task(1, 'SUCCESS')]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.tasks.append(task(2, 'SUCCESS'))
+        server.tasks.append(task(3, 'FAIL'))
+        events = await harness.poll()
+        assert await harness.poll(3) == []
+        await harness.stop()
+        return events
+
+    events = run(scenario())
+    assert finished_ids(events) == ['task-00002', 'task-00003']
+    assert all(event['previous_status'] == 'CREATING' for event in events)
+
+
+@pytest.mark.parametrize('initial', [True, False])
+def test_tasks_finished_before_the_start_are_reported_only_with_initial(server, args, initial):
+    server.tasks = [task(1, 'SUCCESS'), task(2, 'FAIL'), task(3), task(4, 'EXPIRED')]
+
+    async def scenario():
+        harness = Harness(dict(args, initial=initial))
+        at_start = await harness.started()
+        finish(server, 3)
+        later = await harness.poll(3)
+        await harness.stop()
+        return at_start, later
+
+    at_start, later = run(scenario())
+    expected = [('task-00001', None), ('task-00002', None), ('task-00004', None)] if initial else []
+    assert [(event['export_task']['task_id'], event['previous_status']) for event in at_start] == expected
+    assert [(event['export_task']['task_id'], event['previous_status']) for event in later] == [
+        ('task-00003', 'CREATING')]
+
+
+def test_a_finished_task_that_expires_later_is_not_reported_again(server, args):
+    server.tasks = [task(1)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        finish(server, 1)
+        first = await harness.poll()
+        finish(server, 1, 'EXPIRED')
+        again = await harness.poll(3)
+        await harness.stop()
+        return first, again
+
+    first, again = run(scenario())
+    assert finished_ids(first) == ['task-00001'] and again == []
+
+
+def test_status_reports_only_those_final_statuses_and_watches_every_task(server, args):
+    server.tasks = [task(1), task(2), task(3, 'FAIL')]
+
+    async def scenario():
+        harness = Harness(dict(args, status=['FAIL', 'EXPIRED'], initial=True))
+        at_start = await harness.started()
+        finish(server, 1)
+        finish(server, 2, 'FAIL')
+        events = await harness.poll(2)
+        await harness.stop()
+        return at_start, events
+
+    at_start, events = run(scenario())
+    assert finished_ids(at_start) == ['task-00003']
+    assert finished_ids(events) == ['task-00002']
+    assert all('status' not in request['query'] or request['query']['status'] == 'CREATING'
+               for request in list_requests(server))
+
+
+def test_file_name_and_is_download_go_to_the_api_as_filters(server, args):
+    server.tasks = [task(1, file_name='wanted.xlsx'), task(2), task(3, file_name='wanted.xlsx', is_download=True)]
+
+    async def scenario():
+        harness = Harness(dict(args, file_name='wanted.xlsx', is_download='false'))
+        await harness.started()
+        finish(server, 1)
+        finish(server, 2)
+        events = await harness.poll()
+        await harness.stop()
+        return events
+
+    assert finished_ids(run(scenario())) == ['task-00001']
+    queries = [request['query'] for request in list_requests(server)]
+    assert queries and all(query['file_name'] == 'wanted.xlsx' and query['is_download'] == 'false' for query in queries)
+    assert queries[0]['sort_type'] == 'ASC' and queries[1]['sort_type'] == 'DESC'
+
+
+def test_a_poll_usually_costs_one_request(server, args):
+    server.tasks = [task(number) for number in range(1, 6)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        before = len(list_requests(server))
+        await harness.poll(10)
+        await harness.stop()
+        return len(list_requests(server)) - before
+
+    assert run(scenario()) == 10
+
+
+def test_more_than_a_page_of_new_tasks_is_read_to_the_end(server, args):
+    server.tasks = [task(1, 'SUCCESS')]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.tasks += [task(number, 'SUCCESS' if number % 2 else 'CREATING') for number in range(2, 252)]
+        first = await harness.poll()
+        for record in server.tasks:
+            record['status'] = 'SUCCESS'
+        second = await harness.poll()
+        assert await harness.poll(2) == []
+        await harness.stop()
+        return first, second
+
+    first, second = run(scenario())
+    assert finished_ids(first) == ['task-%05d' % number for number in range(3, 252, 2)]
+    assert finished_ids(second) == ['task-%05d' % number for number in range(2, 252, 2)]
+
+
+def test_followed_tasks_older_than_the_window_are_found_by_status_then_by_id(server, args, caplog):
+    """Three running tasks far behind the newest ones: the newest page ends before them, so the poll asks for the
+    CREATING tasks (task 2 is one), then for the others by ID (task 1 finished; task 3 was deleted)."""
+    server.tasks = [task(1, seconds=0), task(2, seconds=1), task(3, seconds=2)]
+    server.tasks += [task(number, 'SUCCESS', seconds=100 + number) for number in range(4, 154)]
+    server.tasks += [task(number, 'SUCCESS', seconds=7200 + number) for number in range(154, 164)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        assert await harness.poll() == []
+        finish(server, 1)
+        del server.tasks[2]
+        del server.requests[:]
+        events = await harness.poll()
+        queries = [request['query'] for request in list_requests(server)]
+        assert await harness.poll(2) == []
+        followed = set(harness.source.tracker.creating)
+        await harness.stop()
+        return events, queries, followed
+
+    with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
+        events, queries, followed = run(scenario())
+    assert finished_ids(events) == ['task-00001'] and events[0]['previous_status'] == 'CREATING'
+    assert followed == {'task-00002'}
+    assert queries[0] == {'sort_field': 'create_time', 'sort_type': 'DESC', 'offset': '0', 'limit': '100'}
+    assert queries[1]['status'] == 'CREATING'
+    assert 'task-00003' in [query.get('task_id') for query in queries]
+    assert 'export task task-00003 is gone (deleted, or no longer matching the filters)' in caplog.text
+
+
+def test_task_ids_follows_those_tasks_and_ends_when_all_have_finished(server, args):
+    server.tasks = [task(1, 'SUCCESS'), task(2), task(3), task(4)]
+
+    async def scenario():
+        harness = Harness(dict(args, task_ids=['task-00001', 'task-00002', 'task-00003'], initial=True))
+        at_start = await harness.started()
+        finish(server, 2, 'FAIL')
+        finish(server, 4)
+        first = await harness.poll()
+        finish(server, 3)
+        second = await harness.poll()
+        assert harness.task.done() and harness.task.result() is None
+        return at_start, first, second
+
+    at_start, first, second = run(scenario())
+    assert [(event['export_task']['task_id'], event['previous_status']) for event in at_start] == [('task-00001', None)]
+    assert finished_ids(first) == ['task-00002'] and finished_ids(second) == ['task-00003']
+    assert all(request['query'].get('task_id') in (None, 'task-00001', 'task-00002', 'task-00003')
+               for request in list_requests(server))
+
+
+def test_task_ids_that_do_not_exist_stop_the_source_naming_them(server, args):
+    server.tasks = [task(1)]
+
+    async def scenario():
+        harness = Harness(dict(args, task_ids=['task-00001', 'nope-1', 'nope-2']))
+        await harness.started()
+
+    with pytest.raises(ExportTaskSourceError) as failed:
+        run(scenario())
+    assert str(failed.value) == 'hwcloud.workspace.export_tasks: unknown export task ID(s): nope-1, nope-2'
+
+
+def test_transient_errors_are_logged_and_the_next_poll_catches_up(server, args, caplog):
+    server.tasks = [task(1), task(2)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.queue = [Answer(503, {'error_code': 'APIGW.0202', 'error_msg': 'backend unavailable ' + SECRET}),
+                        Answer(drop=True)]
+        finish(server, 1)
+        assert await harness.poll(2) == []
+        finish(server, 2, 'FAIL')
+        events = await harness.poll()
+        assert await harness.poll() == []
+        await harness.stop()
+        return events
+
+    with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
+        events = run(scenario())
+    assert finished_ids(events) == ['task-00001', 'task-00002']
+    warnings = [record.getMessage() for record in caplog.records]
+    assert 'polling failed (1 time(s) in a row)' in warnings[0] and 'HTTP 503' in warnings[0]
+    assert 'polling failed (2 time(s) in a row)' in warnings[1]
+    assert 'polling works again after 2 failure(s)' in warnings[2]
+    assert SECRET not in caplog.text and '********' in warnings[0]
+
+
+def test_a_failing_first_listing_is_tried_again(server, args):
+    server.tasks = [task(1)]
+    server.queue = [Answer(500, {'error_code': 'X', 'error_msg': 'oops'})]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        at_start = await harness.poll()
+        finish(server, 1)
+        events = await harness.poll()
+        await harness.stop()
+        return at_start, events
+
+    at_start, events = run(scenario())
+    assert at_start == [] and finished_ids(events) == ['task-00001']
+
+
+@pytest.mark.parametrize('status', [401, 403])
+def test_refused_credentials_stop_the_source_without_the_secret(server, args, status):
+    server.tasks = [task(1)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.queue = [Answer(status, {'error_code': 'APIGW.0301', 'error_msg': 'signature of %s is wrong' % SECRET})]
+        await harness.poll()
+
+    with pytest.raises(ExportTaskSourceError) as failed:
+        run(scenario())
+    message = str(failed.value)
+    assert message.startswith('hwcloud.workspace.export_tasks: GET %s/v2/proj/export-tasks' % server.url)
+    assert 'failed with HTTP %d: error_code=APIGW.0301' % status in message
+    assert SECRET not in message and '********' in message
+    assert failed.value.__cause__ is None and failed.value.__suppress_context__
+
+
+def test_main_stops_at_once_on_refused_credentials(server, args):
+    server.default = lambda request: Answer(401, {'error_code': 'APIGW.0301', 'error_msg': 'bad'})
+    with pytest.raises(ExportTaskSourceError, match='failed with HTTP 401'):
+        run(main(asyncio.Queue(), args))
+    assert len(server.requests) == 1
+
+
+def test_main_reports_an_export_that_finishes(server, args):
+    server.tasks = [task(1)]
+
+    async def scenario():
+        queue = asyncio.Queue()
+        running = asyncio.ensure_future(main(queue, dict(args, interval=0.01)))
+        while len(list_requests(server)) < 2:  # the start, then a poll that saw it CREATING
+            await asyncio.sleep(0.01)
+        finish(server, 1)
+        event = await asyncio.wait_for(queue.get(), PATIENCE)
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        return event
+
+    assert run(scenario())['export_task'] == task(1, 'SUCCESS')
+
+
+def test_requests_run_in_a_worker_thread_not_in_the_event_loop(server, args):
+    server.tasks = [task(1)]
+    release = threading.Event()
+    answer_tasks = server.default
+
+    def held(request):
+        release.wait(PATIENCE)
+        return answer_tasks(request)
+
+    server.default = held
+
+    async def scenario():
+        harness = Harness(args)
+        starting = asyncio.ensure_future(harness.started())
+        # This coroutine runs while the source's first request waits for its answer: the loop is free.
+        while not server.requests:
+            await asyncio.sleep(0.01)
+        assert not starting.done()
+        release.set()
+        await starting
+        await harness.stop()
+
+    run(scenario())
+
+
+def test_connection_from_the_environment_sdk_names_first(server):
+    server.tasks = [task(1)]
+    environ = {'HUAWEICLOUD_SDK_AK': 'SDKACCESSKEY', 'HW_ACCESS_KEY': 'OTHERACCESSKEY', 'HUAWEICLOUD_SDK_SK': SECRET,
+               'HW_WORKSPACE_ENDPOINT': server.url, 'HW_PROJECT_ID': server.project_id}
+
+    async def scenario():
+        harness = Harness({'interval': 5}, environ)
+        await harness.started()
+        await harness.stop()
+        return harness.clock.sleeps
+
+    assert run(scenario()) == [5.0]
+    authorization = list_requests(server)[0]['headers']['Authorization']
+    assert 'Access=SDKACCESSKEY,' in authorization and SECRET not in authorization
+
+
+def test_an_iam_token_is_sent_instead_of_a_signature(server, args):
+    server.tasks = [task(1)]
+    token_args = dict(args, auth_token=TOKEN, access_key=None, secret_key=None)
+
+    async def scenario():
+        harness = Harness(token_args)
+        await harness.started()
+        await harness.stop()
+
+    run(scenario())
+    headers = list_requests(server)[0]['headers']
+    assert headers['X-Auth-Token'] == TOKEN and 'Authorization' not in headers
+
+
+def test_the_engine_arguments_are_ignored(server, args):
+    server.tasks = [task(1)]
+
+    async def scenario():
+        harness = Harness(dict(args, eda_feedback_queue=asyncio.Queue()))
+        assert await harness.started() == []
+        await harness.stop()
+
+    run(scenario())
+
+
+@pytest.mark.parametrize('changes, message', [
+    ({'interval': 0}, 'interval must be a finite number of seconds more than 0, got 0'),
+    ({'interval': 'soon'}, "interval must be a finite number of seconds more than 0, got 'soon'"),
+    ({'interval': True}, 'interval must be a finite number of seconds more than 0, got True'),
+    ({'interval': float('inf')}, 'interval must be a finite number of seconds more than 0, got inf'),
+    ({'initial': 'maybe'}, "initial must be a boolean (true or false), got 'maybe'"),
+    ({'status': ['CREATING']}, "status may hold only SUCCESS, FAIL, EXPIRED, got 'CREATING' (a task is reported when "
+                               "it leaves CREATING)"),
+    ({'status': 'DONE'}, "status may hold only SUCCESS, FAIL, EXPIRED, got 'DONE'"),
+    ({'task_ids': []}, 'task_ids must be a non-empty list of non-empty strings, got []'),
+    ({'task_ids': ['a', ' ']}, "task_ids must be a non-empty list of non-empty strings, got ['a', ' ']"),
+    ({'file_name': ''}, "file_name must be a non-empty string, got ''"),
+    ({'is_download': 'perhaps'}, "is_download must be a boolean (true or false), got 'perhaps'"),
+    ({'validate_certs': 'perhaps'}, "validate_certs must be a boolean (true or false), got 'perhaps'"),
+    ({'timeout': 0}, 'timeout must be a finite number of seconds, more than 0, got 0'),
+    ({'retries': -1}, 'retries must be at least 0, got -1'),
+    ({'concurrency': 99}, 'concurrency must be from 1 to 32, got 99'),
+    ({'project_id': 'a/b'}, 'project_id may hold only letters, digits, "-" and "_", got \'a/b\''),
+    ({'auth_token': TOKEN}, 'auth_token and access_key/secret_key/security_token are mutually exclusive'),
+    ({'secret_key': None}, 'access_key is set but secret_key is not'),
+    ({'intervall': 5, 'task_id': 'x'}, 'unknown option(s) intervall, task_id; the options are access_key, auth_token, '
+                                       'ca_path, concurrency, endpoint, file_name, iam_endpoint, initial, interval, '
+                                       'is_download, project_id, region, retries, secret_key, security_token, status, '
+                                       'task_ids, timeout, validate_certs'),
+])
+def test_invalid_options_stop_main_before_any_request(server, args, changes, message):
+    with pytest.raises(ExportTaskSourceError) as failed:
+        run(main(asyncio.Queue(), dict(args, **changes)))
+    assert str(failed.value).startswith('hwcloud.workspace.export_tasks: ' + message)
+    assert server.requests == []
+
+
+def test_messages_never_hold_a_secret_from_the_options_or_the_environment(server, args):
+    with pytest.raises(ExportTaskSourceError) as failed:
+        ExportTaskSource(dict(args, secret_key=None, interval=SECRET + '\n'), environ={'HW_SECRET_KEY': SECRET})
+    assert SECRET not in str(failed.value) and '********' in str(failed.value)
+
+
+def test_no_credentials_at_all_is_a_clear_error(server, tmp_path):
+    with pytest.raises(ExportTaskSourceError, match='No credentials: set access_key and secret_key'):
+        ExportTaskSource({'endpoint': server.url, 'project_id': 'proj'},
+                         environ={'HUAWEICLOUD_SDK_CREDENTIALS_FILE': str(tmp_path / 'none')})
+
+
+def test_memory_does_not_grow_with_the_tasks_seen_over_a_thousand_polls(server, args):
+    """Each poll (30 s apart in create_time) one export starts, the one started before succeeds, and one is created
+    and finishes in between: 2,000 finished exports, each reported once, while the state holds only the tasks of
+    the last ten minutes of create_time and those still running."""
+    polls, interval = 1000, 30
+    server.tasks = [task(0, 'SUCCESS', seconds=0)]
+    sizes = []
+
+    async def scenario():
+        harness = Harness(dict(args, interval=interval))
+        await harness.started()
+        events = []
+        for number in range(1, polls + 1):
+            if number > 1:
+                finish(server, 2 * number - 2)
+            server.tasks.append(task(2 * number - 1, 'SUCCESS', seconds=interval * number))
+            server.tasks.append(task(2 * number, seconds=interval * number))
+            events += await harness.poll()
+            sizes.append(harness.source.tracker.size())
+        await harness.stop()
+        return events
+
+    events = run(scenario())
+    reported = finished_ids(events)
+    assert len(reported) == 2 * polls - 1 and len(set(reported)) == len(reported)
+    window = 2 * (10 * 60 // interval) + 3  # two tasks per poll within ten minutes, and the one running
+    assert max(sizes) <= window
+    assert sizes[-1] == sizes[polls // 10]
+
+
+def test_a_forgotten_task_is_never_reported_again():
+    tracker = TransitionTracker()
+    tracker.start([task(1, 'SUCCESS', seconds=0)])
+    newer = task(2, seconds=60)
+    assert tracker.update([task(1, 'SUCCESS', seconds=0), newer]) == []
+    newer = dict(newer, status='SUCCESS')
+    assert tracker.update([newer]) == [newer]
+    much_later = task(3, 'SUCCESS', seconds=60 + 11 * 60)
+    assert tracker.update([newer, much_later]) == [much_later]
+    assert 'task-00002' not in tracker.recent  # behind the horizon now: forgotten
+    for dummy in range(3):
+        assert tracker.update([task(1, 'SUCCESS', seconds=0), newer, much_later]) == []
+    assert tracker.size() == 1
+
+
+def test_a_newer_task_in_the_same_poll_does_not_hide_an_older_new_one():
+    tracker = TransitionTracker()
+    tracker.start([task(1, 'SUCCESS', seconds=0)])
+    older, newest = task(2, 'FAIL', seconds=30), task(3, 'SUCCESS', seconds=3600)
+    assert tracker.update([newest, older]) == [newest, older]
+
+
+def test_a_record_without_a_readable_create_time_is_reported_only_after_being_seen_creating():
+    tracker = TransitionTracker()
+    tracker.start([])
+    assert tracker.update([task(1, 'SUCCESS', create_time=None), task(2, 'SUCCESS', create_time='yesterday')]) == []
+    assert tracker.update([task(3, create_time=None)]) == []
+    done = task(3, 'SUCCESS', create_time=None)
+    assert tracker.update([done]) == [done]
+    assert tracker.size() == 0
+
+
+@pytest.mark.parametrize('create_time', ['2026-11-28T09:00:30.000Z', "2026-11-28'T'09:00:30.000Z",
+                                         '2026-11-28T17:00:30.000+08:00', '2026-11-28T17:00:30+0800',
+                                         '2026-11-28T09:00:30Z'])
+def test_create_times_are_read_in_the_forms_the_api_documents(create_time):
+    tracker = TransitionTracker()
+    tracker.start([task(1, 'SUCCESS', seconds=0)])
+    record = task(2, 'SUCCESS', create_time=create_time)
+    assert tracker.update([record]) == [record]
+    assert tracker.newest == START + datetime.timedelta(seconds=30)
+
+
+def test_the_plugin_imports_its_collection_when_run_by_path_as_ansible_rulebook_does(tmp_path):
+    """ansible-rulebook runs the file with runpy from where the collection is installed, with nothing of the
+    collection on sys.path: the plugin finds its module_utils from its own path."""
+    if os.sep + 'ansible_collections' + os.sep in ROOT + os.sep:
+        installed = ROOT
+    else:
+        installed = os.path.join(ROOT, '.build', 'collections', 'ansible_collections', 'hwcloud', 'workspace')
+    script = ('import runpy, sys; plugin = runpy.run_path(sys.argv[1]); '
+              'print(plugin["SOURCE"], plugin["WorkspaceClient"].__module__)')
+    environment = dict((name, value) for name, value in os.environ.items()
+                       if name not in ('PYTHONPATH', 'ANSIBLE_COLLECTIONS_PATH'))
+    done = subprocess.run([sys.executable, '-c', script, os.path.join(installed, PLUGIN_PATH)], cwd=str(tmp_path),
+                          env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ['hwcloud.workspace.export_tasks',
+                                   'ansible_collections.hwcloud.workspace.plugins.module_utils._client']
