@@ -12,16 +12,28 @@ from collections.abc import Mapping
 
 SECRET_OPTIONS = ('secret_key', 'security_token', 'auth_token')
 MASK = '********'
+# Strings nested in a wrongly typed secret (a list, a dict) shorter than this are not masked: masking "a" or "k"
+# everywhere would make every message unreadable, and such a fragment gives nothing away on its own.
+MIN_NESTED_SECRET = 4
 
 
-def _strings(value):
-    """The strings in value: itself, or those nested in a list or dict (a wrongly typed option)."""
+def _nested(value):
     if isinstance(value, str):
-        return [value]
+        return [value] if len(value.strip()) >= MIN_NESTED_SECRET else []
     if isinstance(value, Mapping):
         value = list(value.keys()) + list(value.values())
     if isinstance(value, (list, tuple, set)):
-        return [text for item in value for text in _strings(item)]
+        return [text for item in value for text in _nested(item)]
+    return []
+
+
+def _strings(value):
+    """The strings of value: itself; for a wrongly typed option (a list, a dict), the text it becomes as a string
+    option and the strings nested in it."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (Mapping, list, tuple, set)):
+        return [str(value)] + _nested(value)
     return []
 
 
@@ -39,7 +51,7 @@ def secret_values(options):
     else:
         given = [getattr(options, name, None) for name in SECRET_OPTIONS]
     values = set()
-    for text in _strings(given):
+    for text in [text for value in given for text in _strings(value)]:
         values.update(form for form in (text, text.strip()) if form)
     return sorted(values, key=len, reverse=True)
 

@@ -12,12 +12,14 @@ __metaclass__ = type
 import json
 import os
 
+from collections.abc import Mapping
+
 from ansible import constants as C
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import full_argument_spec
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import SECRET_OPTIONS, scrub, secret_values
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._action_module import (
     ControllerModule,
     ModuleExit,
@@ -47,6 +49,12 @@ class ControllerAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super(ControllerAction, self).run(tmp, task_vars)
+        refused = _secret_of_wrong_type(self._task.args)
+        if refused:
+            # Refused here, on both paths: a module would convert the list to a string and mask each of its items,
+            # every "a" and "k" of every message included.
+            result.update(failed=True, msg=refused)
+            return result
         if self._runs_in_controller():
             result.update(self._run_in_controller(task_vars))
         else:
@@ -102,17 +110,25 @@ class ControllerAction(ActionBase):
                 message, fields = failure(exc, secret_values(module.params if module else self._task.args))
                 result = dict(fields, failed=True, msg=message)
         params = module.params if module else {}
-        secrets = set(secret_values(params)) | (module.no_log_values if module else set())
+        secrets = secret_values(params)
         if module and module.warnings:
             result['warnings'] = module.warnings
         if module and module.deprecations:
             result['deprecations'] = module.deprecations
         if 'msg' in result:
-            result['msg'] = scrub(result['msg'], sorted(secrets, key=len, reverse=True))
+            result['msg'] = scrub(result['msg'], secrets)
         result = _masked(result, secrets)
         if _injects_invocation(task_vars):
             result['invocation'] = _masked(dict(module_args=params), secrets)
         return result
+
+
+def _secret_of_wrong_type(arguments):
+    """The message for a secret option given as a list or a dictionary (its value is not shown), or None."""
+    wrong = [name for name in SECRET_OPTIONS if isinstance(arguments.get(name), (Mapping, list, tuple, set))]
+    if not wrong:
+        return None
+    return '%s must be a string, not a list or a dictionary (the value is not shown)' % ' and '.join(wrong)
 
 
 def _injects_invocation(task_vars):

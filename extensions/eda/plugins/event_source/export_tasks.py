@@ -236,6 +236,7 @@ def _make_collection_importable():
 _make_collection_importable()
 
 # The collection's module_utils: only _Workspace below uses them, so that a change there is adapted in one place.
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace, project_id_of  # noqa: E402
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient  # noqa: E402
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (  # noqa: E402
     CONNECTION_ENV,
@@ -292,7 +293,13 @@ class _Workspace:
 
     def open(self):
         self._client = WorkspaceClient(self.connection)
-        self._api = ExportTaskApi(self._client)
+
+    def _tasks(self):
+        """The list API of the connection's project, resolved on first use: in a poll's worker thread, where an
+        IAM outage is a transient failure like any other."""
+        if self._api is None:
+            self._api = ExportTaskApi(Workspace(self._client, project_id_of(self._client)))
+        return self._api
 
     def close(self):
         if self._client is not None:
@@ -300,14 +307,14 @@ class _Workspace:
 
     def newest_first(self, filters, offset):
         """One page of the tasks, newest first: (records, count)."""
-        return self._api.list_page(dict(filters, sort_field='create_time', sort_type='DESC'), offset, PAGE_SIZE)
+        return self._tasks().list_page(dict(filters, sort_field='create_time', sort_type='DESC'), offset, PAGE_SIZE)
 
     def every_task(self, filters):
-        return self._api.list_all(filters)[0]
+        return self._tasks().list_all(filters)[0]
 
     def by_ids(self, task_ids, filters):
         """(records, IDs not found)."""
-        return self._api.get_by_ids(task_ids, filters)
+        return self._tasks().get_by_ids(task_ids, filters)
 
     @staticmethod
     def failure(exc):

@@ -62,4 +62,10 @@ def test_no_secret_survives_scrubbing(first, inner, last, padding, before, after
 def test_variables_named_after_a_secret_option_and_wrong_types_count():
     secrets = secret_values({'hwcloud_workspace_auth_token': ['listed-token'], 'auth_token': {'k': 'nested-token'},
                              'hwcloud_workspace_region': 'not-a-secret', 'access_key': 'also-not'})
-    assert set(secrets) == {'listed-token', 'nested-token', 'k'}
+    assert set(secrets) == {'listed-token', 'nested-token', "['listed-token']", "{'k': 'nested-token'}"}
+
+
+def test_a_secret_given_as_a_list_of_characters_is_masked_whole_not_character_by_character():
+    secrets = secret_values({'secret_key': list('s3cret-value')})
+    assert scrub("secret_key is ['s', '3', 'c', 'r', 'e', 't', '-', 'v', 'a', 'l', 'u', 'e']: a list", secrets) == \
+        'secret_key is %s: a list' % MASK
