@@ -79,8 +79,11 @@ options:
     version_added: 2.0.0
   timeout:
     description:
-      - Seconds that each HTTP attempt may take, from sending the request to the last byte of the answer
-        (a deadline for the whole answer, not for each read).
+      - Seconds that each HTTP attempt of an API call may take, from sending the request to the last byte of the
+        answer (a deadline for the whole answer, not for each read).
+      - For a file download, the wait for its answer, and then for every 64 KiB of the file (or its end). A big file
+        on a slow link is not cut; a body that stalls or trickles fails after about this many seconds.
+      - It never bounds a wait for export tasks (that is O(wait_timeout) of the modules that wait).
       - A finite number more than 0.
     type: float
     default: 30
@@ -109,9 +112,10 @@ options:
     version_added: 2.0.0
 notes:
   - Requests are signed with C(SDK-HMAC-SHA256) exactly as the official Huawei Cloud SDKs sign them.
-  - Redirects are never followed, so that credentials only go to O(endpoint) and O(iam_endpoint).
+  - Redirects of API calls are never followed, so that credentials only go to O(endpoint) and O(iam_endpoint).
   - O(region) and O(project_id) may hold only letters, digits, C(-) and C(_). O(endpoint) and O(iam_endpoint) are
-    C(http(s\)://host[:port][/path]) without a user name, password, query or fragment.
+    URLs like C(https://host:port/path) (C(http) too; port and path optional) without a user name, password, query
+    or fragment.
 requirements:
   - requests
 '''

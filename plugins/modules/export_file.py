@@ -17,8 +17,17 @@ description:
   - The file is streamed in chunks (memory stays flat whatever its size) into a temporary file in the destination
     directory, verified, and renamed onto O(dest), so O(dest) never holds a partial file.
   - The service answers with the file itself or with a link to object storage (a redirect or a JSON object with
-    the URL). A link is followed without any Workspace credential header.
-  - A task that is C(CREATING), C(FAIL) or C(EXPIRED) fails the module, naming its status.
+    the URL). A link is followed without any Workspace credential header, and only when it is http(s) without a
+    user name or password, not plain http while O(endpoint) is https, and not on a loopback or link-local address
+    (such as a metadata service) unless O(endpoint) is one.
+  - Every 64 KiB of the file (or its end) must arrive within O(timeout) seconds, so a big file on a slow link is
+    not cut, while a body that stalls or trickles fails after about O(timeout) seconds, saying so, without a
+    retry. A body cut short (a reset, a closed connection) is downloaded again from its start, up to O(retries)
+    times. Nothing is left in the directory when the download fails.
+  - The module records on the file (an extended attribute, where the file system has them) which export task it
+    holds, so a later run knows whether O(dest) holds this task's file and not merely a file of that name.
+  - A task that is C(CREATING), C(FAIL) or C(EXPIRED) fails the module, naming its status. Local errors (a
+    directory that cannot be written, a full disk) fail with the path and the operating system's error.
 author:
   - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:
@@ -27,7 +36,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Reports whether the file would be downloaded (and file attributes changed); writes nothing.
+    description:
+      - Reports whether the file would be downloaded (and file attributes changed); writes and downloads nothing.
+      - An existing O(dest) that is not known to hold this task's file is reported as a change.
   diff_mode:
     support: none
     description: Export files are spreadsheets; no diff is shown.
@@ -43,15 +54,18 @@ options:
     required: true
   dest:
     description:
-      - Where to save the file. A path that is an existing directory, or that ends with C(/), is a directory;
-        the file is saved there under the task's C(file_name) (a name with a path separator or C(..) is refused).
+      - Where to save the file, an absolute path (or one starting with C(~)). A path that is an existing directory,
+        or that ends with C(/), is a directory; the file is saved there under the task's C(file_name). A name with a
+        path separator or a control character, C(.), C(..), or a name of more than 255 bytes is refused.
       - The directory must exist.
     type: path
     required: true
   force:
     description:
-      - With V(false), nothing is downloaded when O(dest) already exists (unless O(checksum) is set and the
-        existing file does not match it); C(changed=false).
+      - With V(false), nothing is downloaded when O(dest) already holds this task's file as the module saved it;
+        C(changed=false). When O(dest) exists otherwise, the file is downloaded and compared. The same bytes are
+        no change; other bytes (another export's file of the same name, a file changed since) fail the module and
+        leave O(dest) as it was, unless O(checksum) names the downloaded bytes.
       - With V(true), the file is downloaded every time; O(dest) is replaced only when the content differs.
     type: bool
     default: false
@@ -63,6 +77,8 @@ options:
 notes:
   - Credentials go to the Workspace endpoint only; a link to object storage is pre-signed and is fetched with no
     credential header.
+  - Over a local connection the module runs in the controller process (its action plugin), writing with the same
+    atomic move, mode, owner and group as the shipped module; the controller is then the target.
 seealso:
   - module: hwcloud.workspace.export_task
   - module: hwcloud.workspace.export_task_info

@@ -59,6 +59,8 @@ options:
     description:
       - The filters of the export, exactly as the API names them. Unknown keys, wrong types and values beyond the
         documented limits fail before any request, naming the key and what is allowed.
+      - A list in a query (for example C(computer_names)) is sent comma-separated, as the SDK sends it, so its items
+        may not hold a comma. A path parameter (C(group_id)) may not be C(.) or C(..).
       - "V(desktops): C(computer_name), C(computer_names) (list), C(desktop_ip), C(desktop_id), C(tag) (C(key=value)),
         C(without_any_tag) (bool), C(enterprise_project_id), C(desktop_type) (C(DEDICATED), C(POOLED)), C(status)
         (C(ACTIVE), C(SHUTOFF), C(ERROR), C(HIBERNATED)), C(user_names) (list, at most 100), C(sort_field) (C(created),
@@ -101,6 +103,10 @@ options:
     type: list
     elements: str
 notes:
+  - When a step after the start fails (the first look at the task, the wait), the module fails with RV(task_id) and
+    C(changed=true). The export goes on in the service, so a re-run should not start another one blindly.
+  - With O(wait=true) over a local connection the module runs in the controller process and prints its progress on
+    standard error.
   - Starting an export is an action, not a state. Every run with O(state=present) starts a new export and reports
     C(changed=true); guard it with C(when) or use the role
     R(hwcloud.workspace.export_and_download,ansible_collections.hwcloud.workspace.export_and_download_role).
@@ -150,7 +156,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 task_id:
-  description: ID of the export task that was started. V(null) in check mode.
+  description:
+    - ID of the export task that was started. V(null) in check mode.
+    - Also returned when the module fails after the start (then with C(changed=true)).
   returned: state is present
   type: str
   sample: 2b0c6f3e-0d5a-4a49-9a4c-4c2e8d1c7a10

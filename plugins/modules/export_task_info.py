@@ -62,11 +62,8 @@ options:
     description:
       - Follow the tasks that this call matched until none of them is C(CREATING), then return their final records.
       - When nothing matched, the module returns at once.
-      - Each poll reads the newest tasks, without a status filter, down to where the followed ones were last seen
-        (those pages at once), and asks for any followed task not seen there by its ID. A task counts as finished
-        only when a record shows a final status; one that is no longer found is named in RV(missing_task_ids).
-      - A poll that fails with an error worth retrying (no answer, HTTP 429 or 5xx) is tried again until
-        O(wait_timeout) passes; any other error ends the wait at once.
+      - A followed task that is no longer found is named in RV(missing_task_ids) and in a warning.
+      - See O(wait_timeout) and O(wait_sleep) for how long it waits and how it polls.
     type: bool
     default: false
 notes:

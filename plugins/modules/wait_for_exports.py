@@ -16,12 +16,13 @@ description:
     longer C(CREATING), then sets the fact C(wait_for_exports_tasks) to their final records.
   - Fails with one message, one line per task, when a task ended C(FAIL) or C(EXPIRED) (its C(task_id),
     C(file_name), C(status), C(error_code) and C(fail_reason)), disappeared while waited on, or was still
-    C(CREATING) when O(timeout) passed; and when task IDs are unknown (then it does not wait). The records
+    C(CREATING) when O(wait_timeout) passed; and when task IDs are unknown (then it does not wait). The records
     are then in the failed result's RV(export_tasks) (C(ansible_failed_result.export_tasks) in a C(rescue)).
   - It polls the way M(hwcloud.workspace.export_task_info) does with C(wait=true) (one request per 100
     running tasks). Over a local connection it runs in the controller process and prints its progress on
     standard error; on a remote host it runs there, silently.
-  - The role P(hwcloud.workspace.wait_for_exports#role) is this module behind an argument spec.
+  - The role P(hwcloud.workspace.wait_for_exports#role) is this module behind an argument spec; its variables
+    C(wait_for_exports_timeout) and C(wait_for_exports_sleep) become O(wait_timeout) and O(wait_sleep).
 author:
   - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:
@@ -73,8 +74,8 @@ EXAMPLES = r'''
         task_ids:
           - 2b0c6f3e-0d5a-4a49-9a4c-4c2e8d1c7a10
           - 9f1e3c2a-6b7d-4e8f-a0b1-c2d3e4f5a6b7
-        timeout: 900
-        sleep: 10
+        wait_timeout: 900
+        wait_sleep: 10
 
     - name: Show the files
       ansible.builtin.debug:
@@ -108,7 +109,7 @@ missing_task_ids:
   elements: str
   sample: []
 creating_task_ids:
-  description: IDs still C(CREATING) when O(timeout) passed (the module then fails).
+  description: IDs still C(CREATING) when O(wait_timeout) passed (the module then fails).
   returned: failure
   type: list
   elements: str

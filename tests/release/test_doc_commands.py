@@ -19,7 +19,9 @@ Conventions of the text, so that nothing is left out silently:
 - `<task_id>` stands for the ID of an export that exists; any other `<placeholder>` fails the test.
 - An `ansible-doc` command must print something (it prints nothing, with exit status 0, for a missing role).
 - A line starting the emulator in the foreground runs in the background, as it would in another terminal, and
-  the next line waits until its port answers; emulators are stopped at the end of the block.
+  the next line waits until its port answers; emulators are stopped at the end of the block. The port the text
+  shows (DOCUMENTED_PORT) is replaced by a free one in every command of the block, so that the tests never use
+  the port a reader's own emulator may be listening on while they run.
 - `make` targets other than `demo` and `collection` are CI's own checks (`make test` runs this very test):
   they are checked to be targets of the Makefile, not run; `make demo` runs once however often it is shown.
 """
@@ -32,6 +34,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 
@@ -45,6 +48,7 @@ RUN_MAKE_TARGETS = {'demo', 'collection'}
 MADE = set()  # a make target the text asks for more than once runs once, as a reader would run it
 HEADER_COMMAND = re.compile(r'^#   ((?:export|ansible-playbook|ansible-doc|ansible-galaxy|make|pip|\.venv/bin/)\b.*)$')
 EXPECTED_EXIT = re.compile(r'#\s*exits (\d+)\b')
+DOCUMENTED_PORT = 8443
 
 
 def markdown_blocks(path):
@@ -116,8 +120,14 @@ def makefile_targets():
         return set(re.findall(r'^([a-z][a-z-]*):', handle.read(), flags=re.M))
 
 
-def bash_script(lines, task_id):
-    """The block as a bash script that checks each command's exit status."""
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def bash_script(lines, task_id, port):
+    """The block as a bash script that checks each command's exit status; DOCUMENTED_PORT becomes port."""
     script = ['cd %s' % shlex.quote(ROOT), 'block_tmp=$(mktemp -d)',
               'trap \'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$block_tmp"\' EXIT', 'set -o pipefail']
     for line in lines:
@@ -127,6 +137,7 @@ def bash_script(lines, task_id):
         expected = EXPECTED_EXIT.search(command)
         expected = int(expected.group(1)) if expected else 0
         command = command.replace('<task_id>', task_id)
+        command = re.sub(r'(?<=[: ])%d\b' % DOCUMENTED_PORT, str(port), command)
         placeholder = re.search(r'<[a-z_]+>', command.split('#')[0])
         assert not placeholder, 'unknown placeholder %s in %r' % (placeholder.group(0), line)
         words = shlex.split(command, comments=True)
@@ -183,6 +194,12 @@ def test_the_documentation_has_commands():
     assert {'README.md', 'playbooks/list_export_tasks.yml', 'playbooks/wait_for_exports.yml'} <= sources
 
 
+def test_the_documented_port_is_replaced_by_the_free_one_in_every_command():
+    script = bash_script(['.venv/bin/python -m tools.workspace_emulator --port %d &' % DOCUMENTED_PORT,
+                          'export HW_WORKSPACE_ENDPOINT=http://127.0.0.1:%d X=1' % DOCUMENTED_PORT], 'tid', 4242)
+    assert str(DOCUMENTED_PORT) not in script and '--port 4242' in script and '127.0.0.1:4242' in script
+
+
 @pytest.fixture(scope='module')
 def installed_collection(tmp_path_factory):
     """The collection as a reader installs it: the built tarball, ansible-galaxy collection install."""
@@ -208,6 +225,6 @@ def test_documented_commands_run(path, start, lines, installed_collection):
             'ANSIBLE_COLLECTIONS_PATH': str(installed_collection),
             'ANSIBLE_NOCOLOR': '1',
         })
-        completed = subprocess.run(['bash', '-c', bash_script(lines, task_id)], env=environment, stdin=subprocess.DEVNULL,
+        completed = subprocess.run(['bash', '-c', bash_script(lines, task_id, free_port())], env=environment, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=900)
     assert completed.returncode == 0, '%s, block at line %d:\n%s' % (path, start, completed.stdout[-20000:])
