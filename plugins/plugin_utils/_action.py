@@ -109,6 +109,9 @@ class ControllerAction(ActionBase):
             except Exception as exc:  # pylint: disable=broad-exception-caught
                 message, fields = failure(exc, secret_values(module.params if module else self._task.args))
                 result = dict(fields, failed=True, msg=message)
+            if module is not None:
+                # As a module's exit: a result naming a file (dest, path) tells its owner, mode, size and state.
+                module.add_path_info(result)
         params = module.params if module else {}
         secrets = secret_values(params)
         if module and module.warnings:

@@ -14,7 +14,8 @@ serves tools/demo_seed.json's exports, all of which succeed). A block that start
 its own connection uses those instead.
 
 Conventions of the text, so that nothing is left out silently:
-- A command is expected to exit 0, unless its line ends with a comment `# exits N...`: then with N.
+- A command is expected to exit 0, unless its line ends with a comment `# exits N...`: then with N. No command may
+  print a deprecation warning.
 - `export NAME=...` lines (the reader's own secrets) are not run: the environment already has the emulator's.
 - `<task_id>` stands for the ID of an export that exists; any other `<placeholder>` fails the test.
 - An `ansible-doc` command must print something (it prints nothing, with exit status 0, for a missing role).
@@ -228,3 +229,4 @@ def test_documented_commands_run(path, start, lines, installed_collection):
         completed = subprocess.run(['bash', '-c', bash_script(lines, task_id, free_port())], env=environment, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=900)
     assert completed.returncode == 0, '%s, block at line %d:\n%s' % (path, start, completed.stdout[-20000:])
+    assert '[DEPRECATION WARNING]' not in completed.stdout, '%s, block at line %d:\n%s' % (path, start, completed.stdout)
