@@ -83,7 +83,7 @@ options:
         answer (a deadline for the whole answer, not for each read).
       - For a file download, the wait for its answer, and then for every 64 KiB of the file (or its end). A big file
         on a slow link is not cut; a body that stalls or trickles fails after about this many seconds.
-      - It never bounds a wait for export tasks (that is O(wait_timeout) of the modules that wait).
+      - It never bounds a wait for export tasks (that is C(wait_timeout) of the modules that wait).
       - A finite number more than 0.
     type: float
     default: 30

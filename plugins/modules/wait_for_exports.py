@@ -47,11 +47,9 @@ options:
         (a task already C(FAIL) or C(EXPIRED) fails the module).
       - When empty, every export task that is C(CREATING) when the module starts; when there is none, it
         returns at once with no records.
-      - The alias is the role's variable name.
     type: list
     elements: str
     default: []
-    aliases: [wait_for_exports_task_ids]
 notes:
   - C(changed) is always V(false), because the module only reads.
 seealso:
