@@ -145,7 +145,7 @@ def test_role_in_check_mode_changes_nothing_and_sets_the_fact(emulator_factory, 
     run = run_playbook(ROLE_PLAY, role_vars(emulator, dest), args=['--check'])
     assert run.rc == 0, run.stdout + run.stderr
     assert emulator.tasks() == [] and os.listdir(str(dest)) == [] and emulator.requests_log() == []
-    assert run.result('Start the export of desktops and wait for it')['changed'] is True
+    assert run.result('Start and wait for the export of desktops')['changed'] is True
     assert run.result('fact')['export_and_download_file'] == {'path': str(dest), 'size': None, 'checksum': None,
                                                                'task_id': None}
 
