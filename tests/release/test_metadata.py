@@ -77,3 +77,32 @@ def test_tool_output_in_a_checkout_is_neither_committed_nor_shipped(tmp_path):
     assert [name for name in shipped if name.startswith(unwanted) or name.endswith('.pyc')] == []
     assert {'meta/execution-environment.yml', 'meta/ee-requirements.txt', 'CHANGELOG.rst', 'changelogs/changelog.yaml',
             'plugins/lookup/export_tasks.py', 'roles/wait_for_exports/meta/argument_specs.yml'} <= set(shipped)
+
+
+def version(text):
+    return tuple(int(part) for part in str(text).split('.'))
+
+
+def test_the_version_follows_semver_and_every_version_added_agrees():
+    """A breaking change since the last release means a new major version; what is new is added in this version."""
+    galaxy = version(load('galaxy.yml')['version'])
+    released = [version(name) for name in load('changelogs', 'changelog.yaml')['releases']]
+    fragments = [load('changelogs', 'fragments', name) for name in os.listdir(os.path.join(ROOT, 'changelogs', 'fragments'))]
+    assert galaxy > max(released)
+    if any(fragment.get('breaking_changes') or fragment.get('removed_features') for fragment in fragments):
+        assert galaxy[0] > max(released)[0] and galaxy[1:] == (0, 0)
+    from ansible_collections.hwcloud.workspace.plugins.module_utils._client import COLLECTION_VERSION
+    assert version(COLLECTION_VERSION) == galaxy
+    documented = subprocess.run(['git', 'grep', '-h', '-o', r'version_added: *[0-9.]*', '--', 'plugins', 'roles'],
+                                cwd=ROOT, check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout.split('\n')
+    added = set(version(line.split(':')[1].strip()) for line in documented if line.strip())
+    assert added <= set(released) | {galaxy}, added
+
+
+def test_ansible_doc_renders_no_escaped_markup():
+    """A C() with an escaped parenthesis renders as `http(s\\'://...`: every page must read as written."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, '.build', 'collections'), ANSIBLE_NOCOLOR='1')
+    for name in ('export_task_info', 'export_task', 'export_file', 'wait_for_exports'):
+        page = subprocess.run([os.path.join(BIN, 'ansible-doc'), 'hwcloud.workspace.' + name], env=env, check=True,
+                              stdout=subprocess.PIPE, universal_newlines=True).stdout
+        assert "\\'" not in page and '\\)' not in page and 'http(s' not in page.replace('http(s) ', ''), name
