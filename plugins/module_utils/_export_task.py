@@ -65,7 +65,12 @@ def _follow(module, workspace, task_id, timeout, sleep_seconds, deadline):
     """The result once the started task is listed (and, with wait, finished); WorkspaceError otherwise."""
     params = module.params
     api = ExportTaskApi(workspace)
-    found = api.get_by_ids([task_id], deadline=deadline)[0]
+    try:
+        found = api.get_by_ids([task_id], deadline=deadline)[0]
+    except WorkspaceError:
+        if deadline is None or time.monotonic() < deadline:
+            raise
+        found = []  # the wait's deadline cut the first look: the wait says it timed out
     if not params['wait']:
         return dict(changed=True, task_id=task_id, export_task=found[0] if found else None)
     # The list may not show a task started a moment ago: follow it as CREATING until it does.
