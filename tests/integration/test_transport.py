@@ -12,7 +12,7 @@ __metaclass__ = type
 import pytest
 import trustme
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, ScriptedServer
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, ScriptedServer
 
 TOKEN = 'E2E-TOKEN-0123456789abcdef'
 

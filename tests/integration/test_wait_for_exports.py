@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import ScriptedServer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import ScriptedServer, make_task
 
 # tests/conftest.py puts the checkout at $COLLECTIONS_PATH/ansible_collections/hwcloud/workspace and sets this.
 COLLECTIONS_PATH = os.environ['ANSIBLE_COLLECTIONS_PATH']

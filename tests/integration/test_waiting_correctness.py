@@ -14,7 +14,7 @@ import time
 
 from tools.workspace_emulator.testing import EmulatorError
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import ScriptedServer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import ScriptedServer, make_task
 
 from .conftest import connection_vars  # pylint: disable=relative-beyond-top-level
 

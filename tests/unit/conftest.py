@@ -7,7 +7,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import ScriptedServer
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import ScriptedServer
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from ansible.plugins.loader import init_plugin_loader, lookup_loader
 from ansible.utils.collection_loader import AnsibleCollectionConfig
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import ScriptedServer
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import ScriptedServer
 
 COLLECTIONS_PATH = os.environ['ANSIBLE_COLLECTIONS_PATH']  # set by tests/conftest.py
 PROJECT_ID = 'fedcba9876543210fedcba9876543210'

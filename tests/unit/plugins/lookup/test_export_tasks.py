@@ -11,7 +11,7 @@ import pytest
 
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
 from .conftest import PROJECT_ID
 

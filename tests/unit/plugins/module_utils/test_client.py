@@ -38,7 +38,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import Re
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import MASK
 from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, MemorySink, ScriptedServer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, MemorySink, ScriptedServer, make_task
 
 SECRET = 'super-secret-sk-value'
 OK = Answer(200, {'export_tasks': [], 'count': 0})

@@ -32,7 +32,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceTransportError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import Throttle
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, ScriptedServer
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, ScriptedServer
 
 CONTENT = b'computer_name,status\r\ndesk-1,ACTIVE\r\n'
 CREDENTIAL_HEADERS = ('Authorization', 'X-Auth-Token', 'X-Security-Token', 'X-Project-Id', 'X-Sdk-Date')

@@ -27,7 +27,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operatio
     validate_parameters,
     validate_task_ids,
 )
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
 # The official SDK's request models, to prove the declarations name exactly its parameters.
 SDK_MODELS = {

@@ -17,7 +17,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     find_tasks,
     validate_query,
 )
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
 
 def make_api(server, **options):

@@ -16,7 +16,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._client import W
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError, WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer
 
 SECRET = 'run-module-secret-value'
 

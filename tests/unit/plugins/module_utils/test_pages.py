@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceApiError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import STALLS_ALLOWED, in_order
-from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import (
     FakeCloud,
     fake_api,
     make_tasks,

@@ -20,8 +20,9 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi, TaskFollower
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, Waiter
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
-from ansible_collections.hwcloud.workspace.tests.unit.plugins.module_utils.fake_cloud import (
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import (
+    Answer,
+    make_task,
     FakeClient,
     FakeCloud,
     make_tasks,

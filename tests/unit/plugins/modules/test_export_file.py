@@ -12,26 +12,19 @@ import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.workspace.plugins.modules import export_file
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
+MODULE = export_file
 SECRET = 'export-file-secret-value'
 CONTENT = b'user_name,desktop\r\nann,desk-1\r\n'
 DIGEST = hashlib.sha256(CONTENT).hexdigest()
 
 
-def run_module(capsys, args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            export_file.main()
-    return json.loads(capsys.readouterr().out)
-
 
 @pytest.fixture
-def base(server, monkeypatch, tmp_path):
-    monkeypatch.setenv('HUAWEICLOUD_SDK_CREDENTIALS_FILE', str(tmp_path / 'none'))
+def base(server, connection):
     server.tasks = [make_task(1, file_name='users_1.csv'), make_task(2, status='CREATING'),
                     make_task(3, status='FAIL', error_code='WKS.1', fail_reason='disk full'), make_task(4, status='EXPIRED'),
                     make_task(5, file_name='../evil.csv')]
@@ -42,15 +35,15 @@ def base(server, monkeypatch, tmp_path):
         return server.serve_tasks(request)
 
     server.default = serve
-    return dict(endpoint=server.url, project_id='proj', access_key='AK', secret_key=SECRET, task_id='task-0001')
+    return dict(connection, task_id='task-0001')
 
 
 def downloads(server):
     return [request for request in server.requests if request['path'].endswith('/download')]
 
 
-def test_downloads_into_a_directory_under_the_file_name(server, base, capsys, tmp_path):
-    result = run_module(capsys, dict(base, dest=str(tmp_path), mode='0640'))
+def test_downloads_into_a_directory_under_the_file_name(server, base, run_module, tmp_path):
+    result = run_module(dict(base, dest=str(tmp_path), mode='0640'))
     path = str(tmp_path / 'users_1.csv')
     assert result['changed'] is True and result['dest'] == path
     assert (result['size'], result['checksum']) == (len(CONTENT), DIGEST)
@@ -60,69 +53,69 @@ def test_downloads_into_a_directory_under_the_file_name(server, base, capsys, tm
     assert os.listdir(str(tmp_path)) == ['users_1.csv']  # no temporary file left behind
 
 
-def test_second_run_changes_nothing_and_downloads_nothing(server, base, capsys, tmp_path):
+def test_second_run_changes_nothing_and_downloads_nothing(server, base, run_module, tmp_path):
     dest = str(tmp_path / 'users.csv')
-    assert run_module(capsys, dict(base, dest=dest))['changed'] is True
+    assert run_module(dict(base, dest=dest))['changed'] is True
     server.requests.clear()
-    result = run_module(capsys, dict(base, dest=dest))
+    result = run_module(dict(base, dest=dest))
     assert result['changed'] is False and (result['size'], result['checksum']) == (len(CONTENT), DIGEST)
     assert server.requests == []
 
 
-def test_second_run_into_a_directory_downloads_nothing(server, base, capsys, tmp_path):
-    run_module(capsys, dict(base, dest=str(tmp_path) + '/'))
+def test_second_run_into_a_directory_downloads_nothing(server, base, run_module, tmp_path):
+    run_module(dict(base, dest=str(tmp_path) + '/'))
     server.requests.clear()
-    result = run_module(capsys, dict(base, dest=str(tmp_path)))
+    result = run_module(dict(base, dest=str(tmp_path)))
     assert result['changed'] is False and result['dest'] == str(tmp_path / 'users_1.csv')
     assert downloads(server) == []
 
 
-def test_mode_change_alone_is_a_change(server, base, capsys, tmp_path):
+def test_mode_change_alone_is_a_change(server, base, run_module, tmp_path):
     dest = str(tmp_path / 'users.csv')
-    run_module(capsys, dict(base, dest=dest, mode='0600'))
-    result = run_module(capsys, dict(base, dest=dest, mode='0644'))
+    run_module(dict(base, dest=dest, mode='0600'))
+    result = run_module(dict(base, dest=dest, mode='0644'))
     assert result['changed'] is True and stat.S_IMODE(os.stat(dest).st_mode) == 0o644
 
 
-def test_force_downloads_again_but_same_content_is_no_change(server, base, capsys, tmp_path):
+def test_force_downloads_again_but_same_content_is_no_change(server, base, run_module, tmp_path):
     dest = str(tmp_path / 'users.csv')
-    run_module(capsys, dict(base, dest=dest))
+    run_module(dict(base, dest=dest))
     server.requests.clear()
-    result = run_module(capsys, dict(base, dest=dest, force=True))
+    result = run_module(dict(base, dest=dest, force=True))
     assert result['changed'] is False and len(downloads(server)) == 1
 
 
-def test_force_replaces_different_content(server, base, capsys, tmp_path):
+def test_force_replaces_different_content(server, base, run_module, tmp_path):
     dest = tmp_path / 'users.csv'
     dest.write_bytes(b'old')
-    result = run_module(capsys, dict(base, dest=str(dest), force=True))
+    result = run_module(dict(base, dest=str(dest), force=True))
     assert result['changed'] is True and dest.read_bytes() == CONTENT
 
 
-def test_check_mode_writes_nothing(server, base, capsys, tmp_path):
-    result = run_module(capsys, dict(base, dest=str(tmp_path / 'users.csv'), _ansible_check_mode=True))
+def test_check_mode_writes_nothing(server, base, run_module, tmp_path):
+    result = run_module(dict(base, dest=str(tmp_path / 'users.csv'), _ansible_check_mode=True))
     assert result['changed'] is True and result['dest'] == str(tmp_path / 'users.csv')
     assert not (tmp_path / 'users.csv').exists() and downloads(server) == []
 
 
-def test_checksum_mismatch_fails_and_leaves_no_file(server, base, capsys, tmp_path):
+def test_checksum_mismatch_fails_and_leaves_no_file(server, base, run_module, tmp_path):
     dest = tmp_path / 'users.csv'
-    result = run_module(capsys, dict(base, dest=str(dest), checksum='sha256:' + '0' * 64))
+    result = run_module(dict(base, dest=str(dest), checksum='sha256:' + '0' * 64))
     assert result['failed'] is True and DIGEST in result['msg'] and '0' * 64 in result['msg']
     assert list(tmp_path.iterdir()) == []
 
 
-def test_checksum_mismatch_keeps_the_old_file(server, base, capsys, tmp_path):
+def test_checksum_mismatch_keeps_the_old_file(server, base, run_module, tmp_path):
     dest = tmp_path / 'users.csv'
     dest.write_bytes(b'old')
-    result = run_module(capsys, dict(base, dest=str(dest), checksum='sha256:' + '0' * 64))
+    result = run_module(dict(base, dest=str(dest), checksum='sha256:' + '0' * 64))
     assert result['failed'] is True and dest.read_bytes() == b'old' and list(tmp_path.iterdir()) == [dest]
 
 
-def test_an_existing_file_that_does_not_match_the_checksum_is_downloaded_again(server, base, capsys, tmp_path):
+def test_an_existing_file_that_does_not_match_the_checksum_is_downloaded_again(server, base, run_module, tmp_path):
     dest = tmp_path / 'users.csv'
     dest.write_bytes(b'old')
-    result = run_module(capsys, dict(base, dest=str(dest), checksum='sha256:' + DIGEST))
+    result = run_module(dict(base, dest=str(dest), checksum='sha256:' + DIGEST))
     assert result['changed'] is True and dest.read_bytes() == CONTENT
 
 
@@ -132,16 +125,16 @@ def test_an_existing_file_that_does_not_match_the_checksum_is_downloaded_again(s
     ('task-0004', ['task-0004', 'is EXPIRED']),
     ('ghost', ['Unknown export task ID: ghost']),
 ])
-def test_a_task_without_a_file_fails_naming_its_status(server, base, capsys, tmp_path, task_id, words):
-    result = run_module(capsys, dict(base, task_id=task_id, dest=str(tmp_path)))
+def test_a_task_without_a_file_fails_naming_its_status(server, base, run_module, tmp_path, task_id, words):
+    result = run_module(dict(base, task_id=task_id, dest=str(tmp_path)))
     assert result['failed'] is True
     for word in words:
         assert word in result['msg']
     assert downloads(server) == [] and SECRET not in json.dumps(result)
 
 
-def test_a_file_name_with_a_path_is_refused(server, base, capsys, tmp_path):
-    result = run_module(capsys, dict(base, task_id='task-0005', dest=str(tmp_path)))
+def test_a_file_name_with_a_path_is_refused(server, base, run_module, tmp_path):
+    result = run_module(dict(base, task_id='task-0005', dest=str(tmp_path)))
     assert result['failed'] is True and 'not a plain file name' in result['msg'] and downloads(server) == []
 
 
@@ -149,8 +142,8 @@ def test_a_file_name_with_a_path_is_refused(server, base, capsys, tmp_path):
     ({'checksum': 'abc'}, ['checksum', 'sha256:']),
     ({'dest': '/nonexistent-dir-for-test/x.csv'}, ['directory of dest does not exist']),
 ])
-def test_bad_input_fails_before_any_request(server, base, capsys, tmp_path, args, words):
-    result = run_module(capsys, dict(dict(base, dest=str(tmp_path / 'x.csv')), **args))
+def test_bad_input_fails_before_any_request(server, base, run_module, tmp_path, args, words):
+    result = run_module(dict(dict(base, dest=str(tmp_path / 'x.csv')), **args))
     assert result['failed'] is True and server.requests == []
     for word in words:
         assert word in result['msg']

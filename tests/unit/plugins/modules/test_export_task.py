@@ -9,25 +9,15 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.workspace.plugins.modules import export_task
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
+MODULE = export_task
 SECRET = 'export-task-secret-value'
 
 
-def run_module(capsys, args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            export_task.main()
-    return json.loads(capsys.readouterr().out)
 
-
-@pytest.fixture
-def base(server, monkeypatch, tmp_path):
-    monkeypatch.setenv('HUAWEICLOUD_SDK_CREDENTIALS_FILE', str(tmp_path / 'none'))
-    return dict(endpoint=server.url, project_id='proj', access_key='AK', secret_key=SECRET)
 
 
 @pytest.mark.parametrize('args, words', [
@@ -47,8 +37,8 @@ def base(server, monkeypatch, tmp_path):
     ({'kind': 'users', 'wait': True, 'wait_timeout': -1}, ['wait_timeout']),
     ({'kind': 'users', 'secret_key': None}, ['secret_key']),
 ])
-def test_bad_input_fails_naming_the_option_before_any_request(server, base, capsys, args, words):
-    result = run_module(capsys, dict(base, **args))
+def test_bad_input_fails_naming_the_option_before_any_request(server, connection, run_module, args, words):
+    result = run_module(dict(connection, **args))
     assert result['failed'] is True
     for word in words:
         assert word in result['msg']
@@ -56,38 +46,38 @@ def test_bad_input_fails_naming_the_option_before_any_request(server, base, caps
     assert 'Traceback' not in result['msg'] and SECRET not in json.dumps(result)
 
 
-def test_check_mode_starts_nothing_and_reports_changed(server, base, capsys):
-    result = run_module(capsys, dict(base, kind='desktops', parameters={'status': 'ACTIVE'}, _ansible_check_mode=True))
+def test_check_mode_starts_nothing_and_reports_changed(server, connection, run_module):
+    result = run_module(dict(connection, kind='desktops', parameters={'status': 'ACTIVE'}, _ansible_check_mode=True))
     assert result['changed'] is True and result['task_id'] is None and result['export_task'] is None
     assert server.requests == []
 
 
-def test_absent_check_mode_lists_what_would_be_deleted(server, base, capsys):
+def test_absent_check_mode_lists_what_would_be_deleted(server, connection, run_module):
     server.tasks = [make_task(n) for n in range(3)]
-    result = run_module(capsys, dict(base, state='absent', task_ids=['task-0001', 'ghost', 'task-0002'],
+    result = run_module(dict(connection, state='absent', task_ids=['task-0001', 'ghost', 'task-0002'],
                                      _ansible_check_mode=True))
     assert result['changed'] is True
     assert result['deleted_task_ids'] == ['task-0001', 'task-0002'] and result['missing_task_ids'] == ['ghost']
     assert [request['method'] for request in server.requests] == ['GET'] * len(server.requests)
 
 
-def test_absent_with_only_unknown_ids_changes_nothing(server, base, capsys):
+def test_absent_with_only_unknown_ids_changes_nothing(server, connection, run_module):
     server.tasks = [make_task(1)]
-    result = run_module(capsys, dict(base, state='absent', task_ids=['ghost', 'phantom']))
+    result = run_module(dict(connection, state='absent', task_ids=['ghost', 'phantom']))
     assert result['changed'] is False and not result.get('failed')
     assert result['deleted_task_ids'] == [] and result['missing_task_ids'] == ['ghost', 'phantom']
     assert all(request['method'] == 'GET' for request in server.requests)
 
 
-def test_absent_with_no_ids_sends_nothing(server, base, capsys):
-    result = run_module(capsys, dict(base, state='absent', task_ids=[]))
+def test_absent_with_no_ids_sends_nothing(server, connection, run_module):
+    result = run_module(dict(connection, state='absent', task_ids=[]))
     assert result['changed'] is False and result['deleted_task_ids'] == [] and server.requests == []
 
 
-def test_api_error_while_looking_up_fails_with_its_fields(server, base, capsys):
+def test_api_error_while_looking_up_fails_with_its_fields(server, connection, run_module):
     server.queue.append(Answer(401, {'error_code': 'APIGW.0301', 'error_msg': 'bad signature'},
                                headers={'X-Request-Id': 'req-7'}))
-    result = run_module(capsys, dict(base, state='absent', task_ids=['a']))
+    result = run_module(dict(connection, state='absent', task_ids=['a']))
     assert result['failed'] and result['http_status'] == 401 and result['error_code'] == 'APIGW.0301'
     assert result['request_id'] == 'req-7' and SECRET not in json.dumps(result)
 
@@ -116,8 +106,8 @@ def starts(server):
     return [request for request in server.requests if request['path'].endswith('/export')]
 
 
-def test_present_starts_one_export_and_returns_its_record(server, base, capsys, service):
-    result = run_module(capsys, dict(base, kind='users', parameters={'active_type': 'USER_ACTIVATE'}, language='en_US'))
+def test_present_starts_one_export_and_returns_its_record(server, connection, run_module, service):
+    result = run_module(dict(connection, kind='users', parameters={'active_type': 'USER_ACTIVATE'}, language='en_US'))
     assert result['changed'] is True and result['task_id'] == 'task-0001'
     assert result['export_task']['task_id'] == 'task-0001' and result['export_task']['status'] == 'SUCCESS'
     request, = starts(server)
@@ -125,16 +115,16 @@ def test_present_starts_one_export_and_returns_its_record(server, base, capsys, 
 
 
 @pytest.mark.parametrize('status', ['FAIL', 'EXPIRED'])
-def test_wait_fails_naming_the_task_when_it_does_not_succeed(server, base, capsys, service, status):
+def test_wait_fails_naming_the_task_when_it_does_not_succeed(server, connection, run_module, service, status):
     service['status'] = status
-    result = run_module(capsys, dict(base, kind='desktops', wait=True, wait_sleep=0.01))
+    result = run_module(dict(connection, kind='desktops', wait=True, wait_sleep=0.01))
     assert result['failed'] is True and result['task_id'] == 'task-0001'
     for word in ('task-0001', 'export-0001.xlsx', status, 'WKS.9', 'no data'):
         assert word in result['msg']
     assert result['export_task']['status'] == status and len(starts(server)) == 1
 
 
-def test_wait_returns_the_final_record(server, base, capsys, service):
+def test_wait_returns_the_final_record(server, connection, run_module, service):
     service['status'] = 'CREATING'
     original = server.default
 
@@ -145,24 +135,24 @@ def test_wait_returns_the_final_record(server, base, capsys, service):
         return original(request)
 
     server.default = finish_on_poll
-    result = run_module(capsys, dict(base, kind='user_groups', wait=True, wait_sleep=0.01))
+    result = run_module(dict(connection, kind='user_groups', wait=True, wait_sleep=0.01))
     assert result['changed'] is True and result['export_task']['status'] == 'SUCCESS'
 
 
-def test_wait_times_out_naming_the_task(server, base, capsys, service):
+def test_wait_times_out_naming_the_task(server, connection, run_module, service):
     service['status'] = 'CREATING'
-    result = run_module(capsys, dict(base, kind='user_groups', wait=True, wait_timeout=0.05, wait_sleep=0.01))
+    result = run_module(dict(connection, kind='user_groups', wait=True, wait_timeout=0.05, wait_sleep=0.01))
     assert result['failed'] is True and 'still CREATING' in result['msg'] and 'task-0001' in result['msg']
     assert result['creating_task_ids'] == ['task-0001'] and len(starts(server)) == 1
 
 
-def test_absent_deletes_only_existing_tasks_and_is_idempotent(server, base, capsys, service):
+def test_absent_deletes_only_existing_tasks_and_is_idempotent(server, connection, run_module, service):
     server.tasks = [make_task(n) for n in range(1, 4)]
-    result = run_module(capsys, dict(base, state='absent', task_ids=['task-0001', 'ghost', 'task-0003']))
+    result = run_module(dict(connection, state='absent', task_ids=['task-0001', 'ghost', 'task-0003']))
     assert result['changed'] is True
     assert result['deleted_task_ids'] == ['task-0001', 'task-0003'] and result['missing_task_ids'] == ['ghost']
     deletes = [json.loads(r['body'].decode()) for r in server.requests if r['path'].endswith('/batch-delete')]
     assert deletes == [{'task_ids': ['task-0001', 'task-0003']}]
     assert [task['task_id'] for task in server.tasks] == ['task-0002']
-    again = run_module(capsys, dict(base, state='absent', task_ids=['task-0001', 'task-0003']))
+    again = run_module(dict(connection, state='absent', task_ids=['task-0001', 'task-0003']))
     assert again['changed'] is False and again['missing_task_ids'] == ['task-0001', 'task-0003']

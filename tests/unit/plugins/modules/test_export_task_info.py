@@ -9,26 +9,16 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect
 from ansible_collections.hwcloud.workspace.plugins.modules import export_task_info
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer, make_task
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
+MODULE = export_task_info
 SECRET = 'module-secret-value'
 
 
-def run_module(capsys, args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            export_task_info.main()
-    return json.loads(capsys.readouterr().out)
 
-
-@pytest.fixture
-def base(server, monkeypatch, tmp_path):
-    monkeypatch.setenv('HUAWEICLOUD_SDK_CREDENTIALS_FILE', str(tmp_path / 'none'))
-    return dict(endpoint=server.url, project_id='proj', access_key='AK', secret_key=SECRET)
 
 
 @pytest.mark.parametrize('args, words', [
@@ -53,8 +43,8 @@ def base(server, monkeypatch, tmp_path):
     ({'endpoint': None}, ['region', 'endpoint']),
     ({'endpoint': 'workspace.example'}, ['endpoint', 'http']),
 ])
-def test_bad_input_fails_naming_the_option_before_any_request(server, base, capsys, args, words):
-    result = run_module(capsys, dict(base, **args))
+def test_bad_input_fails_naming_the_option_before_any_request(server, connection, run_module, args, words):
+    result = run_module(dict(connection, **args))
     assert result['failed'] is True
     for word in words:
         assert word in result['msg']
@@ -62,38 +52,38 @@ def test_bad_input_fails_naming_the_option_before_any_request(server, base, caps
     assert 'Traceback' not in result['msg'] and SECRET not in json.dumps(result)
 
 
-def test_lists_every_page(server, base, capsys):
+def test_lists_every_page(server, connection, run_module):
     server.tasks = [make_task(n) for n in range(250)]
-    result = run_module(capsys, dict(base, status='SUCCESS'))
+    result = run_module(dict(connection, status='SUCCESS'))
     assert result['changed'] is False and result['count'] == 250
     assert len(result['export_tasks']) == 250 == len(set(t['task_id'] for t in result['export_tasks']))
     assert len(server.requests) == 3
     assert SECRET not in json.dumps(result)
 
 
-def test_check_mode_lists_too(server, base, capsys):
+def test_check_mode_lists_too(server, connection, run_module):
     server.tasks = [make_task(1)]
-    result = run_module(capsys, dict(base, _ansible_check_mode=True))
+    result = run_module(dict(connection, _ansible_check_mode=True))
     assert result['count'] == 1 and result['changed'] is False
 
 
-def test_unknown_task_ids_fail_naming_them(server, base, capsys):
+def test_unknown_task_ids_fail_naming_them(server, connection, run_module):
     server.tasks = [make_task(n) for n in range(3)]
-    result = run_module(capsys, dict(base, task_ids=['task-0001', 'ghost']))
+    result = run_module(dict(connection, task_ids=['task-0001', 'ghost']))
     assert result['failed'] and result['msg'] == 'Unknown export task ID(s): ghost'
     assert result['missing_task_ids'] == ['ghost']
 
 
-def test_api_error_surfaces_status_code_message_and_request_id(server, base, capsys):
+def test_api_error_surfaces_status_code_message_and_request_id(server, connection, run_module):
     server.queue.append(Answer(400, {'error_code': 'WKS.00000001', 'error_msg': 'limit is invalid'}, {'X-Request-Id': 'rq1'}))
-    result = run_module(capsys, base)
+    result = run_module(connection)
     assert result['failed']
     assert 'HTTP 400' in result['msg'] and 'WKS.00000001' in result['msg'] and 'limit is invalid' in result['msg']
     assert (result['http_status'], result['error_code'], result['error_msg'], result['request_id']) == (
         400, 'WKS.00000001', 'limit is invalid', 'rq1')
 
 
-def test_wait_returns_final_records(server, base, capsys):
+def test_wait_returns_final_records(server, connection, run_module):
     tasks = [make_task(1, status='CREATING'), make_task(2, status='CREATING')]
     server.tasks = tasks
     polls = []
@@ -108,14 +98,14 @@ def test_wait_returns_final_records(server, base, capsys):
 
     serve = server.default
     server.default = finish_on_second_poll
-    result = run_module(capsys, dict(base, status='CREATING', wait=True, wait_sleep=0.01))
+    result = run_module(dict(connection, status='CREATING', wait=True, wait_sleep=0.01))
     assert [(t['status'], t['error_code']) for t in result['export_tasks']] == [('SUCCESS', None), ('FAIL', 'WKS.0042')]
     assert result['missing_task_ids'] == [] and not result.get('failed')
 
 
-def test_wait_timeout_fails_naming_tasks(server, base, capsys):
+def test_wait_timeout_fails_naming_tasks(server, connection, run_module):
     server.tasks = [make_task(1, status='CREATING'), make_task(2, status='SUCCESS')]
-    result = run_module(capsys, dict(base, wait=True, wait_timeout=0.05, wait_sleep=0.02))
+    result = run_module(dict(connection, wait=True, wait_timeout=0.05, wait_sleep=0.02))
     assert result['failed'] and result['creating_task_ids'] == ['task-0001']
     assert 'Timed out after 0.05 seconds' in result['msg'] and 'task-0001 (file export-0001.xlsx)' in result['msg']
     assert [t['status'] for t in result['export_tasks']] == ['CREATING', 'SUCCESS']

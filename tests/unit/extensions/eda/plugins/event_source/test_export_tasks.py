@@ -20,7 +20,7 @@ import threading
 import pytest
 import yaml
 
-from ansible_collections.hwcloud.workspace.tests.unit.http_server import Answer
+from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *(['..'] * 6)))
 PLUGIN_PATH = os.path.join('extensions', 'eda', 'plugins', 'event_source', 'export_tasks.py')

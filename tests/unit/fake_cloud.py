@@ -1,15 +1,19 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Test helper: a real HTTP(S) server on 127.0.0.1 whose answers a test scripts, and which records every request.
+"""The unit tests' one fake of the Workspace API (the end-to-end tests use the emulator, tools/workspace_emulator).
 
-Besides plain answers it can misbehave the ways a hostile network does: drop the connection before or in the
-middle of a body, trickle a body one byte at a time, stall, lie about Content-Length or send no length at all.
+FakeCloud is the export-task list of one project. In process, FakeClient stands where WorkspaceClient does and
+asks it directly (fake_api: property tests that need thousands of requests and a simulated clock). Over HTTP,
+ScriptedServer serves it on 127.0.0.1 (or 127.0.0.2, "another host") to a real WorkspaceClient, and bends its
+answers the ways a hostile network does, from a queue of scripted Answers: drop the connection before or in the
+middle of a body, trickle a body, stall, lie about Content-Length or send no length at all.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import random
 import socket
 import struct
 import threading
@@ -17,6 +21,12 @@ import time
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
+
+# The list API's filters that the fake honours (exact match, booleans in any case).
+FILTERED = ('status', 'task_id', 'file_name', 'is_download')
 
 
 class Answer:
@@ -57,7 +67,7 @@ def _reset(connection):
 class ScriptedServer:
     """Answers from a queue of Answer objects, then from `default` (a callable taking the request).
 
-    By default it serves `tasks` like GET /v2/{project_id}/export-tasks (filters, sorting, offset/limit),
+    By default it serves its FakeCloud (`cloud`, whose tasks are `tasks`) as GET /v2/{project_id}/export-tasks,
     and IAM's project list; a test may change `tasks` between requests. Each request is recorded in
     `requests` when it arrives, before it is answered. host may be 127.0.0.2 for "another host"; port 0
     picks a free one; ssl_context (a server-side context) makes it an HTTPS server.
@@ -66,7 +76,7 @@ class ScriptedServer:
     def __init__(self, project_id='proj', host='127.0.0.1', port=0, ssl_context=None):
         self.requests = []
         self.queue = []
-        self.tasks = []
+        self.cloud = FakeCloud()
         self.project_id = project_id
         self.default = self.serve_tasks
         server = self
@@ -181,18 +191,20 @@ class ScriptedServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.02}, daemon=True)
         self.thread.start()
 
+    @property
+    def tasks(self):
+        return self.cloud.tasks
+
+    @tasks.setter
+    def tasks(self, tasks):
+        self.cloud.tasks = tasks
+
     def serve_tasks(self, request):
         if request['path'] == '/v3/projects':
             return Answer(200, {'projects': [{'id': self.project_id, 'name': request['query'].get('name')}]})
         if request['path'] != '/v2/%s/export-tasks' % self.project_id:
             return Answer(404, {'error_code': 'TEST.404', 'error_msg': 'no such path'})
-        query = request['query']
-        offset, limit = int(query.get('offset', 0)), int(query.get('limit', 20))
-        matching = [t for t in self.tasks if all(str(t.get(k)).lower() == v.lower() for k, v in query.items()
-                                                 if k in ('status', 'task_id', 'file_name', 'is_download'))]
-        if query.get('sort_type') == 'DESC':
-            matching = matching[::-1]
-        return Answer(200, {'export_tasks': matching[offset:offset + limit], 'count': len(matching)})
+        return Answer(200, self.cloud.answer(list(request['query'].items())))
 
     def close(self):
         self.httpd.shutdown()
@@ -220,3 +232,86 @@ def make_task(number, status='SUCCESS', **fields):
                 end_time=None, is_download=False)
     task.update(fields)
     return task
+
+
+class FakeConnection:
+    def __init__(self, concurrency):
+        self.endpoint = 'http://127.0.0.1:1'
+        self.project_id = 'proj'
+        self.concurrency = concurrency
+
+
+class FakeCloud:
+    """The export-task list of one project: tasks in creation order, the API's filters, sort and offset/limit, a
+    page cap, and `before_request(cloud, number)`, which may change the tasks before any request is answered.
+    answer(params) is what ListExportTasks answers; a test may replace it to bend the answers."""
+
+    def __init__(self, tasks=(), page_cap=100, before_request=None, latency=0.0, seed=0):
+        self.tasks = [dict(task) for task in tasks]
+        self.page_cap = page_cap
+        self.before_request = before_request
+        self.latency = latency
+        self.rng = random.Random(seed)
+        self.requests = []
+        self.lock = threading.Lock()
+        self.created = len(self.tasks)
+
+    def add(self, status='CREATING'):
+        """A new task, the newest of all."""
+        self.created += 1
+        task = dict(task_id='new-%05d' % self.created, file_name='f%d.xlsx' % self.created, status=status,
+                    fail_reason=None, error_code=None, create_time='%012d' % self.created, end_time=None,
+                    is_download=False)
+        self.tasks.append(task)
+        return task
+
+    def status_of(self, task_id):
+        for task in self.tasks:
+            if task['task_id'] == task_id:
+                return task['status']
+        return None
+
+    def answer(self, params):
+        query = dict(params)
+        with self.lock:
+            number = len(self.requests)
+            self.requests.append(query)
+            if self.before_request:
+                self.before_request(self, number)
+            matching = [dict(task) for task in self.tasks if all(
+                query.get(name) is None or str(query[name]).lower() == str(task.get(name)).lower()
+                for name in FILTERED)]
+            if query.get('sort_type') == 'DESC':
+                matching.reverse()
+            offset = int(query.get('offset', 0))
+            limit = min(int(query.get('limit', 20)), self.page_cap)
+            page = matching[offset:offset + limit]
+            delay = self.rng.uniform(0, self.latency)
+        if delay:
+            time.sleep(delay)
+        return {'export_tasks': page, 'count': len(matching)}
+
+
+class FakeClient:
+    """Stands where WorkspaceClient does: request over the fake cloud."""
+
+    def __init__(self, cloud, concurrency=8):
+        self.cloud = cloud
+        self.connection = FakeConnection(concurrency)
+        self.deadlines = []
+
+    def request(self, method, base_url, path, params=(), body=None, project_id=None, idempotent=None, deadline=None):
+        self.deadlines.append(deadline)
+        return self.cloud.answer(params)
+
+
+def fake_api(cloud, concurrency=8):
+    """ExportTaskApi over the fake cloud (project proj), and its FakeClient."""
+    client = FakeClient(cloud, concurrency)
+    return ExportTaskApi(Workspace(client, 'proj')), client
+
+
+def make_tasks(count, status='CREATING', prefix='task'):
+    return [dict(task_id='%s-%05d' % (prefix, number), file_name='%s-%d.xlsx' % (prefix, number), status=status,
+                 fail_reason=None, error_code=None, create_time='%012d' % number, end_time=None, is_download=False)
+            for number in range(count)]
