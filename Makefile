@@ -22,7 +22,8 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hwcloud/workspace
 TOOLS_PATH := PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH"
 WITH_TOOLS := $(TOOLS_PATH) ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)"
 
-.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest collection clean
+.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest collection clean \
+	units integration
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +42,20 @@ $(COLLECTION_LINK):
 demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
-test: pytest sanity lint docs changelog-lint importer test-oldest
+test: pytest units integration sanity lint docs changelog-lint importer test-oldest
+# In make test, ansible-test units runs tests/unit (make units); pytest leaves them out.
+test: PYTEST_ARGS := --ignore=tests/unit
 
 pytest: $(STAMP) $(COLLECTION_LINK)
-	$(BIN)/python tools/matrix.py pytest
+	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)
+
+# ansible-test on a copy of the checkout (tools/ansible_test.py): units runs tests/unit, integration the targets in
+# tests/integration/targets against one emulator. One target: .venv/bin/python -m tools.ansible_test integration NAME.
+units: $(STAMP)
+	$(BIN)/python -m tools.ansible_test units
+
+integration: $(STAMP)
+	$(BIN)/python -m tools.ansible_test integration
 
 sanity: $(STAMP)
 	$(BIN)/python -m tools.sanity
