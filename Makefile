@@ -1,9 +1,11 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
-#   make test   what CI runs (.ci/run): on the newest ansible-core (.venv) the unit, emulator, end-to-end and
-#               documentation tests and ansible-test sanity; ansible-lint, the docs lint and the docs site, the
-#               changelog lint and galaxy-importer; then the oldest supported ansible-core's leg (test-oldest).
-# Parts of it: make pytest, sanity, lint, docs-lint, docs, changelog-lint, importer, test-matrix, test-oldest.
+#   make test   what CI runs (.ci/run): on the newest ansible-core (.venv) the emulator, end-to-end and
+#               documentation tests, ansible-test units, integration and sanity; ansible-lint, the docs lint and the
+#               docs site, the changelog lint and galaxy-importer; then the oldest supported ansible-core's leg
+#               (test-oldest).
+# Parts of it: make pytest, units, integration, sanity, lint, docs-lint, docs, changelog-lint, importer, test-matrix,
+# test-oldest.
 #
 # Versions (tools/matrix.py): .venv is the `newest` leg, made with Python 3.13 (3.12 when 3.13 is missing), on
 # which pip installs the newest ansible-core; the `oldest` leg (requires_ansible, ansible-core 2.19 on Python 3.11)
