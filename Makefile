@@ -1,9 +1,11 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
-#   make test   what CI runs (.ci/run): on the newest ansible-core (.venv) the unit, emulator, end-to-end and
-#               documentation tests and ansible-test sanity; ansible-lint, the docs lint and the docs site, the
-#               changelog lint and galaxy-importer; then the oldest supported ansible-core's leg (test-oldest).
-# Parts of it: make pytest, sanity, lint, docs-lint, docs, changelog-lint, importer, test-matrix, test-oldest, eda-test.
+#   make test   what CI runs (.ci/run): on the newest ansible-core (.venv) the emulator, end-to-end and
+#               documentation tests, ansible-test units, integration and sanity; the event source with ansible-rulebook;
+#               ansible-lint, the docs lint and the docs site, the changelog lint and galaxy-importer; then the oldest
+#               supported ansible-core's leg (test-oldest).
+# Parts of it: make pytest, units, integration, sanity, eda-test, lint, docs-lint, docs, changelog-lint, importer,
+# test-matrix, test-oldest.
 #
 # Versions (tools/matrix.py): .venv is the `newest` leg, made with Python 3.13 (3.12 when 3.13 is missing), on
 # which pip installs the newest ansible-core; the `oldest` leg (requires_ansible, ansible-core 2.19 on Python 3.11)
@@ -28,7 +30,8 @@ EDA_VENV := .build/eda-venv
 EDA_STAMP := $(EDA_VENV)/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest eda-test collection clean
+.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest eda-test collection \
+	clean units integration
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,10 +55,20 @@ $(COLLECTION_LINK):
 demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
-test: pytest eda-test sanity lint docs changelog-lint importer test-oldest
+test: pytest units integration eda-test sanity lint docs changelog-lint importer test-oldest
+# In make test, ansible-test units runs tests/unit (make units); pytest leaves them out.
+test: PYTEST_ARGS := --ignore=tests/unit
 
 pytest: $(STAMP) $(COLLECTION_LINK)
-	$(BIN)/python tools/matrix.py pytest
+	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)
+
+# ansible-test on a copy of the checkout (tools/ansible_test.py): units runs tests/unit, integration the targets in
+# tests/integration/targets against one emulator. One target: .venv/bin/python -m tools.ansible_test integration NAME.
+units: $(STAMP)
+	$(BIN)/python -m tools.ansible_test units
+
+integration: $(STAMP)
+	$(BIN)/python -m tools.ansible_test integration
 
 # The event source's end-to-end tests (tests/eda): ansible-rulebook runs the example rulebook against the emulator,
 # driven by .venv's pytest; make pytest does not collect them (tests/eda/conftest.py). Java is installed when missing

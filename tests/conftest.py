@@ -12,25 +12,31 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS_PATH = os.path.join(ROOT, '.build', 'collections')
 _LINK = os.path.join(COLLECTIONS_PATH, 'ansible_collections', 'hwcloud', 'workspace')
 
-if not os.path.exists(_LINK):
-    os.makedirs(os.path.dirname(_LINK), exist_ok=True)
-    try:
-        os.symlink(ROOT, _LINK)
-    except FileExistsError:  # made at the same moment by another pytest worker (pytest -n)
-        pass
-if COLLECTIONS_PATH not in sys.path:
-    sys.path.insert(0, COLLECTIONS_PATH)
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)  # tools.workspace_emulator
-os.environ['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
+# Under `ansible-test units` (tools/ansible_test.py) its pytest plugin has already made the copy of the collection
+# importable, with ANSIBLE_COLLECTIONS_PATH pointing at it: the link, the path and the finder here would shadow it.
+UNDER_ANSIBLE_TEST = 'ansible_pytest_collections' in os.environ.get('PYTEST_PLUGINS', '')
+
+if not UNDER_ANSIBLE_TEST:
+    if not os.path.exists(_LINK):
+        os.makedirs(os.path.dirname(_LINK), exist_ok=True)
+        try:
+            os.symlink(ROOT, _LINK)
+        except FileExistsError:  # made at the same moment by another pytest worker (pytest -n)
+            pass
+    if COLLECTIONS_PATH not in sys.path:
+        sys.path.insert(0, COLLECTIONS_PATH)
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)  # tools.workspace_emulator
+    os.environ['ANSIBLE_COLLECTIONS_PATH'] = COLLECTIONS_PATH
+
+    # Import collection code through Ansible's own collection loader, as ansible-test's unit runner does, so
+    # that plugin loaders (lookups) and plain imports agree on what ansible_collections.hwcloud.workspace is.
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder  # noqa: E402
+
+    _AnsibleCollectionFinder(paths=[COLLECTIONS_PATH])._install()  # pylint: disable=protected-access
+
 # Hypothesis keeps its examples under .build/ (ignored by git and by the collection build), not in .hypothesis/.
 os.environ.setdefault('HYPOTHESIS_STORAGE_DIRECTORY', os.path.join(ROOT, '.build', 'hypothesis'))
-
-# Import collection code through Ansible's own collection loader, as ansible-test's unit runner does, so
-# that plugin loaders (lookups) and plain imports agree on what ansible_collections.hwcloud.workspace is.
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder  # noqa: E402
-
-_AnsibleCollectionFinder(paths=[COLLECTIONS_PATH])._install()  # pylint: disable=protected-access
 
 
 import pytest  # noqa: E402
@@ -53,6 +59,11 @@ SERIAL_FILES = (
     'tests/integration/test_waiting_correctness.py',
     'tests/unit/plugins/module_utils/test_throttle.py',
 )
+
+
+def pytest_configure(config):
+    # Declared here, not only in pytest.ini: ansible-test units runs pytest with its own ini and --strict-markers.
+    config.addinivalue_line('markers', 'serial: times things on the wall clock; run alone, not beside other tests')
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,7 +4,8 @@
 
     python3 tools/matrix.py python newest           prints the Python of a leg (the first of its Pythons found)
     python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
-    python3 tools/matrix.py run oldest              unit and end-to-end tests and sanity on the oldest
+    python3 tools/matrix.py run oldest              end-to-end tests (pytest), ansible-test units and
+                                                    integration (tools/ansible_test.py) and sanity on the oldest
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
 
 Two legs: `newest` is .venv, made by the Makefile with the leg's Python, where pip installs the newest ansible-core
@@ -41,6 +42,8 @@ WORKERS = os.environ.get('PYTEST_WORKERS', '4')
 # plain HTTP server that imports nothing of Ansible; tests/release checks the release files and runs the
 # documentation's commands, which name .venv. Both run once, in the newest leg.
 OLDEST_IGNORES = ('--ignore=tests/emulator', '--ignore=tests/release')
+# tests/unit runs under ansible-test units instead (tools/ansible_test.py), as in make test on the newest leg.
+ANSIBLE_TEST_UNITS = ('--ignore=tests/unit',)
 
 
 def find_python(version):
@@ -101,7 +104,9 @@ def run(leg):
     versions = subprocess.run([python, '-c', 'import sys, ansible; print(ansible.__version__, sys.version.split()[0])'],
                               check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
     print('== matrix %s: ansible-core %s on Python %s' % (leg, versions[0], versions[1]), flush=True)
-    failed = run_pytest(python, OLDEST_IGNORES)
+    failed = run_pytest(python, OLDEST_IGNORES + ANSIBLE_TEST_UNITS)
+    for command in ('units', 'integration'):
+        failed = subprocess.call([python, '-m', 'tools.ansible_test', command], cwd=ROOT) or failed
     failed = subprocess.call([python, '-m', 'tools.sanity'], cwd=ROOT) or failed
     return failed
 

@@ -115,31 +115,6 @@ def test_role_deletes_the_task_after_a_verified_download(emulator_factory, run_p
     assert 'skipping:' not in run.stdout
 
 
-def test_role_fails_naming_the_failed_export_and_keeps_it(emulator_factory, run_playbook, dest):
-    emulator = emulator_factory(export_delay=0.5)
-    emulator.export_settings(final_status='FAIL', fail_reason='The disk is full.', error_code='WKS.00010002')
-    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
-    assert run.rc == 2, run.stdout + run.stderr
-    task, = [task for task in emulator.tasks() if task['status'] == 'FAIL']
-    for word in (task['task_id'], task['file_name'], 'ended FAIL', 'WKS.00010002', 'The disk is full.'):
-        assert word in run.stdout
-    assert os.listdir(str(dest)) == []
-
-
-def test_role_rejects_bad_parameters_before_starting(emulator_factory, run_playbook, dest):
-    emulator = emulator_factory()
-    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, parameters={'colour': 'red'}))
-    assert run.rc == 2 and 'Unknown parameter(s) colour' in run.stdout
-    assert emulator.tasks() == []
-
-
-def test_role_argument_specs_reject_a_bad_kind(emulator_factory, run_playbook, dest):
-    emulator = emulator_factory()
-    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, kind='printers'))
-    assert run.rc == 2 and 'export_and_download_kind' in run.stdout and 'printers' in run.stdout
-    assert emulator.requests_log() == []
-
-
 def test_role_in_check_mode_changes_nothing_and_sets_the_fact(emulator_factory, run_playbook, dest):
     emulator = emulator_factory()
     run = run_playbook(ROLE_PLAY, role_vars(emulator, dest), args=['--check'])

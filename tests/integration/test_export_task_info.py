@@ -304,45 +304,6 @@ def test_async_and_other_connections_ship_the_module(emulator_factory, run_playb
     assert emulator.requests_log() == []
 
 
-def test_module_defaults_and_environment_keyword_reach_the_controller_path(emulator_factory, run_playbook,
-                                                                          python_without_requests):
-    emulator = emulator_factory(seed={'tasks': bulk(3)})
-    playbook = '''
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/hwcloud.workspace.workspace:
-      endpoint: %(url)s
-      retries: 0
-  tasks:
-    - name: module name defaults and the environment keyword
-      module_defaults:
-        hwcloud.workspace.export_task_info:
-          project_id: %(project)s
-          status: SUCCESS
-      environment:
-        HW_AUTH_TOKEN: %(token)s
-      hwcloud.workspace.export_task_info:
-    - name: an argument wins over module_defaults
-      environment:
-        HW_AUTH_TOKEN: %(token)s
-        HUAWEICLOUD_SDK_PROJECT_ID: %(project)s
-      hwcloud.workspace.export_task_info:
-        endpoint: %(url)s/nowhere
-      ignore_errors: true
-''' % dict(url=emulator.url, project=emulator.project_id, token=emulator.token)
-    run = run_playbook(playbook, python=python_without_requests)
-    first = run.result('module name defaults and the environment keyword')
-    assert first['count'] == 3, first
-    assert first['invocation']['module_args']['status'] == 'SUCCESS'
-    assert first['invocation']['module_args']['retries'] == 0
-    assert first['invocation']['module_args']['auth_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
-    second = run.result('an argument wins over module_defaults')
-    assert failed(second) and second['http_status'] == 404
-    assert [entry['auth'] for entry in emulator.requests_log()] == ['token', 'token']
-    assert emulator.token not in json.dumps(run.results)
-
-
 def test_check_mode_lists_the_same(emulator_factory, run_play):
     emulator = emulator_factory(seed={'tasks': bulk(2)})
     run = run_play(play(task('checked', connection_vars(emulator))), args=['--check'])

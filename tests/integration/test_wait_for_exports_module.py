@@ -120,10 +120,3 @@ def test_both_paths_and_async_give_the_same_results(emulator_factory, run_playbo
     result = results['api error'][0]
     assert result['http_status'] == 401 and result['error_code'] == 'APIGW.0301'
     assert result['invocation']['module_args']['secret_key'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
-
-
-def test_check_mode_waits_and_sets_the_fact(emulator_factory, run_playbook, python_without_requests):
-    runs, _run = run_scenarios(emulator_factory, run_playbook, '', connection='local', python=python_without_requests,
-                               args=['--check'])
-    text, fact = runs['success']
-    assert [task['status'] for task in fact] == ['SUCCESS', 'SUCCESS'] and json.loads(text)['_outcome'] == 'ok'

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run `ansible-test units` or `ansible-test integration` on the checkout, with the venv that runs this.
+
+    VENV/bin/python -m tools.ansible_test units [TARGET ...] [ANSIBLE-TEST OPTIONS]
+    VENV/bin/python -m tools.ansible_test integration [TARGET ...] [ANSIBLE-TEST OPTIONS]
+
+ansible-test wants the collection at ansible_collections/hwcloud/workspace/ in a git work tree, and the built
+tarball has no integration targets (galaxy.yml build_ignore). So the checkout's files (the tracked ones and the
+untracked ones git does not ignore, as they are in the work tree) are copied to
+.build/ansible-test/<command>-py<X.Y>/ansible_collections/hwcloud/workspace and committed there (one copy per
+command and Python: both legs, or units and integration, may run at once); ansible-test runs in that copy with
+--local on this venv's Python. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
+script that ansible-test may ask for is seeded as tools/sanity.py does.
+
+units without targets runs every test file of tests/unit on UNIT_WORKERS workers except those that tests/conftest.py
+marks serial (they time things on the wall clock), which run after, alone.
+
+integration starts one emulator (tools/workspace_emulator on a free port, exports done after EXPORT_DELAY
+seconds) for the whole run, names it to the targets in tests/integration/integration_config.yml (a vars file
+ansible-test gives every target; the setup_emulator target resets the emulator's settings for each), and stops it
+when ansible-test ends.
+"""
+
+import ast
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)  # run as a script: tools.sanity and tools.workspace_emulator
+
+from tools.sanity import seed_get_pip  # noqa: E402  pylint: disable=wrong-import-position
+from tools.workspace_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+
+BIN = os.path.dirname(sys.executable)
+PYTHON_VERSION = '%d.%d' % sys.version_info[:2]
+VARS_FILE = os.path.join('tests', 'integration', 'integration_config.yml')
+# Seconds until a started export finishes: a scenario that starts an export and waits for it takes about this long.
+EXPORT_DELAY = '0.5'
+# As many workers as tools/matrix.py gives pytest: on two cores the unit tests mostly wait on local HTTP.
+UNIT_WORKERS = os.environ.get('PYTEST_WORKERS', '4')
+GIT = ['git', '-c', 'user.name=ansible-test', '-c', 'user.email=ansible-test@localhost', '-c', 'commit.gpgsign=false']
+
+
+def copy_checkout(command):
+    """The work tree's files (not .git, nothing ignored) as a fresh git repository; its path."""
+    copy = os.path.join(ROOT, '.build', 'ansible-test', '%s-py%s' % (command, PYTHON_VERSION),
+                        'ansible_collections', 'hwcloud', 'workspace')
+    listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT, check=True,
+                            stdout=subprocess.PIPE).stdout.decode('utf-8', 'surrogateescape').split('\0')
+    shutil.rmtree(copy, ignore_errors=True)
+    for relative in sorted(set(path for path in listed if path)):
+        source = os.path.join(ROOT, relative)
+        if not os.path.lexists(source):  # deleted in the work tree, not yet in git
+            continue
+        destination = os.path.join(copy, relative)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        shutil.copy2(source, destination, follow_symlinks=False)
+    for words in (['init', '-q'], ['add', '-A'], ['commit', '-q', '--no-verify', '-m', 'the checkout, for ansible-test']):
+        subprocess.run(GIT + words, cwd=copy, check=True, stdout=subprocess.DEVNULL)
+    return copy
+
+
+def ansible_test(copy, command, arguments):
+    words = [os.path.join(BIN, 'ansible-test'), command, '--local', '--python', PYTHON_VERSION, '--color', 'no']
+    # --local runs the Python called pythonX.Y on PATH: this venv's.
+    environment = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+    print('== ansible-test %s in %s' % (command, os.path.relpath(copy, ROOT)), flush=True)
+    return subprocess.call(words + list(arguments), cwd=copy, env=environment)
+
+
+def given_targets(copy, arguments):
+    """Whether the arguments name unit test targets: paths of test files or folders."""
+    return any(not word.startswith('-') and os.path.exists(os.path.join(copy, word)) for word in arguments)
+
+
+def serial_unit_files():
+    """tests/conftest.py's SERIAL_FILES under tests/unit, read without importing it."""
+    with open(os.path.join(ROOT, 'tests', 'conftest.py'), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(target, 'id', None) for target in node.targets] == ['SERIAL_FILES']:
+            return [path for path in ast.literal_eval(node.value) if path.startswith('tests/unit/')]
+    raise SystemExit('tests/conftest.py defines no SERIAL_FILES')
+
+
+def units(copy, arguments):
+    if given_targets(copy, arguments):
+        return ansible_test(copy, 'units', ['--num-workers', UNIT_WORKERS] + list(arguments))
+    serial = serial_unit_files()
+    every = sorted(os.path.relpath(path, copy)
+                   for path in glob.glob(os.path.join(copy, 'tests', 'unit', '**', 'test_*.py'), recursive=True))
+    failed = ansible_test(copy, 'units', [path for path in every if path not in serial] + ['--num-workers', UNIT_WORKERS]
+                          + list(arguments))
+    return ansible_test(copy, 'units', serial + ['--num-workers', '1'] + list(arguments)) or failed
+
+
+def integration_vars(emulator):
+    """The variables every target gets: where the emulator is, and its demo credentials."""
+    return {
+        'emulator_url': emulator.url,
+        'emulator_storage_url': emulator.storage_url,
+        'emulator_project_id': emulator.project_id,
+        'emulator_region': emulator.region,
+        'emulator_access_key': emulator.access_key,
+        'emulator_secret_key': emulator.secret_key,
+        'emulator_token': emulator.token,
+        'emulator_export_delay': float(EXPORT_DELAY),
+        # Every module's connection, for module_defaults of group/hwcloud.workspace.workspace.
+        'emulator_connection': {
+            'endpoint': emulator.url,
+            'iam_endpoint': emulator.url,
+            'project_id': emulator.project_id,
+            'access_key': emulator.access_key,
+            'secret_key': emulator.secret_key,
+        },
+    }
+
+
+def integration(copy, arguments):
+    emulator = EmulatorProcess(export_delay=EXPORT_DELAY)
+    try:
+        with open(os.path.join(copy, VARS_FILE), 'w', encoding='utf-8') as handle:
+            handle.write('# Written by tools/ansible_test.py for this run: the emulator it started.\n')
+            handle.write(json.dumps(integration_vars(emulator), indent=2, sort_keys=True) + '\n')  # JSON is YAML
+        print('== emulator on %s for the run' % emulator.url, flush=True)
+        failed = ansible_test(copy, 'integration', arguments)
+        if failed:
+            print("== the emulator's last log lines:\n%s" % '\n'.join(emulator.stderr_text().splitlines()[-40:]), flush=True)
+        return failed
+    finally:
+        emulator.stop()
+
+
+def main(arguments):
+    if not arguments or arguments[0] not in ('units', 'integration'):
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, rest = arguments[0], arguments[1:]
+    seed_get_pip()
+    copy = copy_checkout(command)
+    return (units if command == 'units' else integration)(copy, rest)
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
