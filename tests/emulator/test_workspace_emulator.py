@@ -436,6 +436,13 @@ def test_server_error_fault_answers_503_once(scratch, scratch_api):
     assert 'Retry-After' not in first.headers
 
 
+def test_pass_fault_lets_requests_through_so_that_the_next_fault_applies_later(scratch, scratch_api):
+    assert scratch.inject([{'pass': 2}, {'status': 503}])['faults'][0] == {'pass': 2}
+    statuses = [scratch_api.with_token(scratch_api.tasks_path()).status_code for _ in range(4)]
+    assert statuses == [200, 200, 503, 200]
+    assert [entry['fault'] for entry in scratch.requests_log()] == ['pass', 'pass', 'status', None]
+
+
 def test_drop_fault_closes_the_connection_without_answer(scratch, scratch_api):
     scratch.inject({'drop': 1})
     with pytest.raises(requests.ConnectionError):

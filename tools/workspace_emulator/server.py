@@ -246,6 +246,8 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def _answer_with_fault(self, fault, answer):
         """Answer with answer() unless a queued fault says otherwise (reset and trickle bend how answer() goes out)."""
+        if fault is not None and fault.kind == 'pass':
+            return answer()  # holds a place in the queue, so that the faults behind it apply to later requests
         if fault is not None and fault.kind == 'slow':
             self._sleep(fault.delay_ms / 1000.0)
             return answer()
