@@ -371,6 +371,23 @@ def test_tasks_finish_fail_and_expire_on_time(scratch, scratch_api):
     assert finished['life-expire']['end_time'] == added[3]['end_time']
 
 
+def test_a_task_finishes_once_it_was_in_as_many_list_answers_as_it_says(scratch, scratch_api):
+    scratch.add_tasks([{'task_id': 'polled', 'file_name': 'polled.xlsx', 'finish_after_listings': 3, 'final_status': 'FAIL'}])
+
+    def status_of_polled(**filters):
+        return [record['status'] for record in scratch_api.list_tasks(**filters)['export_tasks'] if record['task_id'] == 'polled']
+
+    # Answers without it, and admin reads, do not count.
+    assert status_of_polled(status='SUCCESS') == [] and status_of_polled(file_name='other.xlsx') == []
+    assert [record['status'] for record in scratch.tasks() if record['task_id'] == 'polled'] == ['CREATING']
+    # Any answer that shows it counts, whatever its filters: the third still shows it CREATING.
+    assert status_of_polled() == status_of_polled(task_id='polled') == status_of_polled(status='CREATING') == ['CREATING']
+    [finished] = scratch_api.list_tasks(task_id='polled')['export_tasks']
+    assert (finished['status'], finished['error_code']) == ('FAIL', 'WKS.00010001')
+    assert finished['end_time'] >= finished['create_time']
+    assert status_of_polled(status='CREATING') == []
+
+
 def test_added_tasks_get_defaults_and_keep_creation_order(scratch):
     added = scratch.add_tasks([{'file_name': 'order-%d.xlsx' % number} for number in range(5)] + [{'is_download': True}])
     assert [record['file_name'] for record in added[:5]] == ['order-%d.xlsx' % number for number in range(5)]
@@ -386,6 +403,10 @@ def test_added_tasks_get_defaults_and_keep_creation_order(scratch):
     ([{'finish_after': -1}], 'finish_after'),
     ([{'final_status': 'EXPIRED', 'finish_after': 1}], 'final_status'),
     ([{'status': 'SUCCESS', 'finish_after': 1}], 'finish_after'),
+    ([{'finish_after_listings': 0}], 'finish_after_listings'),
+    ([{'finish_after_listings': 1.5}], 'finish_after_listings'),
+    ([{'status': 'FAIL', 'finish_after_listings': 1}], 'finish_after_listings'),
+    ([{'finish_after_listings': 2, 'finish_after': 1}], 'do not go together'),
     ([{'create_time': 'yesterday'}], 'create_time'),
     ([{'colour': 'blue'}], 'colour'),
     ({'task_id': 'not-in-a-list'}, 'list'),
