@@ -93,6 +93,16 @@ class RequestLog:
         return {'cleared': cleared}
 
 
+# A query parameter named like a signature (Signature of OBS, X-Amz-Signature, ...): its value is masked in the logs.
+_SIGNATURE_PARAMETER = re.compile(r'((?:^|[?&])[^=&?#\s]*signature=)[^&#\s]*', re.IGNORECASE)
+MASK = '***'
+
+
+def mask_signatures(text):
+    """text (a query string, or a log line holding a URL) with the value of each signature parameter masked."""
+    return _SIGNATURE_PARAMETER.sub(lambda matched: matched.group(1) + MASK, text)
+
+
 def _query_dict(raw_query):
     """Query parameters by name; a repeated name maps to the list of its values."""
     query = {}
@@ -162,11 +172,23 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
         time.sleep(seconds)
         self.slept += seconds
 
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin  # the base class's name
+        """The base class's own lines (a malformed request line, for instance) quote the URL: masked too."""
+        sys.stderr.write(mask_signatures('[emulator] %s %s\n' % (self.address_string(), format % args)))
+
     def _log_line(self, status, detail):
         sys.stderr.write('[emulator] %s "%s %s" %s %s %.1fms\n' % (
-            self.client_address[0], self.command, self.path, '-' if status is None else status, detail,
+            self.client_address[0], self.command, mask_signatures(self.path), '-' if status is None else status, detail,
             (time.monotonic() - self.started) * 1000))
         sys.stderr.flush()
+
+    def _log_entry(self, raw_path, raw_query, status, fault):
+        """The request log's entry of this request, signatures masked; subclasses add their own fields."""
+        masked_query = mask_signatures(raw_query)
+        entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(masked_query), 'raw_query': masked_query,
+                 'status': status, 'request_id': self.request_id, 'fault': fault.kind if fault else None}
+        entry.update(self._timing())
+        return entry
 
     def _timing(self):
         ended = time.monotonic()
@@ -299,9 +321,8 @@ class RequestHandler(BaseHandler):
         except Exception:  # pylint: disable=broad-except
             status = self._internal_error()
         if not is_admin:
-            entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query,
-                     'status': status, 'auth': scheme, 'request_id': self.request_id, 'fault': fault.kind if fault else None}
-            entry.update(self._timing())
+            entry = self._log_entry(raw_path, raw_query, status, fault)
+            entry['auth'] = scheme
             self.server.state.request_log.add(entry)
         self._log_line(status, 'auth=%s' % scheme)
 

@@ -11,7 +11,7 @@ signature or expiry is wrong, as OBS does.
 import socket
 import sys
 
-from .server import BaseHandler, EmulatorServer, _query_dict
+from .server import BaseHandler, EmulatorServer
 
 # Where EmulatorServer falls back when 127.0.0.2 cannot be bound (systems that route only 127.0.0.1).
 STORAGE_HOST = '127.0.0.2'
@@ -33,9 +33,8 @@ class StorageHandler(BaseHandler):
             self.close_connection = True
         except Exception:  # pylint: disable=broad-except
             status = self._internal_error()
-        entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query, 'status': status,
-                 'headers': dict(self.headers.items()), 'request_id': self.request_id, 'fault': fault.kind if fault else None}
-        entry.update(self._timing())
+        entry = self._log_entry(raw_path, raw_query, status, fault)
+        entry['headers'] = dict(self.headers.items())
         self.server.state.storage_log.add(entry)
         self._log_line(status, 'storage')
 
