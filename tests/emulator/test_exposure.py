@@ -42,3 +42,62 @@ def test_the_signature_of_a_presigned_url_is_masked_in_every_log(emulator, api, 
     for secret in (signature, urllib.parse.quote(signature, safe=''), urllib.parse.quote_plus(signature), 'api-side-signature'):
         assert secret not in logs
     assert 'Signature=***' in emulator.stderr_text()
+
+
+def port_of(url):
+    return int(url.rsplit(':', 1)[1])
+
+
+def list_with_host(api, host):
+    """A listing by token, sent with that Host header."""
+    return api.session.get(api.url(api.tasks_path()), headers={'X-Auth-Token': api.emulator.token, 'Host': host}, timeout=10)
+
+
+# What a browser sends after DNS rebinding (a page's own name re-pointed at 127.0.0.1), and other hosts.
+FOREIGN_HOSTS = ['rebound.example:{port}', '127.0.0.1.nip.io:{port}', 'localhost.example:{port}', '127.0.0.1:{other}', '127.0.0.3:{port}',
+                 '127.0.0.1', 'user@127.0.0.1:{port}', '[::1]:{port}', '']
+
+
+@pytest.mark.parametrize('host', FOREIGN_HOSTS)
+def test_a_host_that_does_not_name_the_api_listener_gets_421_and_nothing_else(emulator, api, host):
+    port = port_of(emulator.url)
+    named = host.format(port=port, other=port + 1)
+    tasks_before = emulator.tasks()
+    listing = list_with_host(api, named)
+    admin = api.session.post(emulator.url + '/_emulator/tasks', data=b'[{}]', timeout=10,
+                             headers={'Host': named, 'Content-Type': 'application/json'})
+    for response in (listing, admin):
+        assert (response.status_code, response.json()['error_code']) == (421, 'EMULATOR.MISDIRECTED'), named
+        assert response.headers['Connection'] == 'close'
+    assert emulator.tasks() == tasks_before
+    assert [entry['status'] for entry in emulator.requests_log()] == [421]  # admin calls are not logged
+
+
+@pytest.mark.parametrize('host', FOREIGN_HOSTS[:-1])
+def test_a_host_that_does_not_name_the_storage_listener_gets_421_instead_of_the_file(emulator, api, http_session, host):
+    [task] = emulator.add_tasks([{'file_name': 'rebound.xlsx'}])
+    url = api.signed('/v2/%s/export-tasks/%s/download' % (emulator.project_id, task['task_id'])).json()['download_url']
+    port = port_of(emulator.storage_url)
+    named = host.format(port=port, other=port + 1).replace('127.0.0.1', urllib.parse.urlsplit(url).hostname)
+    response = http_session.get(url, headers={'Host': named}, timeout=10)
+    assert response.status_code == 421 and '<Code>MisdirectedRequest</Code>' in response.text, named
+    assert http_session.get(url, timeout=10).status_code == 200
+    assert [entry['status'] for entry in emulator.storage_requests()] == [421, 200]
+
+
+def test_its_own_address_and_localhost_are_answered(emulator, api):
+    port = port_of(emulator.url)
+    for host in ('127.0.0.1:%d' % port, 'localhost:%d' % port, 'LocalHost:%d' % port):
+        assert list_with_host(api, host).status_code == 200, host
+
+
+def test_over_ipv6_its_bracketed_address_and_localhost_are_answered_and_other_hosts_are_not(api_for):
+    with EmulatorProcess(extra_args=['--host', '::1']) as ipv6:
+        assert ipv6.url.startswith('http://[::1]:')
+        api = api_for(ipv6)
+        port = port_of(ipv6.url)
+        answered = dict((host, list_with_host(api, host % port).status_code)
+                        for host in ('[::1]:%d', 'localhost:%d', '[0:0:0:0:0:0:0:1]:%d', '127.0.0.1:%d', '::1:%d', 'rebound.example:%d'))
+        assert answered == {'[::1]:%d': 200, 'localhost:%d': 200, '[0:0:0:0:0:0:0:1]:%d': 200, '127.0.0.1:%d': 421, '::1:%d': 421,
+                            'rebound.example:%d': 421}
+        assert len(ipv6.tasks()) == 0  # and the admin calls of testing.py reach it

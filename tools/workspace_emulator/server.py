@@ -182,6 +182,16 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
             (time.monotonic() - self.started) * 1000))
         sys.stderr.flush()
 
+    def _misdirected(self):
+        """Why this listener does not answer the request's Host, or None (checked before anything else)."""
+        host = self.headers.get('Host')
+        if not host:
+            return 'The request has no Host header.'
+        if not self.server.names_this_listener(host):
+            return 'Host %r is not this server (it answers %s, or localhost on a loopback address).' % (
+                host, self.server.url.split('//', 1)[1])
+        return None
+
     def _log_entry(self, raw_path, raw_query, status, fault):
         """The request log's entry of this request, signatures masked; subclasses add their own fields."""
         masked_query = mask_signatures(raw_query)
@@ -307,6 +317,9 @@ class RequestHandler(BaseHandler):
         scheme = '-' if is_admin else auth_scheme(self.headers)
         fault = None
         try:
+            misdirected = self._misdirected()
+            if misdirected:
+                raise _HttpError(421, 'EMULATOR.MISDIRECTED', misdirected, close=True)
             body = self._read_body()
             if is_admin:
                 status = self._handle_admin(raw_path, body)
@@ -521,6 +534,26 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         if tls_context is not None:
             # The handshake happens on the first read, in the connection's own thread, not in the accepting one.
             self.socket = tls_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def names_this_listener(self, authority):
+        """Whether host[:port] (a Host header, an Origin's) names this listener: its own address and port, any IP
+        address when it listens on every one, or localhost on a loopback address. Never another name: a browser
+        sends one after DNS rebinding (a page's own name, re-pointed at this address)."""
+        parsed = urllib.parse.urlsplit('//' + authority)
+        try:
+            port = parsed.port or (443 if self.tls else 80)
+        except ValueError:
+            return False
+        if parsed.netloc != authority or '@' in authority or not parsed.hostname or port != self.server_address[1]:
+            return False
+        listening = ipaddress.ip_address(self.server_address[0])
+        if parsed.hostname in ('localhost', 'localhost.'):
+            return listening.is_loopback or listening.is_unspecified
+        try:
+            address = ipaddress.ip_address(parsed.hostname)
+        except ValueError:
+            return False
+        return address == listening or listening.is_unspecified
 
     @property
     def url(self):

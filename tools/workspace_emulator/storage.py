@@ -10,6 +10,7 @@ signature or expiry is wrong, as OBS does.
 
 import socket
 import sys
+import xml.sax.saxutils
 
 from .server import BaseHandler, EmulatorServer
 
@@ -25,9 +26,13 @@ class StorageHandler(BaseHandler):
     def _handle(self):
         self._begin()
         raw_path, _, raw_query = self.path.partition('?')
-        fault = self.server.state.storage_faults.take()
+        misdirected = self._misdirected()
+        fault = None if misdirected else self.server.state.storage_faults.take()
         try:
-            status = self._answer_with_fault(fault, lambda: self._answer(raw_path, raw_query))
+            if misdirected:
+                status = self._obs_error(421, 'MisdirectedRequest', misdirected, close=True)  # its body is not read
+            else:
+                status = self._answer_with_fault(fault, lambda: self._answer(raw_path, raw_query))
         except (ConnectionError, socket.timeout):
             status = None
             self.close_connection = True
@@ -54,10 +59,10 @@ class StorageHandler(BaseHandler):
         return self._send_stream(200, export_file.chunks, export_file.length, {'ETag': '"%s"' % task.task_id},
                                  content_type=export_file.content_type)
 
-    def _obs_error(self, status, code, message):
+    def _obs_error(self, status, code, message, close=False):
         body = ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>'
-                % (code, message, self.request_id)).encode('utf-8')
-        return self._send_bytes(status, body, content_type='application/xml')
+                % (code, xml.sax.saxutils.escape(message), self.request_id)).encode('utf-8')
+        return self._send_bytes(status, body, close=close, content_type='application/xml')
 
 
 def storage_server(host, port, state, tls_context=None):
