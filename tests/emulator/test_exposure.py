@@ -101,3 +101,43 @@ def test_over_ipv6_its_bracketed_address_and_localhost_are_answered_and_other_ho
         assert answered == {'[::1]:%d': 200, 'localhost:%d': 200, '[0:0:0:0:0:0:0:1]:%d': 200, '127.0.0.1:%d': 421, '::1:%d': 421,
                             'rebound.example:%d': 421}
         assert len(ipv6.tasks()) == 0  # and the admin calls of testing.py reach it
+
+
+def admin(emulator, session, method, path, data=None, headers=None):
+    return session.request(method, emulator.url + path, data=data, headers=headers or {}, timeout=10)
+
+
+# The requests a web page can make a browser send to another origin without asking it first (no CORS preflight):
+# GET, HEAD and POST with a text/plain, form or multipart body, or no type at all.
+@pytest.mark.parametrize('content_type', ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded',
+                                          'multipart/form-data; boundary=x', None])
+def test_an_admin_post_or_delete_without_a_json_body_type_changes_nothing(emulator, api, http_session, content_type):
+    assert api.with_token(api.tasks_path()).status_code == 200
+    tasks_before = emulator.tasks()
+    headers = {} if content_type is None else {'Content-Type': content_type}
+    answers = [admin(emulator, http_session, 'POST', '/_emulator/tasks', b'[{"file_name": "planted.xlsx"}]', headers),
+               admin(emulator, http_session, 'POST', '/_emulator/faults', b'{"status": 503, "count": 100}', headers),
+               admin(emulator, http_session, 'DELETE', '/_emulator/requests', headers=headers)]
+    for answer in answers:
+        assert (answer.status_code, answer.json()['error_code']) == (415, 'EMULATOR.UNSUPPORTED_MEDIA_TYPE'), answer.request.method
+    assert emulator.tasks() == tasks_before and emulator.faults()['faults'] == [] and len(emulator.requests_log()) == 1
+
+
+@pytest.mark.parametrize('origin', ['http://rebound.example', 'https://127.0.0.1:{port}', 'http://127.0.0.1:{other}', 'null',
+                                    'http://127.0.0.1:{port}/page'])
+def test_an_admin_call_from_another_origin_is_refused_even_with_a_json_body(emulator, http_session, origin):
+    port = port_of(emulator.url)
+    headers = {'Origin': origin.format(port=port, other=port + 1), 'Content-Type': 'application/json'}
+    tasks_before = emulator.tasks()
+    for method, path, data in (('POST', '/_emulator/tasks', b'[{}]'), ('GET', '/_emulator/config', None)):
+        answer = admin(emulator, http_session, method, path, data, headers)
+        assert (answer.status_code, answer.json()['error_code']) == (403, 'EMULATOR.FORBIDDEN'), (method, headers)
+    assert emulator.tasks() == tasks_before
+
+
+def test_an_admin_call_from_its_own_origin_with_a_json_body_is_answered(emulator, http_session):
+    port = port_of(emulator.url)
+    for origin in ('http://127.0.0.1:%d' % port, 'http://localhost:%d' % port):
+        answer = admin(emulator, http_session, 'POST', '/_emulator/tasks', b'[{"file_name": "own-origin.xlsx"}]',
+                       {'Origin': origin, 'Content-Type': 'application/json;charset=UTF-8'})
+        assert answer.status_code == 200 and answer.json()[0]['file_name'] == 'own-origin.xlsx'

@@ -457,6 +457,13 @@ class RequestHandler(BaseHandler):
     def _handle_admin(self, raw_path, body):
         if not _is_loopback(self.client_address[0]):
             raise _HttpError(403, 'EMULATOR.FORBIDDEN', 'The admin API answers loopback clients only.')
+        # A web page in a browser on this machine can send requests here too; none of them may change the state.
+        origin = self.headers.get('Origin')
+        if origin is not None and not self._is_own_origin(origin):
+            raise _HttpError(403, 'EMULATOR.FORBIDDEN', 'The admin API does not answer requests from another origin (%r).' % origin)
+        if self.command in ('POST', 'DELETE') and self.headers.get('Content-Type', '').split(';')[0].strip().lower() != 'application/json':
+            # A browser sends text/plain and form bodies cross-origin without asking first, but not JSON.
+            raise _HttpError(415, 'EMULATOR.UNSUPPORTED_MEDIA_TYPE', 'Admin %s requests need Content-Type: application/json.' % self.command)
         state = self.server.state
         routes = {
             '/_emulator/tasks': {'GET': state.store.records, 'POST': lambda: state.store.add(self._json_body(body))},
@@ -485,6 +492,11 @@ class RequestHandler(BaseHandler):
         except (SeedError, FaultError, ValueError) as error:
             raise _HttpError(400, 'EMULATOR.BAD_REQUEST', str(error)) from None
         return self._send_json(200, result)
+
+    def _is_own_origin(self, origin):
+        parsed = urllib.parse.urlsplit(origin)
+        return (parsed.scheme == ('https' if self.server.tls else 'http') and not (parsed.path or parsed.query or parsed.fragment)
+                and self.server.names_this_listener(parsed.netloc))
 
     def _admin_file(self, task_id, digest):
         """The bytes a download of the task serves (whatever its status), or {"size", "sha256"} of them."""
