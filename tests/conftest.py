@@ -45,19 +45,15 @@ import pytest  # noqa: E402
 CONNECTION_ENV_PREFIXES = ('HUAWEICLOUD_', 'HW_')
 
 
-# Files whose tests time things on the wall clock: tasks that finish seconds after the emulator starts while a
-# playbook polls every 0.3 s and the requests of one poll are told apart by the gaps between them, latencies and
-# server times read from the emulator's log, peaks of requests in flight at once, request counts of concurrent
-# paging (beside three other workers, the last two fell short now and then). They are marked `serial` and run
-# alone, after the rest has run in parallel (tools/matrix.py: pytest -n 4 -m "not serial", then pytest -m serial),
-# so that the load of other workers never decides their outcome.
+# Files whose tests time things on the wall clock: server times read from the emulator's log (test_performance),
+# peaks of requests in flight and request counts of concurrent paging (test_paging_concurrent: beside three other
+# workers they fell short now and then). They are marked `serial` and run alone, after the rest has run in parallel
+# (tools/matrix.py: pytest -n 4 -m "not serial", then pytest -m serial), so that the load of other workers never
+# decides their outcome. Other tests drive state changes by events (the emulator's finish_after_listings and queued
+# faults, held slots), or give what they time a margin that a loaded machine keeps, and run in parallel.
 SERIAL_FILES = (
-    'tests/emulator/test_faults_and_timing.py',
     'tests/emulator/test_performance.py',
-    'tests/integration/test_wait_for_exports.py',
     'tests/integration/test_paging_concurrent.py',
-    'tests/integration/test_waiting_correctness.py',
-    'tests/unit/plugins/module_utils/test_throttle.py',
 )
 
 

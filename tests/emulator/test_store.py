@@ -109,3 +109,10 @@ def test_records_change_status_on_time_without_a_rescan():
     assert [record['status'] for record in store.records()] == ['SUCCESS', 'CREATING']
     clock.now += 5
     assert [record['status'] for record in store.records()] == ['EXPIRED', 'CREATING']
+
+
+def test_churn_finishes_a_task_that_waits_for_list_answers_but_not_a_stuck_one():
+    store = TaskStore(clock=FakeClock())
+    store.add([{'task_id': 'polled', 'finish_after_listings': 100}, {'task_id': 'stuck', 'status': 'CREATING'}])
+    store.churn(finish=2)
+    assert [record['status'] for record in store.records()] == ['SUCCESS', 'CREATING']

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import DEFAULT_CONCURRENCY
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import STALLS_ALLOWED
@@ -108,37 +107,28 @@ def test_lookup_of_many_ids_reads_pages_together(emulator_factory, run_playbook)
     assert all(entry['query']['sort_type'] == 'DESC' for entry in log)
 
 
-def inject_after_first_request(emulator, fault):
-    """Queue fault once the first request has been answered (from a thread: the playbook is running)."""
-    def watch():
-        emulator.wait_for_requests(1, timeout=60)
-        emulator.inject(fault)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
-
-
 def test_a_429_burst_during_parallel_paging_is_absorbed_by_a_shared_back_off(emulator_factory, run_playbook):
-    # 100 ms per request: the pages after the first are in flight before the burst is queued, the next ones meet it
-    emulator = emulator_factory(seed={'tasks': bulk(1500)}, latency_ms=100)
-    watcher = inject_after_first_request(emulator, {'status': 429, 'count': 5, 'retry_after': 1})
+    latency = 0.1
+    emulator = emulator_factory(seed={'tasks': bulk(1500)}, latency_ms=latency * 1000)
+    # The first page passes; of the eight pages then requested together, five are throttled (Retry-After: 2) and
+    # three answered a second later, while the back-off holds: the workers of those three must honour it too.
+    emulator.inject([{'pass': 1}, {'status': 429, 'count': 5, 'retry_after': 2}, {'slow': 3, 'delay_ms': 1000}])
     args = dict(connection_vars(emulator), retries=6)
     run = run_playbook(PLAY % module_task('list', args))
-    watcher.join(10)
     result = run.result('list')
     assert run.rc == 0, run.stdout
     assert [task['task_id'] for task in result['export_tasks']] == ['task-%05d' % n for n in range(1500)]
     log = list_requests(emulator)
     throttled = [entry for entry in log if entry['status'] == 429]
     assert len(throttled) == 5
-    first_429_end = min(entry['ended'] for entry in throttled)
-    # No request started while the back-off was in force (a little slack for the answer's way to the client).
-    during = [entry for entry in log if first_429_end + 0.05 < entry['started'] < first_429_end + 0.95]
-    assert during == []
-    # and fewer ran at once afterwards: the limit of 8 was halved
-    after = [entry for entry in log if entry['started'] > first_429_end + 0.05]
-    assert after and peak_in_flight(after) <= 4
+    # A 429 is answered no sooner than the latency after its request arrived, and holds back every request for
+    # Retry-After seconds from when the client read it.
+    back_off_end = min(entry['started'] for entry in throttled) + latency + 2
+    # The requests that met no queued fault (retries, and the pages after those eight) came after the back-off.
+    later = [entry for entry in log if entry['fault'] is None]
+    assert later and min(entry['started'] for entry in later) >= back_off_end
+    # and fewer ran at once then: the limit of 8 was halved
+    assert peak_in_flight([entry for entry in log if entry['started'] >= back_off_end]) <= 4
 
 
 def test_listing_creating_tasks_while_others_finish_loses_none(emulator_factory, run_playbook):

@@ -121,11 +121,10 @@ def test_an_outage_shorter_than_wait_timeout_does_not_end_the_wait(emulator_fact
     emulator = emulator_factory(seed=seed(5, 0))
     # after the first listing, eight answers in a row are 503 (and the client does not retry: retries 0);
     # the tasks finish once the outage is over
-    outage = in_background(emulator, 1, lambda: emulator.inject({'status': 503, 'count': 8}))
+    emulator.inject([{'pass': 1}, {'status': 503, 'count': 8}])
     finisher = in_background(emulator, 9, lambda: finish_all_done(emulator))
     run = run_playbook(wait_play(dict(connection_vars(emulator), task_ids=['done-%03d' % n for n in range(5)],
                                       wait=True, wait_timeout=60, wait_sleep=0.2, retries=0)))
-    outage.join(10)
     finisher.join(10)
     result = run.result('wait')
     assert run.rc == 0, run.stdout
@@ -135,11 +134,10 @@ def test_an_outage_shorter_than_wait_timeout_does_not_end_the_wait(emulator_fact
 
 def test_a_403_while_waiting_ends_the_wait_at_once_with_the_api_error(emulator_factory, run_playbook):
     emulator = emulator_factory(seed=seed(0, 3))
-    watcher = in_background(emulator, 1, lambda: emulator.inject(
-        {'status': 403, 'error_code': 'APIGW.0302', 'error_msg': 'Forbidden.'}))
+    # The first listing passes, the first poll is refused.
+    emulator.inject([{'pass': 1}, {'status': 403, 'error_code': 'APIGW.0302', 'error_msg': 'Forbidden.'}])
     run = run_playbook(wait_play(dict(connection_vars(emulator), status='CREATING', wait=True, wait_timeout=600,
                                       wait_sleep=0.2)))
-    watcher.join(10)
     result = run.result('wait')
     assert result['_outcome'] == 'failed' and result['http_status'] == 403 and result['error_code'] == 'APIGW.0302'
     assert len(api_requests(emulator)) == 2
@@ -174,13 +172,13 @@ def test_a_followed_task_that_disappears_is_reported_missing(run_playbook):
 
 
 def test_wait_timeout_bounds_the_run_even_with_a_request_in_flight(emulator_factory, run_playbook):
-    """Each answer takes 3 s and timeout is 30 s: the poll in flight at wait_timeout is cut by the deadline,
-    not retried, and the run ends with the time-out instead of running on for a request time-out."""
+    """After the first listing each answer takes 3 s and timeout is 30 s: the poll in flight at wait_timeout is
+    cut by the deadline, not retried, and the run ends with the time-out instead of running on for a request
+    time-out."""
     emulator = emulator_factory(seed=seed(0, 1))
-    slow = in_background(emulator, 1, lambda: emulator.inject({'latency_ms': 3000}))
+    emulator.inject([{'pass': 1}, {'slow': 10, 'delay_ms': 3000}])
     run = run_playbook(wait_play(dict(connection_vars(emulator), status='CREATING', wait=True, wait_timeout=5,
                                       wait_sleep=0.2, timeout=30)))
-    slow.join(10)
     result = run.result('wait')
     assert result['_outcome'] == 'failed' and result['creating_task_ids'] == ['stuck-000']
     assert 'the last poll failed' not in result['msg'], result['msg']  # a cut at the deadline is no outage

@@ -16,11 +16,12 @@ GATEWAY_ERRORS = {
     504: ('APIGW.0201', 'The backend timed out.'),
 }
 # Queued: each applies to `count` requests, in order.
-QUEUED_KINDS = ('status', 'drop', 'malformed', 'respond', 'redirect', 'reset', 'trickle', 'slow')
+QUEUED_KINDS = ('pass', 'status', 'drop', 'malformed', 'respond', 'redirect', 'reset', 'trickle', 'slow')
 # Settings: applied at once to every following request, until changed (or DELETE /_emulator/faults for the list ones).
 SETTING_KINDS = ('latency_ms', 'latency_jitter_ms', 'ignore_offset', 'count_growing', 'churn')
 KINDS = QUEUED_KINDS + SETTING_KINDS
 FIELDS = {
+    'pass': ('pass',),
     'status': ('status', 'count', 'retry_after', 'error_code', 'error_msg'),
     'drop': ('drop', 'after_handling'),
     'malformed': ('malformed',),
@@ -74,7 +75,7 @@ class Fault:
         unknown = sorted(set(spec) - set(FIELDS[kind]))
         if unknown:
             raise FaultError('unknown field(s) %s in a %s fault; allowed: %s' % (', '.join(unknown), kind, ', '.join(FIELDS[kind])))
-        if kind == 'malformed':
+        if kind in ('pass', 'malformed'):
             return cls(kind, _positive_int(spec, kind))
         if kind == 'drop':
             # after_handling: the request is handled (an export is started) before the connection is closed unanswered.
@@ -124,7 +125,7 @@ class Fault:
                    error_code=spec.get('error_code', default_code), error_msg=spec.get('error_msg', default_msg))
 
     def describe(self):
-        if self.kind in ('drop', 'malformed', 'reset', 'trickle', 'slow'):
+        if self.kind in ('pass', 'drop', 'malformed', 'reset', 'trickle', 'slow'):
             described = {self.kind: self.remaining}
             described.update((name, value) for name, value in self.options.items() if value is not None)
             return described

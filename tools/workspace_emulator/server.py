@@ -93,6 +93,16 @@ class RequestLog:
         return {'cleared': cleared}
 
 
+# A query parameter named like a signature (Signature of OBS, X-Amz-Signature, ...): its value is masked in the logs.
+_SIGNATURE_PARAMETER = re.compile(r'((?:^|[?&])[^=&?#\s]*signature=)[^&#\s]*', re.IGNORECASE)
+MASK = '***'
+
+
+def mask_signatures(text):
+    """text (a query string, or a log line holding a URL) with the value of each signature parameter masked."""
+    return _SIGNATURE_PARAMETER.sub(lambda matched: matched.group(1) + MASK, text)
+
+
 def _query_dict(raw_query):
     """Query parameters by name; a repeated name maps to the list of its values."""
     query = {}
@@ -162,11 +172,33 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
         time.sleep(seconds)
         self.slept += seconds
 
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin  # the base class's name
+        """The base class's own lines (a malformed request line, for instance) quote the URL: masked too."""
+        sys.stderr.write(mask_signatures('[emulator] %s %s\n' % (self.address_string(), format % args)))
+
     def _log_line(self, status, detail):
         sys.stderr.write('[emulator] %s "%s %s" %s %s %.1fms\n' % (
-            self.client_address[0], self.command, self.path, '-' if status is None else status, detail,
+            self.client_address[0], self.command, mask_signatures(self.path), '-' if status is None else status, detail,
             (time.monotonic() - self.started) * 1000))
         sys.stderr.flush()
+
+    def _misdirected(self):
+        """Why this listener does not answer the request's Host, or None (checked before anything else)."""
+        host = self.headers.get('Host')
+        if not host:
+            return 'The request has no Host header.'
+        if not self.server.names_this_listener(host):
+            return 'Host %r is not this server (it answers %s, or localhost on a loopback address).' % (
+                host, self.server.url.split('//', 1)[1])
+        return None
+
+    def _log_entry(self, raw_path, raw_query, status, fault):
+        """The request log's entry of this request, signatures masked; subclasses add their own fields."""
+        masked_query = mask_signatures(raw_query)
+        entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(masked_query), 'raw_query': masked_query,
+                 'status': status, 'request_id': self.request_id, 'fault': fault.kind if fault else None}
+        entry.update(self._timing())
+        return entry
 
     def _timing(self):
         ended = time.monotonic()
@@ -246,6 +278,8 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
     def _answer_with_fault(self, fault, answer):
         """Answer with answer() unless a queued fault says otherwise (reset and trickle bend how answer() goes out)."""
+        if fault is not None and fault.kind == 'pass':
+            return answer()  # holds a place in the queue, so that the faults behind it apply to later requests
         if fault is not None and fault.kind == 'slow':
             self._sleep(fault.delay_ms / 1000.0)
             return answer()
@@ -283,6 +317,9 @@ class RequestHandler(BaseHandler):
         scheme = '-' if is_admin else auth_scheme(self.headers)
         fault = None
         try:
+            misdirected = self._misdirected()
+            if misdirected:
+                raise _HttpError(421, 'EMULATOR.MISDIRECTED', misdirected, close=True)
             body = self._read_body()
             if is_admin:
                 status = self._handle_admin(raw_path, body)
@@ -297,9 +334,8 @@ class RequestHandler(BaseHandler):
         except Exception:  # pylint: disable=broad-except
             status = self._internal_error()
         if not is_admin:
-            entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query,
-                     'status': status, 'auth': scheme, 'request_id': self.request_id, 'fault': fault.kind if fault else None}
-            entry.update(self._timing())
+            entry = self._log_entry(raw_path, raw_query, status, fault)
+            entry['auth'] = scheme
             self.server.state.request_log.add(entry)
         self._log_line(status, 'auth=%s' % scheme)
 
@@ -421,6 +457,13 @@ class RequestHandler(BaseHandler):
     def _handle_admin(self, raw_path, body):
         if not _is_loopback(self.client_address[0]):
             raise _HttpError(403, 'EMULATOR.FORBIDDEN', 'The admin API answers loopback clients only.')
+        # A web page in a browser on this machine can send requests here too; none of them may change the state.
+        origin = self.headers.get('Origin')
+        if origin is not None and not self._is_own_origin(origin):
+            raise _HttpError(403, 'EMULATOR.FORBIDDEN', 'The admin API does not answer requests from another origin (%r).' % origin)
+        if self.command in ('POST', 'DELETE') and self.headers.get('Content-Type', '').split(';')[0].strip().lower() != 'application/json':
+            # A browser sends text/plain and form bodies cross-origin without asking first, but not JSON.
+            raise _HttpError(415, 'EMULATOR.UNSUPPORTED_MEDIA_TYPE', 'Admin %s requests need Content-Type: application/json.' % self.command)
         state = self.server.state
         routes = {
             '/_emulator/tasks': {'GET': state.store.records, 'POST': lambda: state.store.add(self._json_body(body))},
@@ -449,6 +492,11 @@ class RequestHandler(BaseHandler):
         except (SeedError, FaultError, ValueError) as error:
             raise _HttpError(400, 'EMULATOR.BAD_REQUEST', str(error)) from None
         return self._send_json(200, result)
+
+    def _is_own_origin(self, origin):
+        parsed = urllib.parse.urlsplit(origin)
+        return (parsed.scheme == ('https' if self.server.tls else 'http') and not (parsed.path or parsed.query or parsed.fragment)
+                and self.server.names_this_listener(parsed.netloc))
 
     def _admin_file(self, task_id, digest):
         """The bytes a download of the task serves (whatever its status), or {"size", "sha256"} of them."""
@@ -498,6 +546,26 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         if tls_context is not None:
             # The handshake happens on the first read, in the connection's own thread, not in the accepting one.
             self.socket = tls_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def names_this_listener(self, authority):
+        """Whether host[:port] (a Host header, an Origin's) names this listener: its own address and port, any IP
+        address when it listens on every one, or localhost on a loopback address. Never another name: a browser
+        sends one after DNS rebinding (a page's own name, re-pointed at this address)."""
+        parsed = urllib.parse.urlsplit('//' + authority)
+        try:
+            port = parsed.port or (443 if self.tls else 80)
+        except ValueError:
+            return False
+        if parsed.netloc != authority or '@' in authority or not parsed.hostname or port != self.server_address[1]:
+            return False
+        listening = ipaddress.ip_address(self.server_address[0])
+        if parsed.hostname in ('localhost', 'localhost.'):
+            return listening.is_loopback or listening.is_unspecified
+        try:
+            address = ipaddress.ip_address(parsed.hostname)
+        except ValueError:
+            return False
+        return address == listening or listening.is_unspecified
 
     @property
     def url(self):

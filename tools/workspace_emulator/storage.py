@@ -10,8 +10,9 @@ signature or expiry is wrong, as OBS does.
 
 import socket
 import sys
+import xml.sax.saxutils
 
-from .server import BaseHandler, EmulatorServer, _query_dict
+from .server import BaseHandler, EmulatorServer
 
 # Where EmulatorServer falls back when 127.0.0.2 cannot be bound (systems that route only 127.0.0.1).
 STORAGE_HOST = '127.0.0.2'
@@ -25,17 +26,20 @@ class StorageHandler(BaseHandler):
     def _handle(self):
         self._begin()
         raw_path, _, raw_query = self.path.partition('?')
-        fault = self.server.state.storage_faults.take()
+        misdirected = self._misdirected()
+        fault = None if misdirected else self.server.state.storage_faults.take()
         try:
-            status = self._answer_with_fault(fault, lambda: self._answer(raw_path, raw_query))
+            if misdirected:
+                status = self._obs_error(421, 'MisdirectedRequest', misdirected, close=True)  # its body is not read
+            else:
+                status = self._answer_with_fault(fault, lambda: self._answer(raw_path, raw_query))
         except (ConnectionError, socket.timeout):
             status = None
             self.close_connection = True
         except Exception:  # pylint: disable=broad-except
             status = self._internal_error()
-        entry = {'method': self.command, 'path': raw_path, 'query': _query_dict(raw_query), 'raw_query': raw_query, 'status': status,
-                 'headers': dict(self.headers.items()), 'request_id': self.request_id, 'fault': fault.kind if fault else None}
-        entry.update(self._timing())
+        entry = self._log_entry(raw_path, raw_query, status, fault)
+        entry['headers'] = dict(self.headers.items())
         self.server.state.storage_log.add(entry)
         self._log_line(status, 'storage')
 
@@ -55,10 +59,10 @@ class StorageHandler(BaseHandler):
         return self._send_stream(200, export_file.chunks, export_file.length, {'ETag': '"%s"' % task.task_id},
                                  content_type=export_file.content_type)
 
-    def _obs_error(self, status, code, message):
+    def _obs_error(self, status, code, message, close=False):
         body = ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>'
-                % (code, message, self.request_id)).encode('utf-8')
-        return self._send_bytes(status, body, content_type='application/xml')
+                % (code, xml.sax.saxutils.escape(message), self.request_id)).encode('utf-8')
+        return self._send_bytes(status, body, close=close, content_type='application/xml')
 
 
 def storage_server(host, port, state, tls_context=None):

@@ -26,7 +26,7 @@ DEFAULT_FAIL_ERROR_CODE = 'WKS.00010001'
 INVALID_PARAMETER = 'WKS.00000001'
 
 TASK_FIELDS = ('task_id', 'file_name', 'status', 'fail_reason', 'error_code', 'create_time', 'end_time', 'is_download')
-SEED_ONLY_FIELDS = ('finish_after', 'final_status', 'expire_after', 'file_size')
+SEED_ONLY_FIELDS = ('finish_after', 'finish_after_listings', 'final_status', 'expire_after', 'file_size')
 _INTEGER = re.compile(r'^-?[0-9]+$')
 _ONE_MS = datetime.timedelta(milliseconds=1)
 # Tasks created by churn are due to finish, but late enough that only churn finishes them in a test.
@@ -69,6 +69,15 @@ def _seconds(task, field):
     return float(value)
 
 
+def _listings(task, field):
+    value = task.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SeedError('%s must be a whole number of list answers >= 1, got %r' % (field, value))
+    return value
+
+
 def _optional_text(task, field):
     value = task.get(field)
     if value is not None and not isinstance(value, str):
@@ -78,6 +87,7 @@ def _optional_text(task, field):
 
 class ExportTask:
     """One task. Its status follows the monotonic clock: CREATING until finish_at, then its outcome, EXPIRED from expire_at.
+    A task with listings_left finishes instead when the last of that many list answers showing it has been made.
 
     The current record (and its JSON) is cached by the store and recomputed only when the status changes.
     """
@@ -93,6 +103,9 @@ class ExportTask:
         self.added_wall = added_wall
         self.added_mono = added_mono
         finish_after = _seconds(spec, 'finish_after')
+        finish_after_listings = _listings(spec, 'finish_after_listings')
+        if finish_after is not None and finish_after_listings is not None:
+            raise SeedError('finish_after and finish_after_listings do not go together')
         self.expire_after = _seconds(spec, 'expire_after')
         self.fail_reason = _optional_text(spec, 'fail_reason')
         self.error_code = _optional_text(spec, 'error_code')
@@ -108,16 +121,19 @@ class ExportTask:
         end_time = _optional_text(spec, 'end_time')
         self.seeded_end_time = _truncate_to_ms(parse_time(end_time, 'end_time')) if end_time else None
 
-        initial_status = spec.get('status') or ('CREATING' if finish_after is not None else 'SUCCESS')
+        finishes_later = finish_after is not None or finish_after_listings is not None
+        initial_status = spec.get('status') or ('CREATING' if finishes_later else 'SUCCESS')
         if initial_status not in STATUSES:
             raise SeedError('status must be one of %s, got %r' % (', '.join(STATUSES), initial_status))
-        if finish_after is not None and initial_status != 'CREATING':
-            raise SeedError('finish_after needs status CREATING (or no status), got %r' % (initial_status,))
+        if finishes_later and initial_status != 'CREATING':
+            raise SeedError('%s needs status CREATING (or no status), got %r' % (
+                'finish_after' if finish_after is not None else 'finish_after_listings', initial_status))
         final_status = spec.get('final_status', 'SUCCESS')
         if final_status not in FINAL_STATUSES:
             raise SeedError('final_status must be one of %s, got %r' % (', '.join(FINAL_STATUSES), final_status))
+        self.listings_left = finish_after_listings  # list answers that still show it CREATING, or None
         if initial_status == 'CREATING':
-            # None: CREATING for ever (unless finished through the admin API).
+            # None: CREATING until listed often enough, or for ever (unless finished through the admin API).
             self.finish_at = None if finish_after is None else added_mono + finish_after
             self.outcome = final_status
         else:
@@ -153,10 +169,11 @@ class ExportTask:
 
     def finishable(self, now_mono):
         """CREATING, but due to finish some day: what churn and early finishing may bring forward."""
-        return self.finish_at is not None and now_mono < self.finish_at
+        return self.listings_left is not None or (self.finish_at is not None and now_mono < self.finish_at)
 
     def finish(self, now_mono, outcome, fail_reason=None, error_code=None):
         self.finish_at = now_mono
+        self.listings_left = None
         self.outcome = outcome
         if fail_reason is not None:
             self.fail_reason = fail_reason
@@ -421,7 +438,8 @@ class TaskStore:
         """
         offset = query.offset if offset is None else offset
         with self._lock:
-            self._refresh(self._clock())
+            now_mono = self._clock()
+            self._refresh(now_mono)
             view = self._matching(query)
             count = len(view)
             if query.sort_type == 'DESC':
@@ -429,7 +447,19 @@ class TaskStore:
                 page = view[max(stop - query.limit, 0):stop][::-1]
             else:
                 page = view[offset:offset + query.limit]
-            return [task.json for task in page], count
+            records = [task.json for task in page]
+            self._count_listing(page, now_mono)
+            return records, count
+
+    def _count_listing(self, tasks, now_mono):
+        """These tasks are in a list answer: those to finish after that many answers finish once it is made (it
+        still shows them CREATING)."""
+        for task in tasks:
+            if task.listings_left is not None:
+                task.listings_left -= 1
+                if not task.listings_left:
+                    task.finish(now_mono, task.outcome)
+                    self._updated(task, now_mono)
 
     def _matching(self, query):
         """The tasks that match the query's filters, in creation order (an index or a cached view: do not change it)."""

@@ -42,6 +42,9 @@ from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, 
 
 SECRET = 'super-secret-sk-value'
 OK = Answer(200, {'export_tasks': [], 'count': 0})
+# The timeout of tests in which one answer times out and the retried one must come in time: 1 s is ample for a
+# local answer on a loaded machine, and the answer that is to time out takes five times as long.
+RETRIED_TIMEOUT = 1.0
 
 
 class RecordingThrottle:
@@ -296,13 +299,13 @@ def test_a_post_that_may_have_arrived_is_never_repeated(server, answer):
     assert server.url + '/v3/proj/users/export' in str(caught.value)
 
 
-@pytest.mark.parametrize('answer', [Answer(delay=0.5), Answer(drop=True), Answer(200, raw=b'{"count": 0}', cut=5),
+@pytest.mark.parametrize('answer', [Answer(delay=5 * RETRIED_TIMEOUT), Answer(drop=True), Answer(200, raw=b'{"count": 0}', cut=5),
                                     Answer(500, {'error_code': 'X', 'error_msg': 'internal'})],
                          ids=['read-timeout', 'drop', 'reset-mid-body', '500'])
 def test_the_same_failures_are_retried_for_get(server, answer):
     server.queue += [answer, OK]
-    with make_client(server.url, [], timeout=0.2) as client:
-        assert client.request('GET', server.url, '/x', [], 'proj') == {'export_tasks': [], 'count': 0}
+    with make_client(server.url, [], timeout=RETRIED_TIMEOUT) as client:
+        assert client.request('GET', server.url, '/x', [], project_id='proj') == {'export_tasks': [], 'count': 0}
     assert len(server.requests) == 2
 
 
@@ -455,8 +458,8 @@ def test_a_trickled_body_fails_at_the_deadline(server):
 
 
 def test_a_body_that_stalls_after_the_headers_times_out(server):
-    server.queue += [Answer(200, {'count': 0}, stall=1), OK]
-    with make_client(server.url, [], timeout=0.2) as client:
+    server.queue += [Answer(200, {'count': 0}, stall=5 * RETRIED_TIMEOUT), OK]
+    with make_client(server.url, [], timeout=RETRIED_TIMEOUT) as client:
         assert client.request('GET', server.url, '/x') == {'export_tasks': [], 'count': 0}
     assert len(server.requests) == 2
 

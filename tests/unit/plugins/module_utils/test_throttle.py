@@ -15,41 +15,74 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._throttle import
 
 
 class InFlight:
-    """Counts the bodies running inside slots, and the most that ran at once."""
+    """Counts the bodies running inside slots, and the most that ran at once.
 
-    def __init__(self):
-        self.lock = threading.Lock()
+    With hold, each body keeps its slot until `released` is set: then how many run at once is decided by the throttle
+    alone, not by how the threads happen to be scheduled.
+    """
+
+    def __init__(self, hold=False):
+        self.released = threading.Event()
+        if not hold:
+            self.released.set()
+        self.changed = threading.Condition()
         self.now = 0
         self.peak = 0
         self.starts = []
 
-    def run(self, throttle, hold, deadline=None):
-        with throttle.slot(deadline):
-            with self.lock:
+    def run(self, throttle):
+        with throttle.slot():
+            with self.changed:
                 self.now += 1
                 self.peak = max(self.peak, self.now)
                 self.starts.append(time.monotonic())
-            time.sleep(hold)
-            with self.lock:
+                self.changed.notify_all()
+            self.released.wait(30)
+            with self.changed:
                 self.now -= 1
+
+    def wait_until_running(self, count):
+        """Until at least count bodies run at once."""
+        with self.changed:
+            assert self.changed.wait_for(lambda: self.now >= count, 30), (self.now, count)
 
 
 def run_threads(count, target):
+    threads = start_threads(count, target)
+    join(threads)
+
+
+def start_threads(count, target):
     threads = [threading.Thread(target=target) for dummy in range(count)]
     for thread in threads:
         thread.start()
+    return threads
+
+
+def join(threads):
     for thread in threads:
         thread.join(30)
     assert not any(thread.is_alive() for thread in threads)
 
 
+def assert_held_at(seen, limit, threads):
+    """limit bodies are running and the other threads wait for a slot until those are released; then all run."""
+    seen.wait_until_running(limit)
+    # Time for a thread let through by mistake to show; a right throttle passes whatever this time is.
+    time.sleep(0.05)
+    assert seen.now == limit and len(seen.starts) == limit
+    seen.released.set()
+    join(threads)
+    assert seen.peak == limit and len(seen.starts) == len(threads)
+
+
 @pytest.mark.parametrize('limit', [1, 3, 8])
 def test_never_more_than_limit_in_flight(limit):
     throttle = Throttle(limit)
-    seen = InFlight()
-    run_threads(20, lambda: seen.run(throttle, 0.01))
-    assert seen.peak == limit
-    assert len(seen.starts) == 20 and throttle.in_flight == 0
+    seen = InFlight(hold=True)
+    threads = start_threads(2 * limit + 1, lambda: seen.run(throttle))
+    assert_held_at(seen, limit, threads)
+    assert throttle.in_flight == 0
 
 
 def test_a_slot_is_released_when_the_body_raises():
@@ -67,7 +100,7 @@ def test_back_off_holds_back_every_new_request():
     set_at = time.monotonic()
     throttle.throttled(0.2)
     seen = InFlight()
-    run_threads(4, lambda: seen.run(throttle, 0))
+    run_threads(4, lambda: seen.run(throttle))
     assert len(seen.starts) == 4
     # Not a speed limit: what is checked is that nothing started before the back-off ended.
     assert min(seen.starts) >= set_at + 0.2
@@ -144,11 +177,11 @@ def test_deadline_while_every_slot_is_taken():
 
 def test_lowered_limit_is_honoured_by_workers_already_waiting():
     throttle = Throttle(8)
-    seen = InFlight()
+    seen = InFlight(hold=True)
     throttle.throttled(0.05)
     assert throttle.limit == 4
-    run_threads(16, lambda: seen.run(throttle, 0.01))
-    assert seen.peak <= 4 and len(seen.starts) == 16
+    threads = start_threads(16, lambda: seen.run(throttle))
+    assert_held_at(seen, 4, threads)
 
 
 def test_throttled_from_many_threads_at_once_is_consistent():

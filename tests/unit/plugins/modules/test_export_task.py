@@ -141,7 +141,8 @@ def test_wait_returns_the_final_record(server, connection, run_module, service):
 
 def test_wait_times_out_naming_the_task(server, connection, run_module, service):
     service['status'] = 'CREATING'
-    result = run_module(dict(connection, kind='user_groups', wait=True, wait_timeout=0.05, wait_sleep=0.01))
+    # wait_timeout counts from the start of the export: 1 s leaves the start and the first look ample time.
+    result = run_module(dict(connection, kind='user_groups', wait=True, wait_timeout=1, wait_sleep=0.2))
     assert result['failed'] is True and 'still CREATING' in result['msg'] and 'task-0001' in result['msg']
     assert result['creating_task_ids'] == ['task-0001'] and len(starts(server)) == 1
 

@@ -105,9 +105,10 @@ def test_wait_returns_final_records(server, connection, run_module):
 
 def test_wait_timeout_fails_naming_tasks(server, connection, run_module):
     server.tasks = [make_task(1, status='CREATING'), make_task(2, status='SUCCESS')]
-    result = run_module(dict(connection, wait=True, wait_timeout=0.05, wait_sleep=0.02))
+    # wait_timeout bounds the first listing too: 1 s leaves it ample time on a loaded machine.
+    result = run_module(dict(connection, wait=True, wait_timeout=1, wait_sleep=0.2))
     assert result['failed'] and result['creating_task_ids'] == ['task-0001']
-    assert 'Timed out after 0.05 seconds' in result['msg'] and 'task-0001 (file export-0001.xlsx)' in result['msg']
+    assert 'Timed out after 1 seconds' in result['msg'] and 'task-0001 (file export-0001.xlsx)' in result['msg']
     assert [t['status'] for t in result['export_tasks']] == ['CREATING', 'SUCCESS']
 
 
