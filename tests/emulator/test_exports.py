@@ -66,7 +66,7 @@ def exporter():
 def lifecycle(exporter):
     """The exporter with default export settings (but a short delay), no faults and empty logs."""
     exporter.export_settings(delay=0.2, final_status='SUCCESS', fail_reason=None, error_code=None, file_format='xlsx', file_size=None,
-                             download='file', url_ttl=300)
+                             file_name=None, download='file', url_ttl=300)
     exporter.clear_faults()
     exporter.clear_storage_faults()
     exporter.clear_log()
@@ -231,8 +231,20 @@ def test_settings_make_exports_fail_take_csv_and_another_delay(lifecycle, lifecy
     assert content.startswith('\ufeffUser Group Name,'.encode('utf-8')) and content.count(b'\r\n') == 4
 
 
+def test_a_fixed_file_name_names_every_new_export_alike_with_its_own_bytes(lifecycle, lifecycle_api):
+    lifecycle.export_settings(file_name='report.csv')
+    first, second = started_task(lifecycle_api, 'desktops'), started_task(lifecycle_api, 'users')
+    records = lifecycle.finish_tasks([first, second])
+    assert [record['file_name'] for record in records] == ['report.csv', 'report.csv']
+    assert lifecycle.file_bytes(first) != lifecycle.file_bytes(second)
+    assert lifecycle.file_bytes(first).startswith(b'\xef\xbb\xbf')  # a csv, as the name says
+    lifecycle.export_settings(file_name=None)
+    assert started_task(lifecycle_api, 'desktops') and lifecycle.tasks()[-1]['file_name'].startswith('DesktopList_')
+
+
 @pytest.mark.parametrize('settings', [{'delay': -1}, {'final_status': 'EXPIRED'}, {'download': 'ftp'}, {'file_size': -5},
-                                      {'file_format': 'pdf'}, {'url_ttl': 1.5}, {'colour': 'red'}])
+                                      {'file_format': 'pdf'}, {'url_ttl': 1.5}, {'file_name': ''}, {'file_name': 7},
+                                      {'colour': 'red'}])
 def test_invalid_export_settings_are_refused(lifecycle, settings):
     with pytest.raises(EmulatorError, match='HTTP 400'):
         lifecycle.export_settings(**settings)

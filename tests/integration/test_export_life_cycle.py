@@ -115,6 +115,62 @@ def test_role_deletes_the_task_after_a_verified_download(emulator_factory, run_p
     assert 'skipping:' not in run.stdout
 
 
+def first_row_key(task_id):
+    """The first cell of the emulator's first data row for that task: its file's own mark."""
+    return ('%s-1' % hashlib.sha256(task_id.encode('utf-8')).hexdigest()[:8]).encode('ascii')
+
+
+def test_a_second_export_of_the_same_file_name_is_downloaded_before_its_task_is_deleted(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory(export_delay=0.5)
+    emulator.export_settings(file_name='report.csv')  # the service names both exports alike
+    facts = []
+    for _ in range(2):
+        run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
+        assert run.rc == 0, run.stdout + run.stderr
+        facts.append(run.result('fact')['export_and_download_file'])
+    first, second = facts
+    assert first['path'] == second['path'] == str(dest / 'report.csv') and first['task_id'] != second['task_id']
+    with open(second['path'], 'rb') as handle:
+        content = handle.read()
+    # On disk and in the fact: the second task's own bytes, not the first file verified against itself.
+    assert first_row_key(second['task_id']) in content and first_row_key(first['task_id']) not in content
+    assert second['checksum'] == hashlib.sha256(content).hexdigest() != first['checksum']
+    downloads = [entry for entry in emulator.requests_log() if entry['path'].endswith('/download')]
+    assert [entry['path'].split('/')[-2] for entry in downloads] == [first['task_id'], second['task_id']]
+    assert emulator.tasks() == [] and os.listdir(str(dest)) == ['report.csv']
+
+
+DOWNLOAD_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+''' + GROUP_CONNECTION + '''  tasks:
+    - name: download
+      hwcloud.workspace.export_file:
+        task_id: "{{ task_id }}"
+        dest: "{{ dest }}"
+        force: "{{ force }}"
+      ignore_errors: true
+'''
+
+
+def test_export_file_never_takes_another_exports_file_of_the_same_name_for_its_own(emulator_factory, run_playbook, dest):
+    emulator = emulator_factory(seed={'tasks': [{'file_name': 'report.csv', 'status': 'SUCCESS'}] * 2})
+    first, second = [task['task_id'] for task in emulator.tasks()]
+    saved = dest / 'report.csv'
+
+    def download(task_id, force=False):
+        return run_playbook(DOWNLOAD_PLAY, emulator_vars(emulator, dest=str(dest), task_id=task_id, force=force)).result('download')
+
+    assert download(first)['changed'] is True and saved.read_bytes() == emulator.file_bytes(first)
+    assert download(first)['changed'] is False  # the module's own record: this task's file, nothing fetched
+    refused = download(second)
+    assert refused['_outcome'] == 'failed' and second in refused['msg'] and str(saved) in refused['msg']
+    assert saved.read_bytes() == emulator.file_bytes(first) and os.listdir(str(dest)) == ['report.csv']
+    replaced = download(second, force=True)
+    assert replaced['changed'] is True and saved.read_bytes() == emulator.file_bytes(second)
+    assert download(second)['changed'] is False and os.listdir(str(dest)) == ['report.csv']
+
+
 def test_role_in_check_mode_changes_nothing_and_sets_the_fact(emulator_factory, run_playbook, dest):
     emulator = emulator_factory()
     run = run_playbook(ROLE_PLAY, role_vars(emulator, dest), args=['--check'])

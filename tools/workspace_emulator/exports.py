@@ -307,12 +307,12 @@ class ExportFile:
 # Settings of the export life cycle, changed through POST /_emulator/exports.
 
 class ExportSettings:
-    FIELDS = ('delay', 'final_status', 'fail_reason', 'error_code', 'file_format', 'file_size', 'download', 'url_ttl')
+    FIELDS = ('delay', 'final_status', 'fail_reason', 'error_code', 'file_format', 'file_size', 'file_name', 'download', 'url_ttl')
 
     def __init__(self, delay):
         self._lock = threading.Lock()
         self._values = {'delay': delay, 'final_status': 'SUCCESS', 'fail_reason': None, 'error_code': None, 'file_format': 'xlsx',
-                        'file_size': None, 'download': 'file', 'url_ttl': 300}
+                        'file_size': None, 'file_name': None, 'download': 'file', 'url_ttl': 300}
 
     def get(self):
         with self._lock:
@@ -342,6 +342,8 @@ class ExportSettings:
             number('a whole number of seconds (negative: URLs that have already expired)', isinstance(value, int))
         elif name == 'file_size':
             number('null or a whole number of bytes >= 0', value is None or (isinstance(value, int) and value >= 0))
+        elif name == 'file_name':
+            number('null or a non-empty string', value is None or (isinstance(value, str) and value != ''))
         elif name in ('fail_reason', 'error_code'):
             number('null or a string', value is None or isinstance(value, str))
         else:
@@ -367,7 +369,9 @@ class Exports:
         settings = self.settings.get()
         extension = 'csv' if settings['file_format'] == 'csv' else 'xlsx'
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%d%H%M%S%f')[:17]
-        spec = {'file_name': '%s_%s.%s' % (operation.file_prefix, stamp, extension), 'status': 'CREATING', 'finish_after': settings['delay'],
+        # A fixed file_name names every new export alike, as the service does for exports started within a second.
+        file_name = settings['file_name'] or '%s_%s.%s' % (operation.file_prefix, stamp, extension)
+        spec = {'file_name': file_name, 'status': 'CREATING', 'finish_after': settings['delay'],
                 'final_status': settings['final_status'], 'file_size': settings['file_size']}
         spec.update((name, settings[name]) for name in ('fail_reason', 'error_code') if settings[name] is not None)
         return self.store.start(spec, operation.kind).task_id
