@@ -35,6 +35,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils import _links, _
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
+    WorkspaceError,
     WorkspaceTransportError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._retry import (
@@ -336,6 +337,7 @@ class WorkspaceClient:
 
     def _wait_before_retry(self, retry, attempt, deadline, idempotent):
         """Sleep (or hold back every worker) before the next attempt, or raise retry's error."""
+        retry.error.arrived = retry.arrived
         if not idempotent and retry.arrived:
             raise retry.error
         delay = self.retry_policy.delay(attempt, retry.retry_after)
@@ -369,6 +371,10 @@ class WorkspaceClient:
             if status >= 400:
                 raise self._error(target, response, self._read_all(response, target, ends, attempt), attempt)
             return read(response, target, attempt, ends)
+        except WorkspaceError as exc:
+            # Answered: the service acted unless it refused the request (a 4xx, or a status that says it did not act).
+            exc.arrived = status < 400 or (status >= 500 and status not in NOT_ACTED_STATUSES)
+            raise
         finally:
             response.close()
 

@@ -17,6 +17,8 @@ class WorkspaceError(Exception):
 
     # Whether trying the same thing again later may succeed (waiters keep polling through such errors).
     retryable = False
+    # Whether the request may have reached the service and been acted on although it failed (set by the client).
+    arrived = False
 
     def as_result(self):
         """Fields a front end returns beside msg, so playbooks can branch on them."""

@@ -283,8 +283,10 @@ def start_export(workspace, kind, parameters, language=None):
     answer = workspace.call(operation.name, params, body=body, **in_path)
     task_id = answer.get('task_id')
     if not isinstance(task_id, str) or not task_id:
-        raise WorkspaceApiError(API_OPERATIONS[operation.name].method, workspace.url(operation.name, **in_path), 200,
-                                detail='the answer of %s lacks task_id' % operation.name)
+        error = WorkspaceApiError(API_OPERATIONS[operation.name].method, workspace.url(operation.name, **in_path), 200,
+                                  detail='the answer of %s lacks task_id' % operation.name)
+        error.arrived = True  # a 200: the export may well run
+        raise error
     return task_id
 
 

@@ -98,7 +98,15 @@ def start(module):
     # The wait ends wait_timeout seconds after the start, however long the first look at the task took.
     deadline = time.monotonic() + timeout if params['wait'] else None
     with connect(module) as workspace:
-        task_id = start_export(workspace, params['kind'], params['parameters'], params['language'])
+        try:
+            task_id = start_export(workspace, params['kind'], params['parameters'], params['language'])
+        except WorkspaceError as exc:
+            if not exc.arrived:
+                raise
+            # Sent once and never again: the service may have started the export, whose ID the answer did not bring.
+            raise WorkspaceResultError('%s. The export may have been started: list the export tasks '
+                                       '(hwcloud.workspace.export_task_info) before starting it again.' % exc,
+                                       changed=True, task_id=None, export_task=None, **exc.as_result()) from None
         try:
             return _follow(module, workspace, task_id, timeout, sleep_seconds, deadline)
         except WorkspaceResultError:

@@ -301,8 +301,27 @@ def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_p
     run = run_playbook(START_ONLY_PLAY, emulator_vars(emulator))
     result = run.result('start')
     assert result['_outcome'] == 'failed' and '/v3/%s/desktops/export' % emulator.project_id in result['msg']
+    # The export runs in the service although its ID never came back: a change, and the message says to look first.
+    assert result['changed'] is True and result['task_id'] is None and 'may have been started' in result['msg']
     starts = [entry for entry in emulator.wait_for_requests(1) if entry['path'].endswith('/desktops/export')]
     assert len(starts) == 1 and len(emulator.tasks()) == 1
+
+
+ROLE_RESCUE_PLAY = ROLE_PLAY.replace('''    - name: fact
+      ansible.builtin.debug:
+        var: export_and_download_file
+''', '''      ignore_errors: true
+''')
+
+
+def test_the_role_says_an_export_may_have_been_started_when_the_answer_of_its_start_was_lost(emulator_factory, run_playbook,
+                                                                                             dest):
+    emulator = emulator_factory()
+    emulator.inject({'drop': 1, 'after_handling': True})
+    run = run_playbook(ROLE_RESCUE_PLAY, role_vars(emulator, dest))
+    failed = run.result('Fail naming the export task, which was not deleted')
+    assert failed['_outcome'] == 'failed' and 'The export may have been started' in failed['msg']
+    assert 'No export task was started' not in failed['msg'] and len(emulator.tasks()) == 1
 
 
 def test_a_large_file_streams_to_disk(emulator_factory, run_playbook, dest):

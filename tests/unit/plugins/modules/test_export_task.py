@@ -157,3 +157,51 @@ def test_absent_deletes_only_existing_tasks_and_is_idempotent(server, connection
     assert [task['task_id'] for task in server.tasks] == ['task-0002']
     again = run_module(dict(connection, state='absent', task_ids=['task-0001', 'task-0003']))
     assert again['changed'] is False and again['missing_task_ids'] == ['task-0001', 'task-0003']
+
+
+def fail_after_the_start(server, answer):
+    """After the start, every request of the task's listing gets answer."""
+    original = server.default
+
+    def serve(request):
+        if request['method'] == 'GET' and request['path'].endswith('/export-tasks'):
+            return answer
+        return original(request)
+
+    server.default = serve
+
+
+@pytest.mark.parametrize('wait', [False, True])
+@pytest.mark.parametrize('answer, status', [(Answer(500, {'error_code': 'WKS.0500', 'error_msg': 'busy'}), 500),
+                                            (Answer(403, {'error_code': 'WKS.0403', 'error_msg': 'denied'}), 403)])
+def test_a_failure_after_the_start_names_the_started_task_as_a_change(server, connection, run_module, service, wait,
+                                                                       answer, status):
+    fail_after_the_start(server, answer)
+    result = run_module(dict(connection, kind='desktops', wait=wait, wait_sleep=0.01, retries=1))
+    assert result['failed'] is True and result['changed'] is True and result['task_id'] == 'task-0001'
+    assert result['http_status'] == status and 'task-0001 was started' in result['msg']
+    assert len(starts(server)) == 1 and SECRET not in json.dumps(result)
+
+
+@pytest.mark.parametrize('answer', [Answer(drop=True), Answer(500, {'error_code': 'WKS.0500', 'error_msg': 'busy'}),
+                                    Answer(200, {'job_id': 'j-1'})])
+def test_a_start_whose_answer_is_lost_is_not_sent_again_and_may_have_started(server, connection, run_module, service, answer):
+    server.queue.append(answer)
+    result = run_module(dict(connection, kind='desktops', retries=3))
+    assert result['failed'] is True and result['changed'] is True and result['task_id'] is None
+    assert 'may have been started' in result['msg'] and len(starts(server)) == 1
+
+
+@pytest.mark.parametrize('answer', [Answer(400, {'error_code': 'WKS.0400', 'error_msg': 'bad'}),
+                                    Answer(401, {'error_code': 'APIGW.0301', 'error_msg': 'bad signature'})])
+def test_a_start_the_service_refused_changed_nothing(server, connection, run_module, service, answer):
+    server.queue.append(answer)
+    result = run_module(dict(connection, kind='desktops', retries=3))
+    assert result['failed'] is True and not result.get('changed') and 'may have been started' not in result['msg']
+    assert len(starts(server)) == 1
+
+
+def test_a_start_refused_for_now_is_sent_again(server, connection, run_module, service):
+    server.queue.append(Answer(503, {'error_code': 'WKS.0503', 'error_msg': 'not now'}))
+    result = run_module(dict(connection, kind='desktops', retries=3))
+    assert result['changed'] is True and result['task_id'] == 'task-0001' and len(starts(server)) == 2
