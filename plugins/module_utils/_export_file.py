@@ -115,7 +115,8 @@ def place(module, temp_path, path, task_id, actual, expected, force):
 def destination(dest):
     """(dest, as a directory?, its directory): dest must be absolute, in an existing directory."""
     if not dest:
-        raise WorkspaceConfigError('dest must be the path of a file or of a directory, got an empty value')
+        raise WorkspaceConfigError('dest must be the absolute path of a file or of a directory (or start with ~), '
+                                   'got an empty value')
     if not os.path.isabs(dest):
         raise WorkspaceConfigError('dest must be an absolute path (or start with ~), got %r' % dest)
     as_directory = os.path.isdir(dest) or dest.endswith(os.sep)

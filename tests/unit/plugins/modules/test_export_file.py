@@ -147,3 +147,27 @@ def test_bad_input_fails_before_any_request(server, base, run_module, tmp_path, 
     assert result['failed'] is True and server.requests == []
     for word in words:
         assert word in result['msg']
+
+
+@pytest.mark.parametrize('dest', ['', 'reports', './x.csv', '../x.csv'])
+def test_an_empty_or_relative_dest_is_refused_before_any_request(server, base, run_module, tmp_path, monkeypatch, dest):
+    monkeypatch.chdir(tmp_path)
+    result = run_module(dict(base, dest=dest))
+    assert result['failed'] is True and 'dest' in result['msg'] and 'absolute' in result['msg']
+    assert server.requests == [] and os.listdir(str(tmp_path)) == []
+
+
+def test_a_file_name_that_is_an_existing_subdirectory_fails_with_a_message_and_leaves_nothing(server, base, run_module,
+                                                                                              tmp_path):
+    (tmp_path / 'users_1.csv').mkdir()
+    result = run_module(dict(base, dest=str(tmp_path)))
+    assert result['failed'] is True and str(tmp_path / 'users_1.csv') in result['msg']
+    assert 'Traceback' not in json.dumps(result) and 'module_stderr' not in result
+    assert os.listdir(str(tmp_path)) == ['users_1.csv'] and os.listdir(str(tmp_path / 'users_1.csv')) == []
+
+
+def test_an_answer_with_json_nested_too_deep_fails_with_a_message(server, base, run_module, tmp_path):
+    server.default = lambda request: Answer(200, raw=b'[' * 100000 + b']' * 100000, headers={'Content-Type': 'application/json'})
+    result = run_module(dict(base, dest=str(tmp_path / 'x.csv')))
+    assert result['failed'] is True and 'JSON' in result['msg'] and 'Traceback' not in json.dumps(result)
+    assert os.listdir(str(tmp_path)) == []
