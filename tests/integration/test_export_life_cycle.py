@@ -334,3 +334,13 @@ def test_a_large_file_streams_to_disk(emulator_factory, run_playbook, dest):
     assert fact['size'] == digest['size'] == 64 * 1024 * 1024 == os.path.getsize(fact['path'])
     assert fact['checksum'] == digest['sha256']
     assert_no_credentials_reached_storage(emulator)
+
+
+@pytest.mark.parametrize('value', ['', 'reports', './'])
+def test_the_role_refuses_an_empty_or_relative_dest_before_any_request(emulator_factory, run_playbook, value):
+    emulator = emulator_factory()
+    run = run_playbook(ROLE_RESCUE_PLAY, emulator_vars(emulator, dest=value, kind='desktops', parameters={}, delete=True))
+    failed = [result for name, results in run.results.items() for result in results if result['_outcome'] == 'failed']
+    assert len(failed) == 1 and 'export_and_download_dest' in failed[0]['msg'] and 'absolute' in failed[0]['msg']
+    assert 'nothing was started' in failed[0]['msg']
+    assert emulator.requests_log() == [] and emulator.tasks() == []
