@@ -118,10 +118,10 @@ class ExportTaskApi:
         Reads pages of the newest tasks (the ones followed or asked about are usually recent), then asks
         for each ID not seen there with the task_id filter, whichever costs fewer requests:
         - depth (a number of records) known: every page down to it at once, unless there are fewer IDs;
-        - depth None: as many pages at once as the IDs could fill, then as many more as the IDs not seen yet
-          could fill, while that is fewer requests than asking for each.
+        - depth None: the first page, then as many more at once as the IDs not seen yet could fill (within the
+          count), while that is fewer requests than asking for each.
         The IDs not seen on those pages are asked for one by one, or found by reading every page when the
-        count says that is cheaper (a thousand unknown IDs in an empty list cost one more request, not a
+        count says that is cheaper (a thousand unknown IDs in an empty list cost two requests, not a
         thousand). A task seen twice (new tasks push records down while pages are read) keeps its final record.
         The pages read are bounded by depth or by the API's count, so this ends whatever the API answers.
         """
@@ -133,9 +133,8 @@ class ExportTaskApi:
         seen, positions = {}, {}
         page_size = PAGE_SIZE  # what the server answers per page, when it caps pages below what was asked for
         if depth is None:
-            # The wanted tasks fill at least this many pages of the newest ones: those are read at once.
-            first = min(self.concurrency, -(-len(wanted) // PAGE_SIZE))
-            offsets = list(range(0, first * PAGE_SIZE, PAGE_SIZE)) if len(wanted) > 1 else []
+            # The first page alone: its count says how many more are worth reading (none in an empty list).
+            offsets = [0] if len(wanted) > 1 else []
         else:
             offsets = list(range(0, depth, PAGE_SIZE)) if -(-depth // PAGE_SIZE) < len(wanted) else []
         while offsets:

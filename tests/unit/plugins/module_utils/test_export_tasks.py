@@ -174,3 +174,14 @@ def test_bad_queries_are_refused_naming_the_option(filters, offset, limit, words
         validate_query(filters, offset, limit)
     for word in words:
         assert word in str(caught.value)
+
+
+@pytest.mark.parametrize('total, requests', [(0, 2), (1, 2), (250, 6)])
+def test_many_unknown_ids_cost_what_the_count_says_not_one_request_each(server, total, requests):
+    server.tasks = [make_task(n) for n in range(total)]
+    tasks, missing = make_api(server).get_by_ids(['ghost-%04d' % n for n in range(1000)])
+    assert tasks == [] and missing == ['ghost-%04d' % n for n in range(1000)]
+    # the newest page, the pages its count announces, then one listing of every task; no page beyond the count
+    assert len(server.requests) == requests
+    assert all(int(request['query']['offset']) < max(total, 1) for request in server.requests)
+    assert not any('task_id' in request['query'] for request in server.requests)
