@@ -160,8 +160,8 @@ task_id:
     - ID of the export task that was started. V(null) in check mode.
     - Also returned when the module fails after the start (then with C(changed=true)).
     - V(null) with C(changed=true) when the start was sent but its answer was lost (a dropped connection, a time-out,
-      a server error): the export may have been started, so the module does not send it again; list the export
-      tasks before starting it again.
+      a server error). The export may have been started then, so the module does not send it again; list the
+      export tasks before starting it again.
   returned: state is present
   type: str
   sample: 2b0c6f3e-0d5a-4a49-9a4c-4c2e8d1c7a10
