@@ -97,6 +97,8 @@ def units(copy, arguments):
                    for path in glob.glob(os.path.join(copy, 'tests', 'unit', '**', 'test_*.py'), recursive=True))
     failed = ansible_test(copy, 'units', [path for path in every if path not in serial] + ['--num-workers', UNIT_WORKERS]
                           + list(arguments))
+    if not serial:  # without paths ansible-test would run every test file again
+        return failed
     return ansible_test(copy, 'units', serial + ['--num-workers', '1'] + list(arguments)) or failed
 
 
