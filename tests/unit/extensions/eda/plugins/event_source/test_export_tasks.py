@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The event source hwcloud.workspace.export_tasks, loaded by path as ansible-rulebook loads it (runpy), driven
+"""The event source hwcloud.workspace.export_tasks, loaded from its file as ansible-rulebook loads it, driven
 through an asyncio queue and a sleep that the test controls: each poll happens when the test says, so nothing here
 depends on the wall clock. The list API is the scripted HTTP server of tests/unit (real HTTP, the collection's real
 client); the end-to-end test with ansible-rulebook and the emulator is tests/eda."""
@@ -10,9 +10,9 @@ __metaclass__ = type
 
 import asyncio
 import datetime
+import importlib.util
 import logging
 import os
-import runpy
 import subprocess
 import sys
 import threading
@@ -24,7 +24,18 @@ from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *(['..'] * 6)))
 PLUGIN_PATH = os.path.join('extensions', 'eda', 'plugins', 'event_source', 'export_tasks.py')
-PLUGIN = runpy.run_path(os.path.join(ROOT, PLUGIN_PATH))
+
+
+def load_by_path(path):
+    """The plugin's namespace, from its file as ansible-rulebook loads it: not as a module of a package. Not
+    runpy.run_path, which under ansible-test takes the collection loader's path hook for a zip file's."""
+    spec = importlib.util.spec_from_file_location('hwcloud_workspace_export_tasks_event_source', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return vars(module)
+
+
+PLUGIN = load_by_path(os.path.join(ROOT, PLUGIN_PATH))
 ExportTaskSource = PLUGIN['ExportTaskSource']
 ExportTaskSourceError = PLUGIN['ExportTaskSourceError']
 TransitionTracker = PLUGIN['TransitionTracker']
