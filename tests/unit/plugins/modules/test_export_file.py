@@ -22,7 +22,6 @@ CONTENT = b'user_name,desktop\r\nann,desk-1\r\n'
 DIGEST = hashlib.sha256(CONTENT).hexdigest()
 
 
-
 @pytest.fixture
 def base(server, connection):
     server.tasks = [make_task(1, file_name='users_1.csv'), make_task(2, status='CREATING'),

@@ -17,9 +17,6 @@ MODULE = export_task
 SECRET = 'export-task-secret-value'
 
 
-
-
-
 @pytest.mark.parametrize('args, words', [
     ({'kind': 'desktops', 'parameters': {'colour': 'red'}}, ['Unknown parameter(s) colour', 'computer_name']),
     ({'kind': 'desktops', 'parameters': {'status': 'ON'}}, ['parameters.status', 'ACTIVE']),
@@ -55,7 +52,7 @@ def test_check_mode_starts_nothing_and_reports_changed(server, connection, run_m
 def test_absent_check_mode_lists_what_would_be_deleted(server, connection, run_module):
     server.tasks = [make_task(n) for n in range(3)]
     result = run_module(dict(connection, state='absent', task_ids=['task-0001', 'ghost', 'task-0002'],
-                                     _ansible_check_mode=True))
+                             _ansible_check_mode=True))
     assert result['changed'] is True
     assert result['deleted_task_ids'] == ['task-0001', 'task-0002'] and result['missing_task_ids'] == ['ghost']
     assert [request['method'] for request in server.requests] == ['GET'] * len(server.requests)
@@ -175,7 +172,7 @@ def fail_after_the_start(server, answer):
 @pytest.mark.parametrize('answer, status', [(Answer(500, {'error_code': 'WKS.0500', 'error_msg': 'busy'}), 500),
                                             (Answer(403, {'error_code': 'WKS.0403', 'error_msg': 'denied'}), 403)])
 def test_a_failure_after_the_start_names_the_started_task_as_a_change(server, connection, run_module, service, wait,
-                                                                       answer, status):
+                                                                      answer, status):
     fail_after_the_start(server, answer)
     result = run_module(dict(connection, kind='desktops', wait=wait, wait_sleep=0.01, retries=1))
     assert result['failed'] is True and result['changed'] is True and result['task_id'] == 'task-0001'

@@ -18,9 +18,6 @@ MODULE = export_task_info
 SECRET = 'module-secret-value'
 
 
-
-
-
 @pytest.mark.parametrize('args, words', [
     ({'limit': 0}, ['limit', '1 to 100']),
     ({'limit': 101}, ['limit', '1 to 100']),
