@@ -102,8 +102,8 @@ importer: $(TOOLS_STAMP)
 	$(WITH_TOOLS) $(TOOLS)/bin/python -m tools.importer
 
 # Both legs: the newest ansible-core is what .venv has (make pytest sanity); the oldest gets its own venv and runs
-# the unit and end-to-end tests and sanity (not tests/emulator and tests/release, which do not depend on
-# ansible-core: see tools/matrix.py).
+# ansible-test units, integration and sanity and the end-to-end tests that depend on ansible-core (see
+# tools/matrix.py's OLDEST_TESTS).
 test-matrix: pytest sanity test-oldest
 
 test-oldest: $(COLLECTION_LINK)

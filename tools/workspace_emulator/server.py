@@ -72,22 +72,38 @@ class EmulatorState:
 
 
 class RequestLog:
-    """Finished requests, listed in the order they started."""
+    """Finished requests, listed in the order they started.
+
+    A request's entry is added once its answer is out, so a client could read the log before the entry of the
+    answer it has just received is there: a read first waits until no request is in flight, up to SETTLE_SECONDS
+    (a request held longer, by a fault or latency, is left out as unfinished).
+    """
+
+    SETTLE_SECONDS = 2.0
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._entries = []
+        self._in_flight = 0
+
+    def begin(self):
+        """A request has arrived; add() its entry when it is finished."""
+        with self._changed:
+            self._in_flight += 1
 
     def add(self, entry):
-        with self._lock:
+        with self._changed:
+            self._in_flight -= 1
             self._entries.append(entry)
+            self._changed.notify_all()
 
     def entries(self):
-        with self._lock:
+        with self._changed:
+            self._changed.wait_for(lambda: self._in_flight == 0, timeout=self.SETTLE_SECONDS)
             return sorted(self._entries, key=lambda entry: entry['started'])
 
     def clear(self):
-        with self._lock:
+        with self._changed:
             cleared = len(self._entries)
             self._entries = []
         return {'cleared': cleared}
@@ -316,6 +332,8 @@ class RequestHandler(BaseHandler):
         is_admin = raw_path.startswith(ADMIN_PREFIX)
         scheme = '-' if is_admin else auth_scheme(self.headers)
         fault = None
+        if not is_admin:
+            self.server.state.request_log.begin()
         try:
             misdirected = self._misdirected()
             if misdirected:

@@ -25,6 +25,7 @@ class StorageHandler(BaseHandler):
 
     def _handle(self):
         self._begin()
+        self.server.state.storage_log.begin()
         raw_path, _, raw_query = self.path.partition('?')
         misdirected = self._misdirected()
         fault = None if misdirected else self.server.state.storage_faults.take()
