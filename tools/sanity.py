@@ -3,7 +3,7 @@
 """Run `ansible-test sanity` on the collection as it ships, with no ignore file.
 
 ansible-test needs the collection at ansible_collections/hwcloud/workspace/ in a git work tree, so the
-built tarball is unpacked there under .build/ and committed. Its venvs bootstrap pip with a script downloaded from a host that these
+built tarball is unpacked there under .build/sanity-pyX.Y/ and committed. Its venvs bootstrap pip with a script downloaded from a host that these
 machines cannot reach; when that script is not cached yet, a stand-in built on ensurepip is cached instead.
 """
 
@@ -46,11 +46,13 @@ def seed_get_pip():
 
 
 def unpack_collection():
-    dist = os.path.join(BUILD, 'dist')
+    # One folder per Python: make test runs the oldest leg's sanity while the newest leg's may be running.
+    work = os.path.join(BUILD, 'sanity-py%d.%d' % sys.version_info[:2])
+    dist = os.path.join(work, 'dist')
     shutil.rmtree(dist, ignore_errors=True)
     subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', dist, ROOT],
                    check=True, stdout=subprocess.DEVNULL)
-    target = os.path.join(BUILD, 'sanity', 'ansible_collections', 'hwcloud', 'workspace')
+    target = os.path.join(work, 'ansible_collections', 'hwcloud', 'workspace')
     shutil.rmtree(target, ignore_errors=True)
     os.makedirs(target)
     with tarfile.open(glob.glob(os.path.join(dist, 'hwcloud-workspace-*.tar.gz'))[0]) as archive:
