@@ -29,18 +29,28 @@ def export_task_requests(emulator):
     return [entry for entry in emulator.requests_log() if entry['path'].endswith('/export-tasks')]
 
 
-def split_requests(requests, sleep):
+def split_requests(requests, sleep=None):
     """Group the export-task requests of one waiting module run: (initial, polls).
 
-    The requests of one poll are sent together; polls are wait_sleep apart. So a request that starts
-    more than half a sleep after the previous one ended starts a new group: the first group found the
-    tasks, each later one is a poll (pages of the newest tasks, and tasks asked for by ID).
+    Mostly by what was asked, not by when, since gaps within one poll grow without bound on a loaded machine.
+    Each poll asks every query once and starts only after the one before it was answered, so, in the order the
+    emulator received them, a request starts a new group when its query was already asked in the current
+    group, or when it filters by another status than the request before it (the listing that found the
+    CREATING tasks, then polls without a filter). A poll that only asks for tasks by ID repeats no query of
+    the poll before it: where polls are one request each, give sleep, and a gap of more than half of it (polls
+    are at least sleep apart: the waiter sleeps between them) also starts a group. The first group found the
+    tasks; each later one is a poll (pages of the newest tasks, and tasks asked for by ID).
     """
-    groups = []
+    groups, asked, previous = [], set(), None
     for entry in sorted(requests, key=lambda entry: entry['started']):
-        if not groups or entry['started'] - max(other['ended'] for other in groups[-1]) > sleep / 2:
+        query = json.dumps(entry['query'], sort_keys=True)
+        pause = sleep is not None and groups and entry['started'] - max(other['ended'] for other in groups[-1]) > sleep / 2
+        if not groups or query in asked or entry['query'].get('status') != previous['query'].get('status') or pause:
             groups.append([])
+            asked = set()
         groups[-1].append(entry)
+        asked.add(query)
+        previous = entry
     return (groups[0] if groups else []), groups[1:]
 
 
@@ -335,7 +345,7 @@ def test_300_tasks_each_poll_is_bounded(emulator_factory, run_playbook):
     assert run.rc == 0, run.stdout + run.stderr
     statuses = run.result('result')['msg']
     assert len(statuses) == 300 and set(statuses) == {'SUCCESS'}, statuses
-    initial, groups = split_requests(export_task_requests(emulator), 1)
+    initial, groups = split_requests(export_task_requests(emulator))
     sizes = [len(group) for group in groups]
     assert all(entry['query'].get('status') == 'CREATING' for entry in initial) and len(groups) >= 3, sizes
     # The first listing finds the CREATING tasks; every poll after it reads the newest tasks (no status filter,
