@@ -106,7 +106,7 @@ def tool(name):
 
 
 def container_environment(environ=None):
-    """environ (default os.environ) with CONTAINERS_CONF naming the harness's containers.conf, and the harness's
+    """environ (default os.environ) without ANSIBLE_* settings, with CONTAINERS_CONF naming the harness's containers.conf, and the harness's
     tools first on PATH; mounts /dev/mqueue when it is missing (podman's containers need it)."""
     os.makedirs(BUILD, exist_ok=True)
     path = os.path.join(BUILD, 'containers.conf')
@@ -116,7 +116,9 @@ def container_environment(environ=None):
     if not os.path.ismount('/dev/mqueue'):
         os.makedirs('/dev/mqueue', exist_ok=True)
         run(['mount', '-t', 'mqueue', 'none', '/dev/mqueue'], 'mounting /dev/mqueue (as root)')
-    environment = dict(os.environ if environ is None else environ)
+    # ansible-navigator passes ANSIBLE_* settings into the container, where the checkout's paths mean nothing.
+    environment = dict((name, value) for name, value in (os.environ if environ is None else environ).items()
+                       if not name.startswith('ANSIBLE_'))
     environment['CONTAINERS_CONF'] = path
     environment['PATH'] = os.path.join(VENV, 'bin') + os.pathsep + environment.get('PATH', '')
     return environment
@@ -140,13 +142,14 @@ def ensure_base_image(environment):
     if subprocess.run(['podman', 'image', 'exists', name], env=environment).returncode == 0:
         return name
     tarball = os.path.join(BUILD, 'base-%s.tar' % SUITE)
+    partial = os.path.join(BUILD, 'base-%s.partial.tar' % SUITE)  # mmdebstrap's format follows the extension
     if not os.path.isfile(tarball):
         with timed('mmdebstrap the base image (%s: python3, pip)' % SUITE):
             customize = ('cp /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/ca-certificates.crt" && '
                          'ln -sf /usr/bin/python3 "$1/usr/local/bin/python3"')
             run(['mmdebstrap', '--quiet', '--variant=apt', '--include=python3,python3-pip,ca-certificates',
-                 '--customize-hook=' + customize, SUITE, tarball + '.tmp'], 'mmdebstrap')
-            os.replace(tarball + '.tmp', tarball)
+                 '--customize-hook=' + customize, SUITE, partial], 'mmdebstrap')
+            os.replace(partial, tarball)
     with timed('podman import the base image'):
         run(['podman', 'import', '--change', 'ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt',
              '--change', 'CMD ["/bin/bash"]', tarball, name], 'podman import', env=environment)
