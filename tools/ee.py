@@ -42,9 +42,11 @@ SUITE = 'bookworm'
 # A few commands start containers: the documentation's blocks that use them run in make ee-test.
 CONTAINER_COMMANDS = ('ansible-builder', 'ansible-navigator', 'ansible-runner', 'podman')
 CONTAINERS_CONF = '''\
-# The harness's own: this sandbox's kernel refuses crun's defaults and larger limits.
+# The harness's own: this sandbox's kernel refuses crun's defaults and larger limits. Containers share the host's
+# network, where the emulator listens on 127.0.0.1 (against the cloud, a container's own network does).
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+netns = "host"
 
 [engine]
 runtime = "runc"
