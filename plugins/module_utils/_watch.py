@@ -6,7 +6,8 @@
 """Watching export tasks finish, poll after poll (the event source's strategy and its memory).
 
 A poll reads the tasks created since the horizon, newest first, through the collection's Pager (its overlap
-proof, and a request budget of its own here), and finds the followed tasks that are older through TaskFollower.
+proof, and a request budget of its own here), and finds the followed tasks that are older in the list of running
+tasks, then through TaskFollower.
 The horizon is anchored on the watcher's own clock (the start of the last poll that worked, minus LOOKBACK),
 never on a time a record claims, so no record can move it. A finished task that is not known and was created
 after the horizon is new: it was created and finished between two polls.
@@ -357,6 +358,12 @@ class Watch:
         else:
             records = self._newer_than(horizon)
             unseen = set(self.followed) - set(record['task_id'] for record in records)
+            if unseen:
+                # Running tasks older than the horizon: the list of the running ones (usually a page), then, for
+                # those not on it (they finished, or are in a status not known yet), TaskFollower by ID.
+                running = self.api.list_all(dict(self.filters, status=CREATING))[0]
+                records += running
+                unseen -= set(record['task_id'] for record in running)
             if unseen:
                 found, gone = self.follower.fetch(sorted(unseen), None)
                 records += list(found.values())
