@@ -306,8 +306,12 @@ def test_each_wait_varies_within_ten_percent_of_the_interval_and_a_seed_repeats_
     assert [_watch.next_wait(30.0, 0, again.random) for dummy in range(1000)] == waits
 
 
+def middle():
+    """A random source at the middle of its range: no jitter."""
+    return 0.5
+
+
 def test_failed_polls_double_the_wait_up_to_the_cap():
-    middle = lambda: 0.5  # noqa: E731 (no jitter)
     assert [_watch.next_wait(30.0, failures, middle) for failures in range(7)] == [
         30.0, 60.0, 120.0, 240.0, 300.0, 300.0, 300.0]
     assert _watch.next_wait(600.0, 3, middle) == 600.0  # an interval beyond the cap is the cap
