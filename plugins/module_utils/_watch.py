@@ -194,6 +194,11 @@ def _latest_per_task(records):
     return list(latest.values())
 
 
+def _oldest_first(finished):
+    """Finished in the order the tasks were created (the reads go newest first); unreadable times first."""
+    return sorted(finished, key=lambda done: parse_api_time(done.record['create_time']) or 0.0)
+
+
 class _Budget:
     """The Workspace of ExportTaskApi, counting requests: one more than allowed raises PollBudgetExceeded
     before it is sent. Thread-safe (the follower's pages go out concurrently)."""
@@ -325,7 +330,7 @@ class Watch:
                 reported.append(Finished(record, None))
             self._settle(record, horizon, now, seen=False)
         self.last_poll = now
-        return reported
+        return _oldest_first(reported)
 
     def _finished_since(self, record):
         ended = parse_api_time(record['end_time'])
@@ -389,8 +394,7 @@ class Watch:
                     self._settle(record, horizon, now)
         for task_id in gone:
             self.followed.pop(task_id, None)
-        finished.sort(key=lambda done: parse_api_time(done.record['create_time']) or 0.0)  # oldest first
         self.last_poll = now
         forget = now - self.lookback
         self.settled = dict((task_id, keep) for task_id, keep in self.settled.items() if keep >= forget)
-        return finished, gone
+        return _oldest_first(finished), gone
