@@ -500,6 +500,40 @@ def test_the_back_off_is_capped_at_five_minutes(server, args):
     assert run(scenario()) == [30.0, 60.0, 120.0, 240.0, 300.0, 300.0, 300.0, 300.0, 300.0]
 
 
+def test_a_server_that_does_not_page_fails_a_poll_which_is_logged_and_tried_again_like_an_outage(server, args, caplog):
+    """Every page the same hundred recent tasks and a count of 10**9: the poll fails after 4 requests (the
+    stated bound, tested on the fake in test_watch.py), and the source keeps going, more than five times in a row."""
+    server.tasks = [task(1)]
+    serve_tasks = server.default
+    same = [task(number, 'SUCCESS', seconds=50) for number in range(100, 200)]
+
+    def ignores_offset(request):
+        if request['path'].endswith('/export-tasks') and request['query'].get('sort_type') == 'DESC':
+            return Answer(200, {'export_tasks': same, 'count': 10 ** 9})
+        return serve_tasks(request)
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.default = ignores_offset
+        before = len(list_requests(server))
+        assert await harness.poll(7) == []
+        failing = len(list_requests(server)) - before
+        server.default = serve_tasks
+        finish(server, 1)
+        events = await harness.poll()
+        await harness.stop()
+        return failing, events, harness.clock.sleeps
+
+    with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
+        failing, events, sleeps = run(scenario())
+    assert failing == 7 * 4
+    assert finished_ids(events) == ['task-00001']
+    assert caplog.text.count('the newest tasks cannot be read') == 7
+    assert 'polling works again after 7 failure(s)' in caplog.text
+    assert sleeps[1:8] == [60.0, 120.0, 240.0, 300.0, 300.0, 300.0, 300.0]
+
+
 def test_a_non_json_200_is_transient_and_only_several_in_a_row_stop_the_source(server, args, caplog):
     server.tasks = [task(1)]
     html = Answer(200, raw=b'<html><body>Proxy error</body></html>', headers={'Content-Type': 'text/html'})
