@@ -115,4 +115,5 @@ def test_the_controller_rulebook_is_valid_for_the_des_ansible_rulebook(de_image,
     assert not any('run_playbook' in action for action in actions)
     assert json.dumps(ruleset['sources']) == json.dumps(
         [{'name': 'Workspace export tasks',
-          'hwcloud.workspace.export_tasks': {'interval': '{{ EXPORT_POLL_INTERVAL | default(30) }}'}}])
+          'hwcloud.workspace.export_tasks': {'interval': '{{ EXPORT_POLL_INTERVAL | default(30) }}',
+                                             'since': '{{ EXPORT_CATCH_UP | default(0) }}'}}])
