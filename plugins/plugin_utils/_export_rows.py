@@ -64,16 +64,25 @@ def source_path(source):
         source = source['path']
     if not isinstance(source, str) or not source:
         raise ExportRowsError('the input must be the path of an .xlsx or .csv file, or the fact export_and_download_file, '
-                              'got %s' % type(source).__name__)
+                              'got %s' % _type_name(source))
     return os.path.expanduser(str(source))
+
+
+def _type_name(value):
+    """The plain type of a value (ansible-core 2.19 hands filters tagged subclasses such as _AnsibleTaggedInt)."""
+    return next((plain_type.__name__ for plain_type in (bool, int, float, str, list, tuple, dict) if isinstance(value, plain_type)),
+                type(value).__name__)
 
 
 def read_rows(path, columns=None, limit=None, sheet=None):
     """The data rows of the file as dicts keyed by the header row (or by `columns`, in that order)."""
-    columns = _checked_columns(columns)
-    limit = _checked_limit(limit)
-    if sheet is not None and (not isinstance(sheet, str) or not sheet):
-        raise ExportRowsError('sheet must be the name of a sheet (a non-empty string), got %r' % (sheet,))
+    try:
+        columns = _checked_columns(columns)
+        limit = _checked_limit(limit)
+        if sheet is not None and (not isinstance(sheet, str) or not sheet):
+            raise ExportRowsError('sheet must be the name of a sheet (a non-empty string), got %r' % (sheet,))
+    except ExportRowsError as exc:
+        raise ExportRowsError('%s: %s' % (path, exc)) from None
     extension = os.path.splitext(path)[1].lower()
     if extension not in ('.xlsx', '.csv'):
         raise ExportRowsError('%s: the file name must end with .xlsx or .csv, the formats of Workspace exports' % path)
