@@ -21,6 +21,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 
 # The bounds, stated in the filter's documentation (plugins/filter/export_rows.py) and held to it by the unit tests.
@@ -36,6 +37,9 @@ MAX_PARTS = 1000
 EXCEL_MAX_ROWS = 1048576  # the most rows a sheet can have
 MAX_RATIO = 200  # uncompressed / compressed size of a part larger than RATIO_FROM
 RATIO_FROM = 1024 * 1024
+# What reading may add to the peak memory beyond the rows returned, within the bounds above (measured by the unit tests on
+# hostile files: a sheet claiming a million rows, shared strings filling their bound, a zip bomb, a 100 MB CSV line).
+MEMORY_BOUND = 256 * 1024 * 1024
 
 OPENPYXL_MISSING = ('reading an .xlsx file needs the Python package openpyxl on the controller (an optional dependency of '
                     'hwcloud.workspace): install it into the Python that runs Ansible, for example with "pip install openpyxl", '
@@ -280,8 +284,8 @@ class _XlsxReader:
                 self._check_archive(archive)
         except zipfile.BadZipFile as exc:
             raise ExportRowsError('%s: not a valid .xlsx file (a zip archive), or cut short: %s' % (self.path, exc)) from None
-        except (OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise ExportRowsError('%s: cannot be read as an .xlsx file: %s' % (self.path, exc)) from None
+        except (OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+            raise ExportRowsError('%s: cannot be read as an .xlsx file (%s: %s)' % (self.path, type(exc).__name__, exc)) from None
         try:
             import openpyxl  # pylint: disable=import-outside-toplevel  (an optional dependency, needed for .xlsx only)
         except ImportError:

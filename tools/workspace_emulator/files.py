@@ -101,8 +101,10 @@ def _desktop_versions(draw, number, now):
 
 def _hosts(draw, number, now):
     vcpus = draw.choice((32, 64, 96))
-    return ('host-%02d' % number, _uuid(draw), draw.choice(('available', 'fault', 'released')), 'cn-north-4a', 'c7n', vcpus,
-            draw.randint(0, vcpus), draw.randint(0, 512), draw.randint(0, 20), now - datetime.timedelta(days=draw.randint(10, 500)))
+    state = draw.choice(('available', 'available', 'fault', 'released'))
+    allocated = now - datetime.timedelta(days=draw.randint(10, 500))
+    return ('host-%02d' % number, _uuid(draw), state, 'cn-north-4a', 'c7n', vcpus, draw.randint(0, vcpus), draw.randint(0, 512),
+            draw.randint(0, 20), allocated, allocated + datetime.timedelta(days=draw.randint(1, 9)) if state == 'released' else None)
 
 
 def _app_user_access(draw, number, now):
@@ -139,7 +141,7 @@ FILES = {
     'ExportDesktopVersionList': (('Desktop Name', 'Desktop ID', 'Machine SID', 'User Name', 'Status', 'Task Status', 'HDA Version'),
                                  _desktop_versions),
     'ExportHostsDetail': (('Host Name', 'Dedicated Host ID', 'State', 'Availability Zone', 'Host Type', 'vCPUs', 'Available vCPUs',
-                           'Available Memory (GiB)', 'Instances', 'Allocated At'), _hosts),
+                           'Available Memory (GiB)', 'Instances', 'Allocated At', 'Released At'), _hosts),
     'ExportAppUserAccessData': (('User Name', 'Access Failures', 'Last Access Failure Time', 'Error Code', 'Error Message'), _app_user_access),
     'ExportTenantUpgradeStrategies': (('Strategy ID', 'Strategy Name', 'Strategy Type', 'Force Upgrade', 'Minimum Version', 'Target Version',
                                        'Priority', 'Status', 'Description'), _upgrade_strategies),
@@ -222,7 +224,9 @@ def xlsx_bytes(rows_to_write):
         ('xl/styles.xml', '<styleSheet xmlns="%s"><fonts count="1"><font/></fonts><fills count="1"><fill><patternFill/></fill></fills>'
          '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="22" applyNumberFormat="1"/></cellXfs>'
          '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>' % main),
-        ('xl/worksheets/sheet1.xml', '<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (main, sheet_rows)),
+        # The dimension, as spreadsheet writers give it: without it, readers walk the whole sheet to find its size.
+        ('xl/worksheets/sheet1.xml', '<worksheet xmlns="%s"><dimension ref="A1:%s%d"/><sheetData>%s</sheetData></worksheet>'
+         % (main, _column(max(len(row) for row in rows_to_write) - 1), len(rows_to_write), sheet_rows)),
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
