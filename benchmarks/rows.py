@@ -13,18 +13,26 @@ times, which reads every row of the first sheet as Python values and reports:
   interpreter and the library's own code are not counted.
 Each reader runs twice: "values" only walks the rows (the reader's own cost); "dicts" keeps every row as a dict
 keyed by the header, as the filter hwcloud.workspace.export_rows returns them (what a playbook gets).
+Then each reader, alone, reads a 1 KiB workbook holding a header and one cell at XFD1048576 (a sheet that claims
+every row and column, as a hostile or damaged file may): the outcome, the time and the peak are printed.
 Medians of --repeat runs. Not a test: nothing is asserted; it writes only into a temporary directory.
 """
 
 import argparse
 import datetime
+import io
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root: tools.workspace_emulator
 
 COLUMNS = ('Desktop Name', 'Desktop ID', 'User', 'Status', 'Usage (hours)', 'Usage Rate (%)', 'Idle Days',
            'Last Login Time', 'Created', 'Remark')
@@ -89,17 +97,43 @@ def measure(mode, kind, path):
     return json.loads(output.stdout)
 
 
+def write_sparse(path):
+    """A header row and one cell at the last row and column a sheet can have, through the emulator's writer."""
+    from tools.workspace_emulator.files import xlsx_bytes  # pylint: disable=import-outside-toplevel
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes([('Name', 'Count'), ('alpha', 1)]))) as source, zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == 'xl/worksheets/sheet1.xml':
+                content = re.sub(rb'<dimension [^>]*/>', b'', content).replace(
+                    b'</sheetData>', b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+            target.writestr(name, content)
+
+
+def measure_sparse(kind, path):
+    started = time.monotonic()
+    try:
+        output = subprocess.run([sys.executable, '-c', READER, 'values', kind, path], capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return 'did not end within 300 s'
+    seconds = time.monotonic() - started
+    if output.returncode:
+        last = (output.stderr.strip().splitlines() or ['?'])[0]
+        return 'the process died after %.1f s (exit status %d: %s)' % (seconds, output.returncode, last[:80])
+    result = json.loads(output.stdout)
+    return '%d rows in %.1f s, peak %.0f MiB' % (result['rows'], result['seconds'], result['peak'] / 2.0 ** 20)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--rows', type=int, default=100000)
     parser.add_argument('--repeat', type=int, default=3)
     options = parser.parse_args()
     import openpyxl  # pylint: disable=import-outside-toplevel
-    import python_calamine  # pylint: disable=import-outside-toplevel
     with open('/proc/loadavg') as loadavg:
         load = loadavg.read().split()[:3]
+    from importlib.metadata import version  # pylint: disable=import-outside-toplevel
     print('Python %s, openpyxl %s, python-calamine %s, load average %s' % (
-        platform.python_version(), openpyxl.__version__, getattr(python_calamine, '__version__', '?'), ' '.join(load)))
+        platform.python_version(), openpyxl.__version__, version('python-calamine'), ' '.join(load)))
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, 'usage.xlsx')
         write_workbook(path, options.rows)
@@ -114,6 +148,11 @@ def main():
                     'openpyxl read-only' if kind == 'openpyxl' else 'python-calamine', mode,
                     statistics.median(run['rows'] / run['seconds'] for run in runs),
                     statistics.median(run['peak'] for run in runs) / 2.0 ** 20))
+        sparse = os.path.join(directory, 'sparse.xlsx')
+        write_sparse(sparse)
+        print('\n%d bytes: a header and one cell at XFD1048576' % os.path.getsize(sparse))
+        for kind in ('openpyxl', 'calamine'):
+            print('- %s: %s' % ('openpyxl read-only' if kind == 'openpyxl' else 'python-calamine', measure_sparse(kind, sparse)))
     with open('/proc/loadavg') as loadavg:
         print('load average after: %s' % ' '.join(loadavg.read().split()[:3]))
 

@@ -39,7 +39,8 @@ description:
     over 1 MiB (at most 200), and, reading each XML part as a stream, its actual size, its encoding (UTF-8) and the
     absence of a DTD (C(<!DOCTYPE), C(<!ENTITY)), so that entity expansion cannot happen. The worksheet is then read
     as a stream (openpyxl's read-only mode): memory holds the parts other than worksheets (at most 16 MiB each of
-    XML), one row, and the rows returned."
+    XML), one row, and the rows returned. Within these bounds, reading adds at most 256 MiB to the controller's peak
+    memory beyond the rows it returns, whatever the file holds."
   - A damaged, truncated or hostile file fails the task with a message naming the file and what is wrong with it, never a traceback.
 positional: _input
 options:
