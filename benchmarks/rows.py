@@ -12,7 +12,8 @@ times, which reads every row of the first sheet as Python values and reports:
 - peak MiB: the process's peak resident memory (VmHWM) minus its resident memory after the imports, so that the
   interpreter and the library's own code are not counted.
 Each reader runs twice: "values" only walks the rows (the reader's own cost); "dicts" keeps every row as a dict
-keyed by the header, as the filter hwcloud.workspace.export_rows returns them (what a playbook gets).
+keyed by the header, as the filter hwcloud.workspace.export_rows returns them (what a playbook gets). The filter's own
+reader (plugins/plugin_utils/_export_rows.py: the archive checks, openpyxl, plain values) runs in "dicts" too.
 Then each reader, alone, reads a 1 KiB workbook holding a header and one cell at XFD1048576 (a sheet that claims
 every row and column, as a hostile or damaged file may): the outcome, the time and the peak are printed.
 Medians of --repeat runs. Not a test: nothing is asserted; it writes only into a temporary directory.
@@ -56,6 +57,11 @@ if kind == 'openpyxl':
                 yield row
         finally:
             workbook.close()
+elif kind == 'export_rows':
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('_export_rows', sys.argv[4])
+    export_rows = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(export_rows)
 else:
     import python_calamine
     def rows(path):
@@ -66,7 +72,10 @@ else:
 base = resident('VmRSS')
 started = time.perf_counter()
 count, kept, header = 0, [], None
-for row in rows(path):
+if kind == 'export_rows':  # the filter's own reader: the archive checks, then openpyxl, then plain values in dicts
+    kept = export_rows.read_rows(path)
+    count = len(kept)
+for row in rows(path) if kind != 'export_rows' else ():
     if header is None:
         header = row
         continue
@@ -92,8 +101,13 @@ def write_workbook(path, rows):
     workbook.save(path)
 
 
+READER_MODULE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'plugins', 'plugin_utils', '_export_rows.py')
+NAMES = {'openpyxl': 'openpyxl read-only', 'calamine': 'python-calamine', 'export_rows': 'the filter export_rows'}
+
+
 def measure(mode, kind, path):
-    output = subprocess.run([sys.executable, '-c', READER, mode, kind, path], check=True, capture_output=True, text=True, timeout=600)
+    output = subprocess.run([sys.executable, '-c', READER, mode, kind, path, READER_MODULE], check=True, capture_output=True, text=True,
+                            timeout=600)
     return json.loads(output.stdout)
 
 
@@ -112,7 +126,8 @@ def write_sparse(path):
 def measure_sparse(kind, path):
     started = time.monotonic()
     try:
-        output = subprocess.run([sys.executable, '-c', READER, 'values', kind, path], capture_output=True, text=True, timeout=300)
+        output = subprocess.run([sys.executable, '-c', READER, 'values', kind, path, READER_MODULE], capture_output=True, text=True,
+                                timeout=300)
     except subprocess.TimeoutExpired:
         return 'did not end within 300 s'
     seconds = time.monotonic() - started
@@ -140,19 +155,19 @@ def main():
         print('%d rows x %d columns, %.1f MiB on disk' % (options.rows, len(COLUMNS), os.path.getsize(path) / 2.0 ** 20))
         print('| reader | mode | rows/s | peak MiB |')
         print('|---|---|---|---|')
-        for mode in ('values', 'dicts'):
-            for kind in ('openpyxl', 'calamine'):
+        for mode, kinds in (('values', ('openpyxl', 'calamine')), ('dicts', ('openpyxl', 'calamine', 'export_rows'))):
+            for kind in kinds:
                 runs = [measure(mode, kind, path) for _ in range(options.repeat)]
                 assert all(run['rows'] == options.rows for run in runs), runs
                 print('| %s | %s | %d | %.0f |' % (
-                    'openpyxl read-only' if kind == 'openpyxl' else 'python-calamine', mode,
+                    NAMES[kind], mode,
                     statistics.median(run['rows'] / run['seconds'] for run in runs),
                     statistics.median(run['peak'] for run in runs) / 2.0 ** 20))
         sparse = os.path.join(directory, 'sparse.xlsx')
         write_sparse(sparse)
         print('\n%d bytes: a header and one cell at XFD1048576' % os.path.getsize(sparse))
         for kind in ('openpyxl', 'calamine'):
-            print('- %s: %s' % ('openpyxl read-only' if kind == 'openpyxl' else 'python-calamine', measure_sparse(kind, sparse)))
+            print('- %s: %s' % (NAMES[kind], measure_sparse(kind, sparse)))
     with open('/proc/loadavg') as loadavg:
         print('load average after: %s' % ' '.join(loadavg.read().split()[:3]))
 

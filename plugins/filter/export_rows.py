@@ -36,8 +36,8 @@ description:
     characters in a C(.csv), a long line included)."
   - "An C(.xlsx) is checked as a zip archive before it is read: every part's declared size (a worksheet at most 512 MiB,
     any other part at most 16 MiB, all of them at most 1 GiB, at most 1,000 parts), the compression ratio of a part
-    over 1 MiB (at most 200), and, reading each XML part as a stream, its actual size, its encoding (UTF-8) and the
-    absence of a DTD (C(<!DOCTYPE), C(<!ENTITY)), so that entity expansion cannot happen. The worksheet is then read
+    over 1 MiB (at most 200), and, reading each part as a stream, its actual size, its encoding (UTF-8), the size of
+    each row of a sheet, and the absence of a DTD (C(<!DOCTYPE), C(<!ENTITY)), so that entity expansion cannot happen. The worksheet is then read
     as a stream (openpyxl's read-only mode): memory holds the parts other than worksheets (at most 16 MiB each of
     XML), one row, and the rows returned. Within these bounds, reading adds at most 256 MiB to the controller's peak
     memory beyond the rows it returns, whatever the file holds."

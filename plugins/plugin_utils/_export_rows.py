@@ -47,6 +47,7 @@ OPENPYXL_MISSING = ('reading an .xlsx file needs the Python package openpyxl on 
 
 _CHUNK = 64 * 1024
 _WORKSHEET = re.compile(r'^xl/worksheets/[^/]+\.xml$')
+_WORKSHEET_ROOT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?worksheet\b')  # a sheet by its content, whatever its part's name
 _ROW_START = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b')
 _XML_ENCODING = re.compile(rb'^\s*<\?xml[^>]*\bencoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
 _DTD = (b'<!DOCTYPE', b'<!ENTITY')
@@ -130,6 +131,7 @@ class _Table:
         self.columns = columns
         self.limit = limit
         self.header = None
+        self.kept = None  # (name, index in the row) of each column returned
 
     def set_header(self, cells, where):
         while cells and cells[-1] is None:
@@ -176,7 +178,8 @@ class _Table:
             if self.limit is not None and len(result) >= self.limit:
                 break
         if self.header is None:
-            raise ExportRowsError('%s: no header row: the %s is empty' % (self.path, 'sheet' if self.path.lower().endswith('.xlsx') else 'file'))
+            raise ExportRowsError('%s: no header row: the %s is empty'
+                                  % (self.path, 'sheet' if self.path.lower().endswith('.xlsx') else 'file'))
         return result
 
 
@@ -345,13 +348,12 @@ class _XlsxReader:
             total += part.file_size
             if total > MAX_TOTAL_BYTES:
                 raise ExportRowsError('%s: the parts expand to more than %d bytes: refused (a zip bomb?)' % (self.path, MAX_TOTAL_BYTES))
-        for part in parts:
-            if part.filename.endswith(('.xml', '.rels', '.vml')):
-                self._check_xml(archive, part)
+        for part in parts:  # every part, whatever its name: the workbook's relationships may point anywhere
+            self._check_part(archive, part)
 
-    def _check_xml(self, archive, part):
+    def _check_part(self, archive, part):
         """Reads a part as a stream (never more than its declared size) for a DTD, its encoding and, in a sheet, row sizes."""
-        is_sheet = bool(_WORKSHEET.match(part.filename))
+        is_sheet = False
         where = '%s: the part %s' % (self.path, part.filename)
         tail = b''
         read = 0
@@ -364,6 +366,7 @@ class _XlsxReader:
                     return
                 if not read:
                     self._check_encoding(chunk, where)
+                    is_sheet = bool(_WORKSHEET_ROOT.search(chunk[:4096]))
                 read += len(chunk)
                 if read > part.file_size:
                     raise ExportRowsError('%s expands beyond its declared size: refused (a zip bomb?)' % where)

@@ -222,7 +222,8 @@ def xlsx_bytes(rows_to_write):
          'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="%s/styles" Target="styles.xml"/></Relationships>'
          % (relationships, document, document)),
         ('xl/styles.xml', '<styleSheet xmlns="%s"><fonts count="1"><font/></fonts><fills count="1"><fill><patternFill/></fill></fills>'
-         '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="22" applyNumberFormat="1"/></cellXfs>'
+         '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+         '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="22" applyNumberFormat="1"/></cellXfs>'
          '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>' % main),
         # The dimension, as spreadsheet writers give it: without it, readers walk the whole sheet to find its size.
         ('xl/worksheets/sheet1.xml', '<worksheet xmlns="%s"><dimension ref="A1:%s%d"/><sheetData>%s</sheetData></worksheet>'

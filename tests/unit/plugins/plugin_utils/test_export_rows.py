@@ -223,16 +223,17 @@ def test_a_part_larger_than_it_declares_is_not_read_beyond_its_declared_size(tmp
     ('sheet', b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
               b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'),
     ('sheet', b'<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'),
-    ('workbook', b''),
+    ('docProps/app.xml', b''),
+    ('xl/worksheets/sheet2.dat', b''),  # a part that relationships could name as a sheet: checked whatever its name
 ])
 def test_xml_with_a_dtd_is_refused(tmp_path, where, head):
     if where == 'sheet':
         content = workbook_bytes(sheet(HEADER_ROW + b'<row r="2"><c r="A2" t="inlineStr"><is><t>&lol3;</t></is></c></row>', head=head))
         part = 'xl/worksheets/sheet1.xml'
     else:
-        content = workbook_bytes(sheet(HEADER_ROW), extra_parts=[('docProps/app.xml', b'<?xml version="1.0"?><!DOCTYPE p SYSTEM '
+        content = workbook_bytes(sheet(HEADER_ROW), extra_parts=[(where, b'<?xml version="1.0"?><!DOCTYPE p SYSTEM '
                                                                   b'"http://127.0.0.1:9/evil.dtd"><Properties/>')])
-        part = 'docProps/app.xml'
+        part = where
     path = write(tmp_path, 'dtd.xlsx', content)
     with pytest.raises(ExportRowsError, match=r'dtd\.xlsx: the part %s has a DTD' % part.replace('.', r'\.')):
         read_rows(path)
@@ -247,10 +248,14 @@ def test_xml_in_another_encoding_is_refused(tmp_path):
         read_rows(write(tmp_path, 'latin.xlsx', content))
 
 
-def test_a_row_of_more_than_a_mebibyte_is_refused(tmp_path):
-    huge = b'<row r="2">' + b''.join(b'<c><v>%d</v></c>' % (number * 7919 % 1000003) for number in range(80000)) + b'</row>'
-    with pytest.raises(ExportRowsError, match=r'has a row \(or XML between rows\) of more than 1048576 bytes'):
-        read_rows(write(tmp_path, 'wide.xlsx', workbook_bytes(sheet(HEADER_ROW + huge))))
+@pytest.mark.parametrize('part', ['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.dat'])
+def test_a_row_of_more_than_a_mebibyte_is_refused_in_any_sheet(tmp_path, part):
+    huge = sheet(HEADER_ROW + b'<row r="2">' + b''.join(b'<c><v>%d</v></c>' % (number * 7919 % 1000003) for number in range(80000))
+                 + b'</row>')
+    content = workbook_bytes(huge) if part.endswith('.xml') else workbook_bytes(sheet(HEADER_ROW), extra_parts=[(part, huge)])
+    with pytest.raises(ExportRowsError, match=r'the part %s has a row \(or XML between rows\) of more than 1048576 bytes'
+                       % part.replace('.', r'\.')):
+        read_rows(write(tmp_path, 'wide.xlsx', content))
 
 
 def test_a_million_empty_rows_are_read_within_bounds(tmp_path):
