@@ -21,6 +21,7 @@ import pytest
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils import _export_rows
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._export_rows import ExportRowsError, read_rows
 from ansible_collections.hwcloud.workspace.tools.workspace_emulator import files
+from ansible_collections.hwcloud.workspace.tools.workspace_emulator.exports import OPERATIONS
 
 MIB = 1024 * 1024
 # What reading a file may add to the process's peak memory beyond the rows it returns, as the documentation states it.
@@ -88,6 +89,11 @@ HEADER_ROW = b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="
 
 
 # Every export of the emulator reads the same from .xlsx and .csv.
+
+def test_every_start_operation_of_the_emulator_has_its_file_columns():
+    assert {operation.name for operation in OPERATIONS} <= set(files.FILES)
+    assert all(len(set(header)) == len(header) for header, _make_row in files.FILES.values())
+
 
 @pytest.mark.parametrize('operation', sorted(files.FILES))
 def test_every_emulator_export_reads_the_same_from_xlsx_and_csv(tmp_path, operation):
