@@ -290,7 +290,8 @@ class _XlsxReader:
         except (OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
             raise ExportRowsError('%s: cannot be read as an .xlsx file (%s: %s)' % (self.path, type(exc).__name__, exc)) from None
         try:
-            import openpyxl  # pylint: disable=import-outside-toplevel  (an optional dependency, needed for .xlsx only)
+            # An optional dependency, needed for .xlsx only: imported when one is read.
+            import openpyxl  # pylint: disable=import-outside-toplevel
         except ImportError:
             raise ExportRowsError('%s: %s' % (self.path, OPENPYXL_MISSING)) from None
         table = _Table(self.path, columns, limit)
@@ -304,7 +305,8 @@ class _XlsxReader:
                     workbook.close()
         except ExportRowsError:
             raise
-        except Exception as exc:  # pylint: disable=broad-except  (openpyxl raises many types on a damaged file)
+        # openpyxl raises many types on a damaged file; each becomes a message naming the file.
+        except Exception as exc:  # pylint: disable=broad-exception-caught
             raise ExportRowsError('%s: not a readable .xlsx workbook (%s: %s)' % (self.path, type(exc).__name__, exc)) from None
 
     def _cells(self, workbook, sheet, table):

@@ -121,7 +121,7 @@ def _upgrade_strategies(draw, number, now):
 
 def _terminal_bindings(draw, number, now):
     del now
-    mac = ':'.join('%02x' % draw.getrandbits(8) for _ in range(6))
+    mac = ':'.join('%02x' % draw.getrandbits(8) for _octet in range(6))
     return (_uuid(draw), mac, _desktop(number), None if number % 3 else 'front desk')
 
 

@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import datetime
 import io
+import itertools
 import json
 import os
 import struct
@@ -269,7 +270,7 @@ def test_a_million_empty_rows_are_read_within_bounds(tmp_path):
     last = b'<row r="1000003"><c r="A1000003" t="inlineStr"><is><t>after the gap</t></is></c></row>'
     data = b'<row r="2"><c r="A2" t="inlineStr"><is><t>alpha</t></is></c><c r="B2"><v>1</v></c></row>'
     head = sheet(HEADER_ROW + data)[:-len(b'</sheetData></worksheet>')]
-    chunks = [head] + [b''.join(next(empty_rows) for _ in range(10000)) for _ in range(100)] + [last, b'</sheetData></worksheet>']
+    chunks = [head] + [b''.join(itertools.islice(empty_rows, 10000)) for _block in range(100)] + [last, b'</sheetData></worksheet>']
     path = write(tmp_path, 'gap.xlsx', workbook_bytes(chunks))
     assert read_rows(path) == [{'Name': 'alpha', 'Count': 1}]  # the data ends after 1,000 empty rows
     outcome = measured_read(path)
@@ -305,7 +306,7 @@ def test_a_csv_with_a_100_mb_line_fails_within_bounds(tmp_path):
     path = tmp_path / 'line.csv'
     with open(str(path), 'wb') as handle:
         handle.write(b'Name,Note\r\nalpha,')
-        for _ in range(100):
+        for _mebibyte in range(100):
             handle.write(b'x' * MIB)
     outcome = measured_read(path)
     assert 'line.csv: a row longer than 1048576 characters' in outcome['error']
