@@ -253,8 +253,7 @@ class _CsvReader:
                 reader = csv.reader(self._lines(text), strict=True)
                 return table.collect(self._records(reader))
         except UnicodeDecodeError as exc:
-            raise ExportRowsError('%s: not UTF-8 text (byte %d of a read block cannot be decoded); Workspace exports are UTF-8'
-                                  % (self.path, exc.start)) from None
+            raise ExportRowsError('%s: not UTF-8 text (%s); Workspace exports are UTF-8, with or without BOM' % (self.path, exc.reason)) from None
         except csv.Error as exc:
             raise ExportRowsError('%s: not a valid CSV file: %s' % (self.path, exc)) from None
         except OSError as exc:
