@@ -79,7 +79,7 @@ integration: $(STAMP)
 # (CI starts on a fresh machine); the source's unit tests are part of make pytest.
 eda-test: $(STAMP) $(EDA_STAMP) $(COLLECTION_LINK)
 	@command -v java >/dev/null 2>&1 || { echo 'eda-test: no java, installing openjdk-17-jre-headless'; \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq openjdk-17-jre-headless; }
 	HWCLOUD_WORKSPACE_EDA_VENV="$(CURDIR)/$(EDA_VENV)" $(BIN)/python -m pytest -q tests/eda
 
 # The execution and decision environments (tests/ee, harness tools/ee.py): built with podman from the shipped
