@@ -24,7 +24,7 @@ from huaweicloudsdkworkspace.v2 import ListExportTasksRequest, WorkspaceClient
 
 # tests/conftest.py puts the repository root on sys.path.
 from tools.workspace_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
-from tools.workspace_emulator.auth import signing
+from tools.workspace_emulator.auth import DATE_FORMAT
 from tools.workspace_emulator.testing import REPOSITORY_ROOT, EmulatorError, EmulatorProcess
 
 PROJECT_ID = '5e7a1d2c3b4a59687786a5b4c3d2e1f0'
@@ -299,7 +299,7 @@ def test_missing_x_sdk_date_gets_401(api):
 
 def test_garbage_authorization_gets_401_not_500(api):
     headers = {'Authorization': 'SDK-HMAC-SHA256 Access=%s, SignedHeaders=host;x-sdk-date, Signature=\u00e9t\u00e9' % api.emulator.access_key,
-               'X-Sdk-Date': datetime.datetime.now(datetime.timezone.utc).strftime(signing.DATE_FORMAT)}
+               'X-Sdk-Date': datetime.datetime.now(datetime.timezone.utc).strftime(DATE_FORMAT)}
     assert 'signature' in assert_gateway_auth_error(api.unsigned(api.tasks_path(), headers=headers))
 
 
