@@ -3,6 +3,7 @@
 
 """Fixtures of the emulator's own tests: a scratch emulator and a client that signs with the official SDK's signer."""
 
+import datetime
 import json
 import urllib.parse
 
@@ -31,8 +32,8 @@ def sdk_sign(method, url, headers, body, access_key, secret_key, now=None):
     """The headers of a request to url (its query as query_string makes it) signed by huaweicloudsdkcore's Signer."""
     parts = urllib.parse.urlsplit(url)
     headers = dict(headers)
-    if now is not None:
-        headers['X-Sdk-Date'] = now.strftime(DATE_FORMAT)
+    # Given, not left to the Signer, which would take it from the deprecated datetime.utcnow().
+    headers['X-Sdk-Date'] = (now or datetime.datetime.now(datetime.timezone.utc)).strftime(DATE_FORMAT)
     request = SdkRequest(method=method, schema=parts.scheme, host=parts.netloc, resource_path=parts.path,
                          query_params=urllib.parse.parse_qsl(parts.query, keep_blank_values=True), header_params=headers, body=body)
     return Signer(BasicCredentials(access_key, secret_key)).sign(request).header_params

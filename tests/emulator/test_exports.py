@@ -325,6 +325,17 @@ def test_download_answers_the_file_itself_by_default(lifecycle, lifecycle_api):
     assert lifecycle.file_digest(task_id) == {'size': len(response.content), 'sha256': hashlib.sha256(response.content).hexdigest()}
 
 
+@pytest.mark.parametrize('file_format', ['xlsx', 'csv'])
+def test_download_of_a_file_labelled_json_is_the_file_itself(lifecycle, lifecycle_api, file_format):
+    lifecycle.export_settings(file_format=file_format)
+    task_id = finished_export(lifecycle, lifecycle_api)
+    lifecycle.export_settings(download='file_labelled_json')
+    response = lifecycle_api.signed(download_path(lifecycle, task_id))
+    assert response.status_code == 200 and response.headers['Content-Type'] == 'application/json;charset=UTF-8'
+    assert response.content == lifecycle.file_bytes(task_id)
+    assert response.headers['Content-Disposition'].startswith("attachment; filename*=UTF-8''")
+
+
 def test_download_by_redirect_to_object_storage_that_sees_no_credential(lifecycle, lifecycle_api):
     task_id = finished_export(lifecycle, lifecycle_api)
     lifecycle.export_settings(download='redirect')

@@ -247,8 +247,9 @@ class ListQuery:
         self.is_download = None if is_download is None else is_download == 'true'
         self.sort_field = _choice(values, 'sort_field', SORT_FIELDS)
         self.sort_type = _choice(values, 'sort_type', SORT_TYPES)
-        if self.sort_type is not None and self.sort_field is None:
-            raise QueryError('sort_type must be used together with sort_field (allowed: %s)' % ', '.join(SORT_FIELDS))
+        if (self.sort_type is None) != (self.sort_field is None):
+            raise QueryError('sort_field and sort_type must be used together (sort_field: %s; sort_type: %s)'
+                             % (', '.join(SORT_FIELDS), ', '.join(SORT_TYPES)))
         self.offset = _integer(values, 'offset', 0, 0)
         self.limit = _integer(values, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT)
 
