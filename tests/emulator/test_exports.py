@@ -55,8 +55,8 @@ STARTS = [
     ('desktop_versions', 'GET', '/v2/%s/desktops/list-by-version/export', {'agent_version': '1.0.0', 'os_type': 'Windows', 'language': 'en_US'}),
     ('hosts', 'GET', '/v2/%s/hosts/export', {'language': 'en_US', 'state': 'available', 'limit': '10',
                                              'changes_since': '2026-08-27T09:49:58-05:00', 'sort_field': 'instance_total', 'sort_type': 'ASC'}),
-    ('app_user_access', 'POST', '/v2/%s/statistics/metrics/app-user-access/export', {'start_time': utc_text(3), 'end_time': utc_text(1),
-                                                                                      'sort_field': 'access_failed_count', 'sort_type': 'DESC'}),
+    ('app_user_access', 'POST', '/v2/%s/statistics/metrics/app-user-access/export', {
+        'start_time': utc_text(3), 'end_time': utc_text(1), 'sort_field': 'access_failed_count', 'sort_type': 'DESC'}),
     ('upgrade_strategies', 'GET', '/v2/%s/upgrade-strategies/export', {'language': 'zh_CN', 'strategy_type': '1', 'is_force_upgrade': '0'}),
     ('terminal_bindings', 'GET', '/v3/%s/terminals/binding-desktops/template/export', {'language': 'en_US', 'mac': 'fa:16:3e:00:00:01'}),
 ]

@@ -284,9 +284,10 @@ def test_the_project_is_looked_up_as_the_sdk_looks_it_up(recorder):
     assert_same_wire(recorder, official_lookup, our_lookup)
 
 
-CASES = dict(
-    [(operation, 'start') for _, operation, _ in START_CASES] + [('ListExportTasks', 'list'), ('DownloadExportFile', 'download'),
-                                                               ('DeleteExportTasks', 'delete'), ('KeystoneListProjects', 'project')])
+# Every operation that a test above sends both ways, and how.
+CASES = dict([(operation, 'start') for _, operation, _ in START_CASES]
+             + [('ListExportTasks', 'list'), ('DownloadExportFile', 'download'), ('DeleteExportTasks', 'delete'),
+                ('KeystoneListProjects', 'project')])
 
 
 def test_every_operation_of_the_api_table_has_a_case():
@@ -304,8 +305,8 @@ def test_the_cases_use_every_parameter_of_every_model():
     for operation, names in used.items():
         assert names == set(model_fields(operation)), operation
     # Lists of two items, both booleans.
-    values = [value for _, _, parameters in START_CASES for value in parameters.values()] + [value for filters in LIST_CASES
-                                                                                              for value in filters.values()]
+    values = [value for _, _, parameters in START_CASES for value in parameters.values()]
+    values += [value for filters in LIST_CASES for value in filters.values()]
     assert {True, False} <= set(value for value in values if isinstance(value, bool))
     assert all(len(value) == 2 for value in values if isinstance(value, list))
 

@@ -450,6 +450,8 @@ def test_the_request_log_is_a_ring_that_counts_what_it_dropped(api_for, http_ses
         assert http_session.get(small.url + '/_emulator/storage/requests/summary', timeout=10).json() == {'entries': 1, 'size': 3, 'dropped': 0}
         small.clear_log()
         assert small.requests_summary() == {'entries': 0, 'size': 3, 'dropped': 0}
+    with pytest.raises(EmulatorError, match='--request-log-size must be >= 1'):
+        EmulatorProcess(extra_args=['--request-log-size', '0'])
 
 
 def test_hide_downloaded_reads_an_absent_is_download_as_false(scratch, scratch_api):
