@@ -14,7 +14,7 @@ from . import DEFAULT_ACCESS_KEY, DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT
 from .auth import Authenticator
 from .exports import ExportSettings, Exports
 from .faults import FaultQueue
-from .server import EmulatorServer, EmulatorState, RequestLog, tls_context
+from .server import DEFAULT_LOG_SIZE, EmulatorServer, EmulatorState, tls_context
 from .storage import STORAGE_HOST, storage_server
 from .store import SeedError, TaskStore
 
@@ -36,7 +36,7 @@ def parse_args(argv):
                         help='seconds after which a started export finishes (default: %(default)s)')
     parser.add_argument('--storage-host', default=STORAGE_HOST, help='address of the object-storage listener (default: %(default)s)')
     parser.add_argument('--storage-port', type=int, default=0, help='its port; 0 picks a free one (default: %(default)s)')
-    parser.add_argument('--request-log-size', type=int, default=RequestLog.DEFAULT_SIZE, metavar='N',
+    parser.add_argument('--request-log-size', type=int, default=DEFAULT_LOG_SIZE, metavar='N',
                         help='entries each request log keeps, the oldest dropped first (default: %(default)s)')
     parser.add_argument('--tls-cert', metavar='FILE', help='serve HTTPS with this PEM certificate (chain); it must name the host and '
                         'the storage host (default: plain HTTP)')

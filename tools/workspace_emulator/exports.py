@@ -142,7 +142,8 @@ class Operation:
                 parameter = self._parameter(name)
                 if name in values and parameter.kind != 'list':
                     raise QueryError('query parameter %s is given more than once' % name)
-                values[name] = values.get(name, []) + parameter.from_query(text) if parameter.kind == 'list' else parameter.from_query(text)
+                value = parameter.from_query(text)
+                values[name] = values.get(name, []) + value if parameter.kind == 'list' else value
             for name, value in values.items():
                 self.parameters[name].validate(value)
         else:

@@ -37,6 +37,8 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 MALFORMED_BODY = b'{"export_tasks": [{"task_id": '
 # The pause between the partial body of a reset fault and the reset, so that the client has read the headers.
 RESET_PAUSE = 0.2
+# Entries a request log keeps (about 16 MiB of them): every request a test or a demo makes, not a flood's.
+DEFAULT_LOG_SIZE = 10000
 
 
 class _HttpError(Exception):
@@ -53,8 +55,7 @@ class _HttpError(Exception):
 class EmulatorState:
     """Everything the request handlers share."""
 
-    def __init__(self, store, faults, authenticator, project_id, region, domain_id, access_key, exports, log_size=None):
-        log_size = log_size or RequestLog.DEFAULT_SIZE
+    def __init__(self, store, faults, authenticator, project_id, region, domain_id, access_key, exports, log_size=DEFAULT_LOG_SIZE):
         self.storage_url = None  # set once the object-storage listener is bound
         self.exports = exports  # export settings, files and pre-signed URLs
         self.storage_log = RequestLog(log_size)
@@ -83,9 +84,8 @@ class RequestLog:
     """
 
     SETTLE_SECONDS = 2.0
-    DEFAULT_SIZE = 10000  # about 16 MiB of entries: every request a test or a demo makes, but not a flood's
 
-    def __init__(self, size=DEFAULT_SIZE):
+    def __init__(self, size=DEFAULT_LOG_SIZE):
         self._changed = threading.Condition()
         self._entries = collections.deque(maxlen=size)
         self._dropped = 0
