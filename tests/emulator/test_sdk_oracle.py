@@ -37,6 +37,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
 # tests/conftest.py puts the repository root on sys.path.
 from tools.workspace_emulator.auth import Authenticator
 from tools.workspace_emulator.exports import OPERATIONS as EMULATOR_OPERATIONS, match_operation
+from tools.workspace_emulator.store import QueryError
 
 ACCESS_KEY = 'ORACLEACCESSKEY00001'
 SECRET_KEY = 'oracle-secret-key'
@@ -322,3 +323,25 @@ def test_the_emulators_parameter_tables_are_the_sdks_request_models():
         assert set(name for name, parameter in operation.parameters.items() if parameter.required) | path_names == \
             required_fields(operation.name), operation.name
         assert operation.source == ('body' if 'body' in getattr(sdk, operation.name + 'Request').openapi_types else 'query'), operation.name
+
+
+def without_each_required_parameter():
+    """(operation, its first case's parameters, one query or body parameter its SDK model requires), for each of them."""
+    first_cases = {}
+    for _, operation, parameters in START_CASES:
+        first_cases.setdefault(operation, parameters)
+    path_names = dict((emulated.name, set(emulated.path.groupindex)) for emulated in EMULATOR_OPERATIONS)
+    return [(operation, parameters, required) for operation, parameters in first_cases.items()
+            for required in sorted(required_fields(operation) - path_names[operation])]
+
+
+@pytest.mark.parametrize('operation, parameters, required', without_each_required_parameter())
+def test_the_emulator_refuses_a_start_without_a_parameter_the_sdk_requires(operation, parameters, required):
+    emulated = next(emulated for emulated in EMULATOR_OPERATIONS if emulated.name == operation)
+    given = dict((name, value) for name, value in parameters.items() if name != required and name not in emulated.path.groupindex)
+    with pytest.raises(QueryError, match='%s is required by %s' % (required, operation)):
+        if emulated.source == 'body':
+            emulated.parameters_from([], json.dumps(given).encode())
+        else:
+            emulated.parameters_from([(name, str(item).lower() if isinstance(item, bool) else str(item))
+                                      for name, value in given.items() for item in (value if isinstance(value, list) else [value])], b'')
