@@ -3,8 +3,9 @@
 
 """The export life cycle: the operations that start an export, the generated files, and their pre-signed URLs.
 
-Parameter names, types and limits are those that the official SDK huaweicloudsdkworkspace documents in its request
-models (Export*NewRequest, Export*NewReq) and workspace_client.py.
+Parameter names, types, which are required, and limits are those that the official SDK huaweicloudsdkworkspace 3.1.219
+documents in the request models of these operations (and their JSON bodies) and workspace_client.py; the time windows
+are the API pages'. tests/emulator/test_sdk_oracle.py holds OPERATIONS to the SDK's models.
 """
 
 import base64
