@@ -471,6 +471,17 @@ def test_hide_downloaded_reads_an_absent_is_download_as_false(scratch, scratch_a
     assert listed() == every
 
 
+def test_hide_downloaded_from_the_start(api_for):
+    with EmulatorProcess(seed={'tasks': [{'task_id': 'seen', 'is_download': True}, {'task_id': 'fresh'}]},
+                         extra_args=['--hide-downloaded']) as strict:
+        api = api_for(strict)
+        assert [task['task_id'] for task in api.list_tasks()['export_tasks']] == ['fresh']
+        assert strict.inject({'hide_downloaded': False})['hide_downloaded'] is False
+        assert [task['task_id'] for task in api.list_tasks()['export_tasks']] == ['seen', 'fresh']
+        assert strict.clear_faults()['hide_downloaded'] is True
+        assert [task['task_id'] for task in api.list_tasks()['export_tasks']] == ['fresh']
+
+
 # Faults.
 
 def test_throttling_fault_answers_429_with_retry_after(scratch, scratch_api):

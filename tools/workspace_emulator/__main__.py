@@ -36,6 +36,8 @@ def parse_args(argv):
                         help='seconds after which a started export finishes (default: %(default)s)')
     parser.add_argument('--storage-host', default=STORAGE_HOST, help='address of the object-storage listener (default: %(default)s)')
     parser.add_argument('--storage-port', type=int, default=0, help='its port; 0 picks a free one (default: %(default)s)')
+    parser.add_argument('--hide-downloaded', action='store_true',
+                        help='read an absent is_download of a list request as false, from the start and after DELETE /_emulator/faults')
     parser.add_argument('--request-log-size', type=int, default=DEFAULT_LOG_SIZE, metavar='N',
                         help='entries each request log keeps, the oldest dropped first (default: %(default)s)')
     parser.add_argument('--tls-cert', metavar='FILE', help='serve HTTPS with this PEM certificate (chain); it must name the host and '
@@ -85,7 +87,7 @@ def main(argv=None):
     tokens = args.token or [DEFAULT_TOKEN]
     state = EmulatorState(
         store=store,
-        faults=FaultQueue(args.latency_ms),
+        faults=FaultQueue(args.latency_ms, hide_downloaded=args.hide_downloaded),
         authenticator=Authenticator(args.access_key, args.secret_key, tokens, project_id),
         project_id=project_id,
         region=args.region or seed.get('region') or DEFAULT_REGION,

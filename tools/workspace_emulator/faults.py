@@ -183,12 +183,13 @@ class ListBehaviour:
 class FaultQueue:
     """Thread-safe queue of faults plus the settings (latency and list behaviours)."""
 
-    def __init__(self, latency_ms=0):
+    def __init__(self, latency_ms=0, hide_downloaded=False):
         self._lock = threading.Lock()
         self._faults = []
         self._latency_ms = latency_ms
         self._latency_jitter_ms = 0
         self._random = random.Random()
+        self._initial_hide_downloaded = hide_downloaded  # what clear() goes back to (--hide-downloaded)
         self._reset_list_settings()
 
     def _reset_list_settings(self):
@@ -196,7 +197,7 @@ class FaultQueue:
         self._count_growing = 0
         self._list_answers = 0
         self._churn = None
-        self._hide_downloaded = False
+        self._hide_downloaded = self._initial_hide_downloaded
 
     @property
     def latency_ms(self):
@@ -260,7 +261,7 @@ class FaultQueue:
             return ListBehaviour(self._ignore_offset, self._count_growing * self._list_answers, self._churn, self._hide_downloaded)
 
     def clear(self):
-        """Drop the queued faults and turn the list behaviours off; the latency stays."""
+        """Drop the queued faults and turn the list behaviours off (hide_downloaded back to its start-up value); the latency stays."""
         with self._lock:
             self._faults = []
             self._reset_list_settings()
