@@ -55,7 +55,7 @@ class Parameter:
     TYPE_NAMES = {'str': 'a string', 'int': 'an integer', 'bool': 'a boolean', 'list': 'a list of strings'}
 
     def __init__(self, name, kind='str', choices=None, min_length=None, max_length=None, max_items=None,
-                 minimum=None, time=None, required=False, in_path=False, pattern=None):
+                 minimum=None, time=None, required=False, in_path=False, pattern=None, note=None):
         self.name = name
         self.kind = kind
         self.choices = choices
@@ -67,6 +67,7 @@ class Parameter:
         self.required = required
         self.in_path = in_path
         self.pattern = pattern  # (compiled regular expression, what it means in words)
+        self.note = note  # what the documentation adds about its meaning
 
     def fail(self, kind, value, expected):
         raise WorkspaceConfigError('parameters.%s of kind %s must be %s, got %r' % (self.name, kind, expected, value))
@@ -147,8 +148,8 @@ def _time(name, required=False):
     return Parameter(name, 'str', time='utc', required=required)
 
 
-def _switch(name):
-    return Parameter(name, 'int', choices=(0, 1))
+def _switch(name, note):
+    return Parameter(name, 'int', choices=(0, 1), note=note)
 
 
 _SORT_TYPE = _text('sort_type', choices=SORT_TYPES)
@@ -160,11 +161,11 @@ KINDS = dict((declaration.kind, declaration) for declaration in (
     ExportKind(
         'desktops', 'ExportDesktopListNew', 'GET', '/v3/{project_id}/desktops/export', 'query',
         parameters=(
-            _text('computer_name'), _names('computer_names'), _text('desktop_ip'), _text('desktop_id'), _text('tag'),
+            _text('computer_name'), _names('computer_names'), _text('desktop_ip'), _text('desktop_id'), _text('tag', note='key=value'),
             _flag('without_any_tag'), _ENTERPRISE_PROJECT, _text('desktop_type', choices=('DEDICATED', 'POOLED')),
             _text('status', choices=('ACTIVE', 'SHUTOFF', 'ERROR', 'HIBERNATED')), _names('user_names', max_items=100),
             _text('sort_field', choices=('created', 'computer_name')), _SORT_TYPE, _flag('user_attached'),
-            _text('image_id'), _text('charge_mode', choices=('0', '1')), _flag('in_maintenance_mode'),
+            _text('image_id'), _text('charge_mode', choices=('0', '1'), note='0 yearly/monthly, 1 pay-per-use'), _flag('in_maintenance_mode'),
             _text('subnet_id'), _text('connection_status_version', choices=('NEW', 'OLD')), _text('pool_id'),
             _flag('include_pool'), _text('pool_name'), _text('pool_type', choices=('DYNAMIC', 'STATIC')),
             _flag('pool_in_maintenance_mode'), _text('pool_enterprise_project_id'),
@@ -224,7 +225,7 @@ KINDS = dict((declaration.kind, declaration) for declaration in (
         'desktop_versions', 'ExportDesktopVersionList', 'GET', '/v2/{project_id}/desktops/list-by-version/export',
         'query',
         parameters=(
-            _text('agent_version', required=True), _text('os_type', required=True), _text('desktop_id'),
+            _text('agent_version', required=True, note='exact match'), _text('os_type', required=True, note='the operating system type'), _text('desktop_id'),
             _text('desktop_name'), _text('username'),
         ),
         language=REQUIRED_LANGUAGE,
@@ -252,7 +253,8 @@ KINDS = dict((declaration.kind, declaration) for declaration in (
         'upgrade_strategies', 'ExportTenantUpgradeStrategies', 'GET', '/v2/{project_id}/upgrade-strategies/export',
         'query',
         parameters=(
-            _text('strategy_name'), _switch('strategy_type'), _switch('is_force_upgrade'), _switch('status'),
+            _text('strategy_name'), _switch('strategy_type', '0 server, 1 client'),
+            _switch('is_force_upgrade', '0 no, 1 yes'), _switch('status', '0 disabled, 1 enabled'),
             _count('strategy_priority'),
         ),
         language=REQUIRED_LANGUAGE,
