@@ -161,11 +161,13 @@ KINDS = dict((declaration.kind, declaration) for declaration in (
     ExportKind(
         'desktops', 'ExportDesktopListNew', 'GET', '/v3/{project_id}/desktops/export', 'query',
         parameters=(
-            _text('computer_name'), _names('computer_names'), _text('desktop_ip'), _text('desktop_id'), _text('tag', note='key=value'),
+            _text('computer_name'), _names('computer_names'), _text('desktop_ip'), _text('desktop_id'),
+            _text('tag', note='key=value'),
             _flag('without_any_tag'), _ENTERPRISE_PROJECT, _text('desktop_type', choices=('DEDICATED', 'POOLED')),
             _text('status', choices=('ACTIVE', 'SHUTOFF', 'ERROR', 'HIBERNATED')), _names('user_names', max_items=100),
             _text('sort_field', choices=('created', 'computer_name')), _SORT_TYPE, _flag('user_attached'),
-            _text('image_id'), _text('charge_mode', choices=('0', '1'), note='0 yearly/monthly, 1 pay-per-use'), _flag('in_maintenance_mode'),
+            _text('image_id'), _text('charge_mode', choices=('0', '1'), note='0 yearly/monthly, 1 pay-per-use'),
+            _flag('in_maintenance_mode'),
             _text('subnet_id'), _text('connection_status_version', choices=('NEW', 'OLD')), _text('pool_id'),
             _flag('include_pool'), _text('pool_name'), _text('pool_type', choices=('DYNAMIC', 'STATIC')),
             _flag('pool_in_maintenance_mode'), _text('pool_enterprise_project_id'),
@@ -225,7 +227,8 @@ KINDS = dict((declaration.kind, declaration) for declaration in (
         'desktop_versions', 'ExportDesktopVersionList', 'GET', '/v2/{project_id}/desktops/list-by-version/export',
         'query',
         parameters=(
-            _text('agent_version', required=True, note='exact match'), _text('os_type', required=True, note='the operating system type'), _text('desktop_id'),
+            _text('agent_version', required=True, note='exact match'),
+            _text('os_type', required=True, note='the operating system type'), _text('desktop_id'),
             _text('desktop_name'), _text('username'),
         ),
         language=REQUIRED_LANGUAGE,

@@ -184,6 +184,20 @@ EXAMPLES = r'''
     parameters:
       group_id: 0f4b1a2c3d4e5f60718293a4b5c6d7e8
 
+- name: Export the desktops whose agent has one version (language en_US, the default where the API requires one)
+  hwcloud.workspace.export_task:
+    kind: desktop_versions
+    parameters:
+      agent_version: 1.24.0
+      os_type: Windows
+
+- name: Export two desktops by name (sent as computer_names=pc-01&computer_names=pc-02)
+  hwcloud.workspace.export_task:
+    kind: desktops
+    parameters:
+      computer_names: [pc-01, pc-02]
+    language: zh_CN
+
 - name: Delete export tasks that are no longer needed
   hwcloud.workspace.export_task:
     state: absent
