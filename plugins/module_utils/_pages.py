@@ -131,11 +131,13 @@ class Pager:
             raise self.fail("paging did not end after %d requests although the API's first count was %d: its "
                             "answers do not page" % (self.requests, self.first_count))
 
-    def read_all(self):
+    def read_all(self, stop=None):
         """Every record once, in the API's order, and the API's last count.
 
         The pages after the first go through in_order's window: at most concurrency requests in flight and at
         most concurrency pages ahead of the last page the chain accepted, whatever count the API claims.
+        stop(page), when given, ends the read after the first page the chain accepts for which it is true
+        (the newest tasks down to a time): the records up to there, with the same proof that none was skipped.
         """
         first = self.page(0)
         records = {}
@@ -148,7 +150,7 @@ class Pager:
                             'that none was skipped, so they cannot be read safely' % (size, first.count))
         self.first_count = first.count
         self.step = size - OVERLAP
-        while not chain.last.is_last:
+        while not chain.last.is_last and not (stop and stop(chain.last)):
             broken = False
             with contextlib.closing(in_order(self._following(chain, size), self.concurrency)) as pages:
                 for page in pages:
@@ -156,7 +158,7 @@ class Pager:
                         broken = True
                         break
                     chain.add(page)
-                    if page.is_last:
+                    if page.is_last or (stop and stop(page)):
                         break
             if broken:
                 chain.catch_up()

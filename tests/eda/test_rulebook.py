@@ -8,6 +8,7 @@ is for a condition (a request in the emulator's log, a line of output, a file), 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import os
 import signal
 import subprocess
@@ -28,10 +29,12 @@ POLLS_AFTERWARDS = 6
 class Rulebook:
     """ansible-rulebook running the example rulebook, its output (stdout and stderr) in a file."""
 
-    def __init__(self, executable, emulator, tmp_path, environment_changes=None):
-        self.downloads = tmp_path / 'downloads'
+    def __init__(self, executable, emulator, tmp_path, environment_changes=None, run='first'):
+        work = tmp_path / run
+        work.mkdir()
+        self.downloads = work / 'downloads'
         self.downloads.mkdir()
-        self.log_path = tmp_path / 'ansible-rulebook.log'
+        self.log_path = work / 'ansible-rulebook.log'
         environment = emulator.user_environment()
         environment.update({
             'PATH': os.path.dirname(executable) + os.pathsep + environment.get('PATH', ''),
@@ -45,11 +48,13 @@ class Rulebook:
         })
         environment.update(environment_changes or {})
         self.secrets = [environment['HUAWEICLOUD_SDK_SK'], environment['HUAWEICLOUD_SDK_SECURITY_TOKEN']]
+        variables = ['EXPORT_DOWNLOAD_DIR', 'EXPORT_POLL_INTERVAL'] + (
+            ['EXPORT_CATCH_UP'] if 'EXPORT_CATCH_UP' in environment else [])
         with open(str(self.log_path), 'wb') as log:
             self.process = subprocess.Popen(
                 [executable, '--rulebook', RULEBOOK, '--inventory', INVENTORY,
-                 '--env-vars', 'EXPORT_DOWNLOAD_DIR,EXPORT_POLL_INTERVAL', '-vvv'],
-                cwd=str(tmp_path), env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                 '--env-vars', ','.join(variables), '-vvv'],
+                cwd=str(work), env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
 
     def output(self):
         return self.log_path.read_text(encoding='utf-8', errors='replace')
@@ -87,9 +92,8 @@ def test_the_example_rulebook_downloads_each_new_export_once_and_reports_a_failu
     with EmulatorProcess(seed=seed) as emulator:
         rulebook = Rulebook(ansible_rulebook, emulator, tmp_path)
         try:
-            # The source listed the tasks at start and polls.
-            rulebook.wait_for(lambda: any(entry['query'].get('sort_type') == 'DESC' for entry in list_requests(emulator)),
-                              'poll')
+            # The source read the tasks at start and polls.
+            rulebook.wait_for(lambda: len(list_requests(emulator)) >= 5, 'poll')
 
             # An outage: the poll fails after the client's retries, a warning says so, and the source goes on.
             emulator.inject({'status': 503, 'count': 5, 'retry_after': 1})
@@ -146,3 +150,56 @@ def test_refused_credentials_stop_the_rulebook_with_a_message_and_no_secret(ansi
     assert 'hwcloud.workspace.export_tasks: GET %s/v3/projects?name=%s failed with HTTP 401' % (
         emulator.url, emulator.region) in output
     assert wrong_secret not in output and emulator.token not in output
+
+
+def test_a_restart_with_a_catch_up_handles_exactly_the_exports_that_finished_while_it_was_down(ansible_rulebook,
+                                                                                                tmp_path):
+    """The rulebook runs while three exports run, and stops; the three finish (two succeed, one fails); started
+    again with EXPORT_CATCH_UP=1h it handles exactly those three, once: not an export that finished three hours
+    ago, and nothing twice."""
+    three_hours_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+    seed = {'tasks': [{'task_id': 'old-success', 'file_name': 'old.xlsx', 'status': 'SUCCESS',
+                       'create_time': (three_hours_ago - datetime.timedelta(minutes=2)).isoformat(),
+                       'end_time': three_hours_ago.isoformat()}]}
+    with EmulatorProcess(seed=seed) as emulator:
+        first = Rulebook(ansible_rulebook, emulator, tmp_path)
+        try:
+            exports = emulator.add_tasks([{'file_name': 'users.xlsx', 'status': 'CREATING'},
+                                          {'file_name': 'groups.xlsx', 'status': 'CREATING'},
+                                          {'file_name': 'desktops.xlsx', 'status': 'CREATING'}])
+            added = time.monotonic()
+            first.wait_for(lambda: len(list_requests(emulator, after=added)) >= 4, 'polls that see the exports running')
+        finally:
+            first.stop()
+        emulator.finish_tasks([exports[0]['task_id'], exports[2]['task_id']])
+        emulator.finish_tasks([exports[1]['task_id']], status='FAIL', fail_reason='The disk is full.',
+                              error_code='WKS.00010002')
+
+        second = Rulebook(ansible_rulebook, emulator, tmp_path, {'EXPORT_CATCH_UP': '1h'}, run='second')
+        try:
+            failure_line = 'Export task %s (groups.xlsx) ended FAIL: WKS.00010002 The disk is full.' % (
+                exports[1]['task_id'])
+            second.wait_for(lambda: (second.downloads / 'users.xlsx').exists()
+                            and (second.downloads / 'desktops.xlsx').exists()
+                            and failure_line in second.output()
+                            and second.output().count('PLAY RECAP') == 2, 'the catch-up')
+            done = time.monotonic()
+            second.wait_for(lambda: len(list_requests(emulator, after=done)) >= POLLS_AFTERWARDS, 'more polls')
+        finally:
+            second.stop()
+        output = second.output()
+        for export in (exports[0], exports[2]):
+            assert len(downloads_of(emulator, export['task_id'])) == 1
+        assert downloads_of(emulator, 'old-success') == []
+
+    assert '[received event]' not in first.output()
+    assert output.count('[received event]') == 3
+    assert sorted(path.name for path in second.downloads.iterdir()) == ['desktops.xlsx', 'users.xlsx']
+    for export in exports:
+        # Each event says where it came from and has its stable key.
+        assert "'key': '%s/%s'" % (export['task_id'], 'FAIL' if export is exports[1] else 'SUCCESS') in output
+    assert output.count("'region': '%s'" % emulator.region) >= 3 and "'project_id': '%s'" % emulator.project_id in output
+    assert output.count(failure_line) == 1
+    assert 'old-success' not in output
+    for secret in second.secrets:
+        assert secret not in output and secret not in first.output()

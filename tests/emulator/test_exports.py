@@ -273,7 +273,7 @@ def test_settings_make_exports_fail_take_csv_and_another_delay(lifecycle, lifecy
     done = started_task(lifecycle_api, 'user_groups')
     lifecycle.finish_tasks([done])
     content = lifecycle.file_bytes(done)
-    assert content.startswith('\ufeffUser Group Name,'.encode('utf-8')) and content.count(b'\r\n') == 4
+    assert content.startswith('\ufeffUser Group Name,'.encode('utf-8')) and content.count(b'\r\n') >= 13  # the header, files.ROWS rows or more
 
 
 def test_a_fixed_file_name_names_every_new_export_alike_with_its_own_bytes(lifecycle, lifecycle_api):

@@ -12,16 +12,14 @@ import base64
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import re
 import secrets
 import threading
 import time
 import urllib.parse
-import zipfile
-from xml.sax.saxutils import escape
 
+from . import files
 from .store import FINAL_STATUSES, QueryError
 
 TASK_NOT_FOUND = 'WKS.00010004'
@@ -277,56 +275,6 @@ def match_operation(method, raw_path):
 
 # Generated files.
 
-def _rows(task):
-    """A few deterministic rows for a task's export."""
-    operation = next(operation for operation in OPERATIONS if operation.kind == task.kind) if task.kind else OPERATIONS[0]
-    digest = hashlib.sha256(task.task_id.encode('utf-8')).hexdigest()
-    rows = [list(operation.columns)]
-    for number in range(3):
-        rows.append(['%s-%d' % (digest[number * 8:number * 8 + 8], number + 1)] + ['%s %d' % (column, number + 1) for column in operation.columns[1:]])
-    return rows
-
-
-def csv_bytes(rows):
-    lines = [','.join('"%s"' % cell.replace('"', '""') if any(char in cell for char in ',"\n') else cell for cell in row) for row in rows]
-    return ('\ufeff' + '\r\n'.join(lines) + '\r\n').encode('utf-8')  # with a BOM, as spreadsheet tools like it
-
-
-def xlsx_bytes(rows):
-    """A real, minimal Office Open XML workbook with one sheet of inline strings; the same rows give the same bytes."""
-    def column(index):
-        return chr(ord('A') + index)
-
-    sheet_rows = ''.join('<row r="%d">%s</row>' % (number + 1, ''.join(
-        '<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (column(index), number + 1, escape(cell)) for index, cell in enumerate(row)))
-        for number, row in enumerate(rows))
-    main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
-    relationships = 'http://schemas.openxmlformats.org/package/2006/relationships'
-    document = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
-    parts = (
-        ('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-         '<Default Extension="xml" ContentType="application/xml"/>'
-         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-         '<Override PartName="/xl/worksheets/sheet1.xml" '
-         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-        ('_rels/.rels', '<Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/>'
-         '</Relationships>' % (relationships, document)),
-        ('xl/workbook.xml', '<workbook xmlns="%s" xmlns:r="%s"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-         % (main, document)),
-        ('xl/_rels/workbook.xml.rels', '<Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/worksheet" '
-         'Target="worksheets/sheet1.xml"/></Relationships>' % (relationships, document)),
-        ('xl/worksheets/sheet1.xml', '<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (main, sheet_rows)),
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts:
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # fixed: the same task always gives the same bytes
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + text)
-    return buffer.getvalue()
-
-
 def generated_blocks(task_id, size):
     """`size` bytes of CSV-like text made on the fly, block by block, never held in memory whole."""
     line = b'%s,generated export data for a large file test,0123456789abcdef0123456789\n' % task_id[:32].encode('ascii', 'replace')
@@ -428,8 +376,9 @@ class Exports:
         with self._lock:
             content = self._small_files.get(task.task_id)
             if content is None:
-                rows = _rows(task)
-                content = self._small_files[task.task_id] = csv_bytes(rows) if file_format == 'csv' else xlsx_bytes(rows)
+                operation = next((operation for operation in OPERATIONS if operation.kind == task.kind), OPERATIONS[0])
+                rows = files.rows(operation.name, task.task_id, task.create_time)
+                content = self._small_files[task.task_id] = files.csv_bytes(rows) if file_format == 'csv' else files.xlsx_bytes(rows)
         return ExportFile(len(content), CONTENT_TYPES[file_format], [content])
 
     # Pre-signed URLs, in the manner of OBS query-string authentication (V2): HMAC-SHA1 over the method, expiry and key.

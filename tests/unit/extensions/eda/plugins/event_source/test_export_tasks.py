@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The event source hwcloud.workspace.export_tasks, loaded from its file as ansible-rulebook loads it, driven
-through an asyncio queue and a sleep that the test controls: each poll happens when the test says, so nothing here
-depends on the wall clock. The list API is the scripted HTTP server of tests/unit (real HTTP, the collection's real
-client); the end-to-end test with ansible-rulebook and the emulator is tests/eda."""
+through an asyncio queue, a sleep and a clock that the test controls: each poll happens when the test says, and the
+source's clock moves by what it slept, so nothing here depends on the wall clock. The list API is the scripted HTTP
+server of tests/unit (real HTTP, the collection's real client); the poll strategy itself is tested on the in-process
+fake in tests/unit/plugins/module_utils/test_watch.py, and with ansible-rulebook and the emulator in tests/eda."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -38,7 +39,6 @@ def load_by_path(path):
 PLUGIN = load_by_path(os.path.join(ROOT, PLUGIN_PATH))
 ExportTaskSource = PLUGIN['ExportTaskSource']
 ExportTaskSourceError = PLUGIN['ExportTaskSourceError']
-TransitionTracker = PLUGIN['TransitionTracker']
 main = PLUGIN['main']
 
 SECRET = 'unit-secret-key-0123456789'
@@ -77,17 +77,23 @@ def list_requests(server):
 
 
 class Clock:
-    """Stands for asyncio.sleep: a sleep lasts until the test lets the source go on (next_poll)."""
+    """Stands for asyncio.sleep and time.time: a sleep lasts until the test lets the source go on (poll), and the
+    time then is the time before plus what was slept. It starts a minute after START."""
 
     def __init__(self):
         self.sleeps = []
+        self.now = START.timestamp() + 60
         self._asleep = asyncio.Queue()
         self._wake = asyncio.Queue()
+
+    def time(self):
+        return self.now
 
     async def sleep(self, seconds):
         self.sleeps.append(seconds)
         await self._asleep.put(seconds)
         await self._wake.get()
+        self.now += seconds
 
 
 class Harness:
@@ -96,7 +102,8 @@ class Harness:
     def __init__(self, args, environ=None):
         self.queue = asyncio.Queue()
         self.clock = Clock()
-        self.source = ExportTaskSource(args, environ={} if environ is None else environ, sleep=self.clock.sleep)
+        self.source = ExportTaskSource(args, environ={} if environ is None else environ, sleep=self.clock.sleep,
+                                       clock=self.clock.time, rng=lambda: 0.5)
         self.task = None
 
     async def _until_asleep_or_done(self):
@@ -147,10 +154,14 @@ def args(server):
 
 def test_documentation_describes_exactly_the_options_it_takes_and_the_examples_parse():
     documentation = yaml.safe_load(PLUGIN['DOCUMENTATION'])
-    taken = set(PLUGIN['SOURCE_OPTIONS']) | set(PLUGIN['_Workspace'].CONNECTION_OPTIONS)
-    assert set(documentation['options']) == taken
-    assert documentation['options']['status']['choices'] == list(PLUGIN['FINAL_STATUSES'])
-    assert documentation['options']['interval']['default'] == PLUGIN['DEFAULT_INTERVAL']
+    spec = PLUGIN['_session'].argument_spec(PLUGIN['OPTIONS'], {})
+    assert set(documentation['options']) == set(spec)
+    for name, option in spec.items():
+        documented = documentation['options'][name]
+        assert documented['type'] == option.get('type', 'str'), name
+        assert documented.get('default') == option.get('default'), name
+        assert documented.get('choices') == option.get('choices'), name
+        assert documented.get('elements') == option.get('elements'), name
     examples = yaml.safe_load(PLUGIN['EXAMPLES'])
     sources = [source for rulebook in examples for source in rulebook['sources']]
     for source in sources:
@@ -164,11 +175,11 @@ def finished_ids(events):
     return [event['export_task']['task_id'] for event in events]
 
 
-def test_a_task_seen_creating_is_reported_once_when_it_succeeds(server, args):
+def test_a_task_seen_creating_is_reported_once_when_it_succeeds_saying_where_it_comes_from(server, args):
     server.tasks = [task(1, 'SUCCESS'), task(2, 'FAIL'), task(3)]
 
     async def scenario():
-        harness = Harness(args)
+        harness = Harness(dict(args, region='xx-test-1'))
         assert await harness.started() == []
         assert await harness.poll(2) == []
         finish(server, 3)
@@ -178,7 +189,8 @@ def test_a_task_seen_creating_is_reported_once_when_it_succeeds(server, args):
         return events
 
     [event] = run(scenario())
-    assert event == {'type': 'finished', 'previous_status': 'CREATING', 'export_task': task(3, 'SUCCESS')}
+    assert event == {'type': 'finished', 'key': 'task-00003/SUCCESS', 'previous_status': 'CREATING',
+                     'export_task': task(3, 'SUCCESS'), 'region': 'xx-test-1', 'project_id': 'proj'}
     assert tuple(event['export_task']) == FIELDS
 
 
@@ -200,6 +212,7 @@ def test_fail_and_expired_are_reported_with_their_record(server, args):
         ('task-00001', 'FAIL'), ('task-00002', 'EXPIRED')]
     assert events[0]['export_task']['fail_reason'] == 'The disk is full.'
     assert events[0]['export_task']['error_code'] == 'WKS.00010002'
+    assert events[1]['key'] == 'task-00002/EXPIRED'
 
 
 def test_a_task_created_and_finished_between_two_polls_is_reported_once(server, args):
@@ -208,8 +221,8 @@ def test_a_task_created_and_finished_between_two_polls_is_reported_once(server, 
     async def scenario():
         harness = Harness(args)
         await harness.started()
-        server.tasks.append(task(2, 'SUCCESS'))
-        server.tasks.append(task(3, 'FAIL'))
+        server.tasks.append(task(2, 'SUCCESS', seconds=90))
+        server.tasks.append(task(3, 'FAIL', seconds=91))
         events = await harness.poll()
         assert await harness.poll(3) == []
         await harness.stop()
@@ -237,6 +250,34 @@ def test_tasks_finished_before_the_start_are_reported_only_with_initial(server, 
     assert [(event['export_task']['task_id'], event['previous_status']) for event in at_start] == expected
     assert [(event['export_task']['task_id'], event['previous_status']) for event in later] == [
         ('task-00003', 'CREATING')]
+
+
+def test_since_reports_what_finished_within_it_once_and_nothing_older(server, args):
+    """A restart: tasks that ended two and three hours ago, and three within the last hour (one of them created
+    before the hour began). since 1h reports those three once, at start, and nothing more afterwards."""
+    now = START + datetime.timedelta(seconds=60)
+
+    def ended(number, ago_minutes, created_minutes_before_end=5, status='SUCCESS'):
+        end = now - datetime.timedelta(minutes=ago_minutes)
+        record = task(number, status, end_time=api_time(end))
+        record['create_time'] = api_time(end - datetime.timedelta(minutes=created_minutes_before_end))
+        return record
+
+    server.tasks = [ended(1, 180), ended(2, 120), ended(3, 58, created_minutes_before_end=4), ended(4, 30),
+                    ended(5, 10, status='FAIL'), task(6)]
+    server.tasks.sort(key=lambda record: record['create_time'])
+
+    async def scenario():
+        harness = Harness(dict(args, since='1h'))
+        at_start = await harness.started()
+        later = await harness.poll(3)
+        await harness.stop()
+        return at_start, later
+
+    at_start, later = run(scenario())
+    assert sorted(finished_ids(at_start)) == ['task-00003', 'task-00004', 'task-00005']
+    assert all(event['previous_status'] is None for event in at_start)
+    assert later == []
 
 
 def test_a_finished_task_that_expires_later_is_not_reported_again(server, args):
@@ -271,8 +312,7 @@ def test_status_reports_only_those_final_statuses_and_watches_every_task(server,
     at_start, events = run(scenario())
     assert finished_ids(at_start) == ['task-00003']
     assert finished_ids(events) == ['task-00002']
-    assert all('status' not in request['query'] or request['query']['status'] == 'CREATING'
-               for request in list_requests(server))
+    assert all('status' not in request['query'] for request in list_requests(server))
 
 
 def test_file_name_and_is_download_go_to_the_api_as_filters(server, args):
@@ -290,10 +330,12 @@ def test_file_name_and_is_download_go_to_the_api_as_filters(server, args):
     assert finished_ids(run(scenario())) == ['task-00001']
     queries = [request['query'] for request in list_requests(server)]
     assert queries and all(query['file_name'] == 'wanted.xlsx' and query['is_download'] == 'false' for query in queries)
-    assert queries[0]['sort_type'] == 'ASC' and queries[1]['sort_type'] == 'DESC'
+    # The start: the running tasks, then the newest ones; then a poll: the newest ones.
+    assert [query.get('status') for query in queries] == ['CREATING', None, None]
+    assert [query['sort_type'] for query in queries] == ['ASC', 'DESC', 'DESC']
 
 
-def test_a_poll_usually_costs_one_request(server, args):
+def test_a_poll_usually_costs_two_requests_one_per_is_download(server, args):
     server.tasks = [task(number) for number in range(1, 6)]
 
     async def scenario():
@@ -302,9 +344,37 @@ def test_a_poll_usually_costs_one_request(server, args):
         before = len(list_requests(server))
         await harness.poll(10)
         await harness.stop()
-        return len(list_requests(server)) - before
+        return list_requests(server)[before:]
 
-    assert run(scenario()) == 10
+    polls = run(scenario())
+    assert len(polls) == 20
+    assert [request['query']['is_download'] for request in polls] == ['false', 'true'] * 10
+
+
+def test_a_downloaded_task_is_found_although_the_service_hides_it_without_is_download(server, args):
+    """The service may read an absent is_download as false: a task downloaded before the poll that sees it
+    finish is then only in the is_download=true list."""
+    server.tasks = [task(1)]
+    serve_tasks = server.default
+
+    def absent_means_false(request):
+        if request['path'].endswith('/export-tasks') and 'is_download' not in request['query']:
+            request['query']['is_download'] = 'false'
+            return Answer(200, server.cloud.answer(list(request['query'].items())))
+        return serve_tasks(request)
+
+    server.default = absent_means_false
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        finish(server, 1)['is_download'] = True
+        events = await harness.poll()
+        await harness.stop()
+        return events
+
+    [event] = run(scenario())
+    assert event['export_task']['task_id'] == 'task-00001' and event['export_task']['is_download'] is True
 
 
 def test_more_than_a_page_of_new_tasks_is_read_to_the_end(server, args):
@@ -327,12 +397,12 @@ def test_more_than_a_page_of_new_tasks_is_read_to_the_end(server, args):
     assert finished_ids(second) == ['task-%05d' % number for number in range(2, 252, 2)]
 
 
-def test_followed_tasks_older_than_the_window_are_found_by_status_then_by_id(server, args, caplog):
-    """Three running tasks far behind the newest ones: the newest page ends before them, so the poll asks for the
-    CREATING tasks (task 2 is one), then for the others by ID (task 1 finished; task 3 was deleted)."""
-    server.tasks = [task(1, seconds=0), task(2, seconds=1), task(3, seconds=2)]
-    server.tasks += [task(number, 'SUCCESS', seconds=100 + number) for number in range(4, 154)]
-    server.tasks += [task(number, 'SUCCESS', seconds=7200 + number) for number in range(154, 164)]
+def test_followed_tasks_older_than_the_window_are_found_by_id_and_a_deleted_one_is_logged(server, args, caplog):
+    """Three running tasks far behind the newest ones: the poll reads the newest tasks to the horizon, then the
+    followed ones it did not see (task 1 finished; task 3 was deleted)."""
+    server.tasks = [task(1, seconds=-7200), task(2, seconds=-7199), task(3, seconds=-7198)]
+    server.tasks += [task(number, 'SUCCESS', seconds=-7000 + number) for number in range(4, 154)]
+    server.tasks += [task(number, 'SUCCESS', seconds=number - 200) for number in range(154, 164)]
 
     async def scenario():
         harness = Harness(args)
@@ -340,21 +410,16 @@ def test_followed_tasks_older_than_the_window_are_found_by_status_then_by_id(ser
         assert await harness.poll() == []
         finish(server, 1)
         del server.tasks[2]
-        del server.requests[:]
         events = await harness.poll()
-        queries = [request['query'] for request in list_requests(server)]
         assert await harness.poll(2) == []
-        followed = set(harness.source.tracker.creating)
+        followed = set(harness.source.watch.followed)
         await harness.stop()
-        return events, queries, followed
+        return events, followed
 
     with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
-        events, queries, followed = run(scenario())
+        events, followed = run(scenario())
     assert finished_ids(events) == ['task-00001'] and events[0]['previous_status'] == 'CREATING'
     assert followed == {'task-00002'}
-    assert queries[0] == {'sort_field': 'create_time', 'sort_type': 'DESC', 'offset': '0', 'limit': '100'}
-    assert queries[1]['status'] == 'CREATING'
-    assert 'task-00003' in [query.get('task_id') for query in queries]
     assert 'export task task-00003 is gone (deleted, or no longer matching the filters)' in caplog.text
 
 
@@ -391,30 +456,142 @@ def test_task_ids_that_do_not_exist_stop_the_source_naming_them(server, args):
     assert str(failed.value) == 'hwcloud.workspace.export_tasks: unknown export task ID(s): nope-1, nope-2'
 
 
-def test_transient_errors_are_logged_and_the_next_poll_catches_up(server, args, caplog):
+def test_transient_errors_are_logged_cleaned_and_cut_and_the_next_poll_catches_up(server, args, caplog):
     server.tasks = [task(1), task(2)]
+    forged = 'backend unavailable ' + SECRET + '\n2026-11-28 INFO forged line \x1b[31m' + 'x' * 200000
 
     async def scenario():
         harness = Harness(args)
         await harness.started()
-        server.queue = [Answer(503, {'error_code': 'APIGW.0202', 'error_msg': 'backend unavailable ' + SECRET}),
-                        Answer(drop=True)]
+        server.queue = [Answer(503, {'error_code': 'APIGW.0202', 'error_msg': forged}), Answer(drop=True)]
         finish(server, 1)
         assert await harness.poll(2) == []
         finish(server, 2, 'FAIL')
         events = await harness.poll()
         assert await harness.poll() == []
         await harness.stop()
+        return events, harness.clock.sleeps
+
+    with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
+        events, sleeps = run(scenario())
+    assert finished_ids(events) == ['task-00001', 'task-00002']
+    warnings = [record.getMessage() for record in caplog.records]
+    assert 'polling failed (1 time(s) in a row), trying again in 60 s' in warnings[0] and 'HTTP 503' in warnings[0]
+    assert 'polling failed (2 time(s) in a row), trying again in 120 s' in warnings[1]
+    assert 'polling works again after 2 failure(s)' in warnings[2]
+    assert SECRET not in caplog.text and '********' in warnings[0]
+    assert '\n' not in warnings[0] and '\x1b' not in warnings[0] and '\\n2026-11-28 INFO forged' in warnings[0]
+    assert max(len(warning) for warning in warnings) < 1000
+    # interval, then the back-off of each failure in a row, then interval again.
+    assert sleeps[:4] == [30.0, 60.0, 120.0, 30.0]
+
+
+def test_the_back_off_is_capped_at_five_minutes(server, args):
+    server.tasks = [task(1)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.default = lambda request: Answer(503, {'error_code': 'X', 'error_msg': 'down'})
+        await harness.poll(8)
+        await harness.stop()
+        return harness.clock.sleeps
+
+    assert run(scenario()) == [30.0, 60.0, 120.0, 240.0, 300.0, 300.0, 300.0, 300.0, 300.0]
+
+
+def test_a_server_that_does_not_page_fails_a_poll_which_is_logged_and_tried_again_like_an_outage(server, args, caplog):
+    """Every page the same hundred recent tasks and a count of 10**9: the poll fails after 4 requests (the
+    stated bound, tested on the fake in test_watch.py), and the source keeps going, more than five times in a row."""
+    server.tasks = [task(1)]
+    serve_tasks = server.default
+    same = [task(number, 'SUCCESS', seconds=50) for number in range(100, 200)]
+
+    def ignores_offset(request):
+        if request['path'].endswith('/export-tasks') and request['query'].get('sort_type') == 'DESC':
+            return Answer(200, {'export_tasks': same, 'count': 10 ** 9})
+        return serve_tasks(request)
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.default = ignores_offset
+        before = len(list_requests(server))
+        assert await harness.poll(7) == []
+        failing = len(list_requests(server)) - before
+        server.default = serve_tasks
+        finish(server, 1)
+        events = await harness.poll()
+        await harness.stop()
+        return failing, events, harness.clock.sleeps
+
+    with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
+        failing, events, sleeps = run(scenario())
+    assert failing == 7 * 4
+    assert finished_ids(events) == ['task-00001']
+    assert caplog.text.count('the newest tasks cannot be read') == 7
+    assert 'polling works again after 7 failure(s)' in caplog.text
+    assert sleeps[1:8] == [60.0, 120.0, 240.0, 300.0, 300.0, 300.0, 300.0]
+
+
+def test_a_non_json_200_is_transient_and_only_several_in_a_row_stop_the_source(server, args, caplog):
+    server.tasks = [task(1)]
+    html = Answer(200, raw=b'<html><body>Proxy error</body></html>', headers={'Content-Type': 'text/html'})
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.queue = [html]
+        finish(server, 1)
+        assert await harness.poll() == []
+        events = await harness.poll()
+        server.default = lambda request: html
+        await harness.poll(4)
+        await harness.poll()
+
+    with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
+        with pytest.raises(ExportTaskSourceError) as failed:
+            run(scenario())
+    assert 'the answer is not a JSON object' in str(failed.value)
+    assert caplog.text.count('polling failed') == 1 + 4
+    assert 'polling works again after 1 failure(s)' in caplog.text
+
+
+def test_a_malformed_record_is_a_named_error_of_that_poll_not_a_crash(server, args, caplog):
+    server.tasks = [task(1)]
+
+    async def scenario():
+        harness = Harness(args)
+        await harness.started()
+        server.tasks.append(task(2, status=['SUCCESS']))
+        assert await harness.poll() == []
+        server.tasks.pop()
+        finish(server, 1)
+        events = await harness.poll()
+        await harness.stop()
         return events
 
     with caplog.at_level(logging.WARNING, logger='hwcloud.workspace.export_tasks'):
         events = run(scenario())
-    assert finished_ids(events) == ['task-00001', 'task-00002']
-    warnings = [record.getMessage() for record in caplog.records]
-    assert 'polling failed (1 time(s) in a row)' in warnings[0] and 'HTTP 503' in warnings[0]
-    assert 'polling failed (2 time(s) in a row)' in warnings[1]
-    assert 'polling works again after 2 failure(s)' in warnings[2]
-    assert SECRET not in caplog.text and '********' in warnings[0]
+    assert finished_ids(events) == ['task-00001']
+    assert 'export task task-00002 has a malformed record: status is list, not a non-empty string' in caplog.text
+
+
+def test_events_hold_no_secret_and_no_control_character_from_a_hostile_record(server, args):
+    token_args = dict(args, auth_token=TOKEN, access_key=None, secret_key=None)
+    server.tasks = [task(1, file_name='\x1b]0;owned\x07export.xlsx')]
+
+    async def scenario():
+        harness = Harness(token_args)
+        await harness.started()
+        finish(server, 1, 'FAIL')['fail_reason'] = 'headers: X-Auth-Token: %s' % TOKEN
+        events = await harness.poll()
+        await harness.stop()
+        return events
+
+    [event] = run(scenario())
+    assert TOKEN not in repr(event) and '********' in event['export_task']['fail_reason']
+    assert event['export_task']['file_name'] == '\\x1b]0;owned\\x07export.xlsx'
 
 
 def test_a_failing_first_listing_is_tried_again(server, args):
@@ -461,12 +638,12 @@ def test_main_stops_at_once_on_refused_credentials(server, args):
 
 
 def test_main_reports_an_export_that_finishes(server, args):
-    server.tasks = [task(1)]
+    server.tasks = [task(1, seconds=int(datetime.datetime.now(datetime.timezone.utc).timestamp() - START.timestamp()))]
 
     async def scenario():
         queue = asyncio.Queue()
         running = asyncio.ensure_future(main(queue, dict(args, interval=0.01)))
-        while len(list_requests(server)) < 2:  # the start, then a poll that saw it CREATING
+        while len(list_requests(server)) < 4:  # the start, then a poll that saw it CREATING
             await asyncio.sleep(0.01)
         finish(server, 1)
         event = await asyncio.wait_for(queue.get(), PATIENCE)
@@ -474,7 +651,7 @@ def test_main_reports_an_export_that_finishes(server, args):
         await asyncio.gather(running, return_exceptions=True)
         return event
 
-    assert run(scenario())['export_task'] == task(1, 'SUCCESS')
+    assert run(scenario())['export_task']['task_id'] == 'task-00001'
 
 
 def test_requests_run_in_a_worker_thread_not_in_the_event_loop(server, args):
@@ -505,15 +682,16 @@ def test_requests_run_in_a_worker_thread_not_in_the_event_loop(server, args):
 def test_connection_from_the_environment_sdk_names_first(server):
     server.tasks = [task(1)]
     environ = {'HUAWEICLOUD_SDK_AK': 'SDKACCESSKEY', 'HW_ACCESS_KEY': 'OTHERACCESSKEY', 'HUAWEICLOUD_SDK_SK': SECRET,
-               'HW_WORKSPACE_ENDPOINT': server.url, 'HW_PROJECT_ID': server.project_id}
+               'HW_WORKSPACE_ENDPOINT': server.url, 'HW_PROJECT_ID': server.project_id,
+               'HUAWEICLOUD_SDK_REGION': 'xx-env-1'}
 
     async def scenario():
         harness = Harness({'interval': 5}, environ)
         await harness.started()
         await harness.stop()
-        return harness.clock.sleeps
+        return harness.clock.sleeps, harness.source.connection.region
 
-    assert run(scenario()) == [5.0]
+    assert run(scenario()) == ([5.0], 'xx-env-1')
     authorization = list_requests(server)[0]['headers']['Authorization']
     assert 'Access=SDKACCESSKEY,' in authorization and SECRET not in authorization
 
@@ -544,19 +722,21 @@ def test_the_engine_arguments_are_ignored(server, args):
 
 
 @pytest.mark.parametrize('changes, message', [
-    ({'interval': 0}, 'interval must be a finite number of seconds more than 0, got 0'),
-    ({'interval': 'soon'}, "interval must be a finite number of seconds more than 0, got 'soon'"),
-    ({'interval': True}, 'interval must be a finite number of seconds more than 0, got True'),
-    ({'interval': float('inf')}, 'interval must be a finite number of seconds more than 0, got inf'),
-    ({'initial': 'maybe'}, "initial must be a boolean (true or false), got 'maybe'"),
-    ({'status': ['CREATING']}, "status may hold only SUCCESS, FAIL, EXPIRED, got 'CREATING' (a task is reported when "
-                               "it leaves CREATING)"),
-    ({'status': 'DONE'}, "status may hold only SUCCESS, FAIL, EXPIRED, got 'DONE'"),
-    ({'task_ids': []}, 'task_ids must be a non-empty list of non-empty strings, got []'),
-    ({'task_ids': ['a', ' ']}, "task_ids must be a non-empty list of non-empty strings, got ['a', ' ']"),
-    ({'file_name': ''}, "file_name must be a non-empty string, got ''"),
-    ({'is_download': 'perhaps'}, "is_download must be a boolean (true or false), got 'perhaps'"),
-    ({'validate_certs': 'perhaps'}, "validate_certs must be a boolean (true or false), got 'perhaps'"),
+    ({'interval': 0}, 'interval must be a finite number of seconds, more than 0, got 0'),
+    ({'interval': 'soon'}, "argument 'interval' is of type str and we were unable to convert to float"),
+    ({'interval': float('inf')}, 'interval must be a finite number of seconds, more than 0, got inf'),
+    ({'initial': 'maybe'}, "argument 'initial' is of type str and we were unable to convert to bool"),
+    ({'status': ['CREATING']}, 'value of status must be one or more of: SUCCESS, FAIL, EXPIRED. Got no match for: '
+                               'CREATING'),
+    ({'since': 'yesterday'}, "since must be a time like 2026-11-28T09:30:00Z or a duration like 90s, 30m, 2h, 1d, "
+                             "got 'yesterday'"),
+    ({'since': '2h', 'initial': True}, 'parameters are mutually exclusive: initial|since'),
+    ({'since': '2h', 'task_ids': ['a']}, 'parameters are mutually exclusive: task_ids|since'),
+    ({'task_ids': []}, 'task_ids must hold non-empty strings, got []'),
+    ({'task_ids': ['a', ' ']}, "task_ids must hold non-empty strings, got ['a', ' ']"),
+    ({'file_name': ''}, "file_name must hold non-empty strings, got ['']"),
+    ({'is_download': 'perhaps'}, "argument 'is_download' is of type str and we were unable to convert to bool"),
+    ({'validate_certs': 'perhaps'}, "argument 'validate_certs' is of type str and we were unable to convert to bool"),
     ({'timeout': 0}, 'timeout must be a finite number of seconds, more than 0, got 0'),
     ({'retries': -1}, 'retries must be at least 0, got -1'),
     ({'concurrency': 99}, 'concurrency must be from 1 to 32, got 99'),
@@ -565,8 +745,8 @@ def test_the_engine_arguments_are_ignored(server, args):
     ({'secret_key': None}, 'access_key is set but secret_key is not'),
     ({'intervall': 5, 'task_id': 'x'}, 'unknown option(s) intervall, task_id; the options are access_key, auth_token, '
                                        'ca_path, concurrency, endpoint, file_name, iam_endpoint, initial, interval, '
-                                       'is_download, project_id, region, retries, secret_key, security_token, status, '
-                                       'task_ids, timeout, validate_certs'),
+                                       'is_download, project_id, region, retries, secret_key, security_token, since, '
+                                       'status, task_ids, timeout, validate_certs'),
 ])
 def test_invalid_options_stop_main_before_any_request(server, args, changes, message):
     with pytest.raises(ExportTaskSourceError) as failed:
@@ -577,7 +757,7 @@ def test_invalid_options_stop_main_before_any_request(server, args, changes, mes
 
 def test_messages_never_hold_a_secret_from_the_options_or_the_environment(server, args):
     with pytest.raises(ExportTaskSourceError) as failed:
-        ExportTaskSource(dict(args, secret_key=None, interval=SECRET + '\n'), environ={'HW_SECRET_KEY': SECRET})
+        ExportTaskSource(dict(args, secret_key=None, since=SECRET + '\n'), environ={'HW_SECRET_KEY': SECRET})
     assert SECRET not in str(failed.value) and '********' in str(failed.value)
 
 
@@ -588,9 +768,9 @@ def test_no_credentials_at_all_is_a_clear_error(server, tmp_path):
 
 
 def test_memory_does_not_grow_with_the_tasks_seen_over_a_thousand_polls(server, args):
-    """Each poll (30 s apart in create_time) one export starts, the one started before succeeds, and one is created
-    and finishes in between: 2,000 finished exports, each reported once, while the state holds only the tasks of
-    the last ten minutes of create_time and those still running."""
+    """Each poll (30 s apart) one export starts, the one started before succeeds, and one is created and finishes
+    in between: 2,000 finished exports, each reported once, while the state holds only the tasks of the look-back
+    window, those still running and the last page read."""
     polls, interval = 1000, 30
     server.tasks = [task(0, 'SUCCESS', seconds=0)]
     sizes = []
@@ -602,62 +782,21 @@ def test_memory_does_not_grow_with_the_tasks_seen_over_a_thousand_polls(server, 
         for number in range(1, polls + 1):
             if number > 1:
                 finish(server, 2 * number - 2)
-            server.tasks.append(task(2 * number - 1, 'SUCCESS', seconds=interval * number))
-            server.tasks.append(task(2 * number, seconds=interval * number))
+            server.tasks.append(task(2 * number - 1, 'SUCCESS', seconds=60 + interval * number - 1))
+            server.tasks.append(task(2 * number, seconds=60 + interval * number - 1))
             events += await harness.poll()
-            sizes.append(harness.source.tracker.size())
+            sizes.append(harness.source.watch.size())
         await harness.stop()
         return events
 
     events = run(scenario())
     reported = finished_ids(events)
     assert len(reported) == 2 * polls - 1 and len(set(reported)) == len(reported)
-    window = 2 * (10 * 60 // interval) + 3  # two tasks per poll within ten minutes, and the one running
+    # Two tasks per poll within ten minutes, the one running, and what the last poll saw on its one page (a task
+    # seen is remembered until the next poll, whatever its create_time, so that it is never reported again).
+    window = 2 * (10 * 60 // interval) + 1 + 100
     assert max(sizes) <= window
     assert sizes[-1] == sizes[polls // 10]
-
-
-def test_a_forgotten_task_is_never_reported_again():
-    tracker = TransitionTracker()
-    tracker.start([task(1, 'SUCCESS', seconds=0)])
-    newer = task(2, seconds=60)
-    assert tracker.update([task(1, 'SUCCESS', seconds=0), newer]) == []
-    newer = dict(newer, status='SUCCESS')
-    assert tracker.update([newer]) == [newer]
-    much_later = task(3, 'SUCCESS', seconds=60 + 11 * 60)
-    assert tracker.update([newer, much_later]) == [much_later]
-    assert 'task-00002' not in tracker.recent  # behind the horizon now: forgotten
-    for dummy in range(3):
-        assert tracker.update([task(1, 'SUCCESS', seconds=0), newer, much_later]) == []
-    assert tracker.size() == 1
-
-
-def test_a_newer_task_in_the_same_poll_does_not_hide_an_older_new_one():
-    tracker = TransitionTracker()
-    tracker.start([task(1, 'SUCCESS', seconds=0)])
-    older, newest = task(2, 'FAIL', seconds=30), task(3, 'SUCCESS', seconds=3600)
-    assert tracker.update([newest, older]) == [newest, older]
-
-
-def test_a_record_without_a_readable_create_time_is_reported_only_after_being_seen_creating():
-    tracker = TransitionTracker()
-    tracker.start([])
-    assert tracker.update([task(1, 'SUCCESS', create_time=None), task(2, 'SUCCESS', create_time='yesterday')]) == []
-    assert tracker.update([task(3, create_time=None)]) == []
-    done = task(3, 'SUCCESS', create_time=None)
-    assert tracker.update([done]) == [done]
-    assert tracker.size() == 0
-
-
-@pytest.mark.parametrize('create_time', ['2026-11-28T09:00:30.000Z', "2026-11-28'T'09:00:30.000Z",
-                                         '2026-11-28T17:00:30.000+08:00', '2026-11-28T17:00:30+0800',
-                                         '2026-11-28T09:00:30Z'])
-def test_create_times_are_read_in_the_forms_the_api_documents(create_time):
-    tracker = TransitionTracker()
-    tracker.start([task(1, 'SUCCESS', seconds=0)])
-    record = task(2, 'SUCCESS', create_time=create_time)
-    assert tracker.update([record]) == [record]
-    assert tracker.newest == START + datetime.timedelta(seconds=30)
 
 
 def test_the_plugin_imports_its_collection_when_run_by_path_as_ansible_rulebook_does(tmp_path):
@@ -668,7 +807,7 @@ def test_the_plugin_imports_its_collection_when_run_by_path_as_ansible_rulebook_
     else:
         installed = os.path.join(ROOT, '.build', 'collections', 'ansible_collections', 'hwcloud', 'workspace')
     script = ('import runpy, sys; plugin = runpy.run_path(sys.argv[1]); '
-              'print(plugin["SOURCE"], plugin["WorkspaceClient"].__module__)')
+              'print(plugin["SOURCE"], plugin["_watch"].__name__)')
     environment = dict((name, value) for name, value in os.environ.items()
                        if name not in ('PYTHONPATH', 'ANSIBLE_COLLECTIONS_PATH'))
     done = subprocess.run([sys.executable, '-c', script, os.path.join(installed, PLUGIN_PATH)], cwd=str(tmp_path),
@@ -676,4 +815,4 @@ def test_the_plugin_imports_its_collection_when_run_by_path_as_ansible_rulebook_
                           check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ['hwcloud.workspace.export_tasks',
-                                   'ansible_collections.hwcloud.workspace.plugins.module_utils._client']
+                                   'ansible_collections.hwcloud.workspace.plugins.module_utils._watch']
