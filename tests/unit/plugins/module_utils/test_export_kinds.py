@@ -62,8 +62,8 @@ def parameter_prose(parameter):
 
 def kind_prose(declaration):
     """The module documentation's entry for one kind: its operation, every parameter, its rules, its language."""
-    sentences = ['V(%s) (C(%s)): %s.' % (declaration.kind, declaration.name,
-                                       ', '.join(parameter_prose(parameter) for parameter in declaration.parameters.values()))]
+    parameters = ', '.join(parameter_prose(parameter) for parameter in declaration.parameters.values())
+    sentences = ['V(%s) (C(%s)): %s.' % (declaration.kind, declaration.name, parameters)]
     sentences += ['C(%s) and C(%s) go together.' % pair for pair in declaration.pairs]
     sentences += ['C(%s) not below C(%s).' % (high, low) for low, high in declaration.ordered]
     if declaration.max_range_days:
