@@ -95,7 +95,8 @@ def test_role_exports_waits_and_downloads_the_emulators_bytes(emulator_factory, 
     assert fact['size'] == len(content) and fact['checksum'] == hashlib.sha256(content).hexdigest()
     assert os.listdir(str(dest)) == [os.path.basename(fact['path'])]  # no temporary file left
     starts = [entry for entry in emulator.requests_log() if entry['path'].endswith('/desktops/export')]
-    assert len(starts) == 1 and starts[0]['query'] == {'status': 'ACTIVE'}
+    # en_US: the API requires a language, and the role gives none
+    assert len(starts) == 1 and starts[0]['query'] == {'status': 'ACTIVE', 'language': 'en_US'}
     assert len(emulator.storage_requests()) == (0 if download == 'file' else 1)
     assert_no_credentials_reached_storage(emulator)
     # Quiet at default verbosity: no skipped task, no internal variable shown, no secret anywhere.
