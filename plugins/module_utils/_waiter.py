@@ -35,6 +35,12 @@ def check_wait_options(params):
             check_seconds('wait_sleep', params['wait_sleep'], maximum=MAX_WAIT_SLEEP))
 
 
+def first_look_deadline(timeout, deadline):
+    """The deadline of a wait's first look at its tasks: none when wait_timeout is 0, which means look once and
+    do not wait (a deadline that has passed already would not let even that look be sent)."""
+    return None if timeout == 0 else deadline
+
+
 def is_finished(record):
     """A task is finished only when a record shows a status other than CREATING."""
     return record['status'] != CREATING
