@@ -20,7 +20,7 @@ options:
       - When they pass and tasks are still C(CREATING), the module fails with the tasks and their files, and says
         that the exports go on in the service; the failed result holds the last records seen.
       - It bounds the wait only. The connection option O(timeout) stays the limit of each HTTP request.
-      - V(0) looks at the tasks once and does not wait: tasks already done come back, tasks still C(CREATING) are
+      - V(0) looks at the tasks once and does not wait; tasks already done come back, tasks still C(CREATING) are
         the time-out.
     type: float
     default: 600
