@@ -11,13 +11,16 @@ __metaclass__ = type
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import re
 import signal
+import stat
 import tempfile
 import threading
+import time
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceConfigError,
@@ -68,21 +71,77 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
-class TempFile:
-    """A new temporary file in directory that a download streams into (a sink of WorkspaceClient.download).
+# Every temporary file of a download is named .<name>.<8 random characters>.hwcloud-workspace.part: a later run
+# removes such files that no run holds (see remove_leftovers), and no other program's file has that name.
+TEMP_SUFFIX = '.hwcloud-workspace.part'
+LEFTOVER_PATTERN = re.compile(r'\A\..*\.[a-z0-9_]{8}%s\Z' % re.escape(TEMP_SUFFIX), re.DOTALL)
+# A leftover is removed only when no run holds its lock and it has not changed for this long: a run holds the
+# lock from the moment it creates its file, and a file system whose locks other hosts do not see (NFS with local
+# locks) still shows the writes of a download in progress.
+LEFTOVER_AGE = 600
 
-    Its name starts with a dot and ends with .part; a local error (a full disk, a file size limit) names its
-    path and the operating system's error, never a network break.
+
+def _remove_if_leftover(directory, entry_name, now):
+    """Remove entry_name from directory when it is an abandoned temporary file of this module: our name, a regular
+    file of this user, unchanged for LEFTOVER_AGE seconds, and no run holding its lock (held here while it is
+    removed, so that none can take it meanwhile). Whether it was removed."""
+    if not LEFTOVER_PATTERN.match(entry_name):
+        return False
+    path = os.path.join(directory, entry_name)
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0))
+    except OSError:
+        return False
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid() or now - status.st_mtime < LEFTOVER_AGE:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while a run holds it
+        current = os.lstat(path)
+        if (current.st_dev, current.st_ino) != (status.st_dev, status.st_ino):
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+
+
+def remove_leftovers(directory):
+    """Remove the temporary files that earlier runs left in directory (a run killed with SIGKILL, a host that
+    went down); the names of those removed. A file that a run is writing, or has written in the last
+    LEFTOVER_AGE seconds, is left alone."""
+    now = time.time()
+    try:
+        names = [entry.name for entry in os.scandir(directory) if entry.name.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return []
+    return [name for name in names if _remove_if_leftover(directory, name, now)]
+
+
+class TempFile:
+    """A new temporary file in directory that a download streams into (a sink of WorkspaceClient.download),
+    with the sha256 of what was written.
+
+    It is locked (flock) from its creation until it is closed, so that no other run takes it for a leftover; a
+    local error (a full disk, a file size limit) names its path and the operating system's error, never a
+    network break.
     """
 
     def __init__(self, directory, name):
         short = name.encode('utf-8', 'surrogateescape')[:TEMP_NAME_BYTES].decode('utf-8', 'ignore')
         try:
-            handle, self.path = tempfile.mkstemp(dir=directory, prefix='.%s.' % short, suffix='.part')
+            handle, self.path = tempfile.mkstemp(dir=directory, prefix='.%s.' % short, suffix=TEMP_SUFFIX)
         except OSError as exc:
             raise WorkspaceLocalError('create a file in the directory', directory, exc) from None
-        self._file = os.fdopen(handle, 'wb')
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # a file system without locks: LEFTOVER_AGE still protects a download that is writing
+        self._file = os.fdopen(handle, 'wb', buffering=0)
         self.size = 0
+        self.sha256 = None
         self._digest = hashlib.sha256()
 
     def restart(self):
@@ -96,29 +155,30 @@ class TempFile:
         self._digest = hashlib.sha256()
 
     def write(self, chunk):
+        # Unbuffered: each chunk goes to the file as it is (no copy into a buffer), hashed on the way.
+        view = memoryview(chunk)
         try:
-            self._file.write(chunk)
+            while view:
+                view = view[self._file.write(view):]
         except OSError as exc:
             raise WorkspaceLocalError('write', self.path, exc) from None
         self._digest.update(chunk)
         self.size += len(chunk)
 
     def finish(self):
-        """Flush the file to disk and close it; (size, sha256 hex)."""
+        """Flush the file to disk (it stays open, and locked, until close); (size, sha256 hex)."""
         try:
-            self._file.flush()
             os.fsync(self._file.fileno())
-            self._file.close()
         except OSError as exc:
             raise WorkspaceLocalError('write', self.path, exc) from None
-        return self.size, self._digest.hexdigest()
+        self.sha256 = self._digest.hexdigest()
+        return self.size, self.sha256
 
-    def discard(self):
+    def close(self):
+        """Close the file and remove its temporary name (a name it was linked or moved to stays)."""
         self._file.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
+        _remove(self.path)
+
 
 
 # The signals that end a run: Ctrl-C, a job cancelled (Automation Platform, a service manager), a closed terminal.
@@ -161,27 +221,30 @@ def removed_when_signalled(path):
         restore()
 
 
-def download_to_temp(workspace, task_id, directory, name, deadline=None):
-    """(temporary path, size, sha256 hex): the task's file streamed into a new temporary file in directory.
+@contextlib.contextmanager
+def downloaded(workspace, task_id, directory, name, deadline=None):
+    """The task's file streamed into a new TempFile in directory, finished (size and sha256 known), for the with
+    block to put in place; its temporary name is removed when the block ends, however it ends.
 
-    Memory stays at one chunk whatever the size. On any failure, and on a signal that ends the run, the temporary
-    file is removed.
+    Leftovers of earlier runs in directory are removed first. Memory stays at one chunk whatever the size. An
+    ending signal during the download or the block removes the temporary file before it takes effect.
     """
+    remove_leftovers(directory)
     sink = TempFile(directory, name)
     try:
         with removed_when_signalled(sink.path):
             workspace.download('DownloadExportFile', sink, deadline=deadline, task_id=task_id)
-            size, digest = sink.finish()
-    except BaseException:
-        sink.discard()
-        raise
-    return sink.path, size, digest
+            sink.finish()
+            yield sink
+    finally:
+        sink.close()
 
 
 def read_record(path):
-    """(task_id, sha256) that the module recorded on path when it saved it, or None."""
+    """(task_id, sha256) that the module recorded on path when it saved it, or None (also for a symbolic link,
+    which is never read through)."""
     try:
-        record = json.loads(os.getxattr(path, RECORD_ATTRIBUTE).decode('utf-8'))
+        record = json.loads(os.getxattr(path, RECORD_ATTRIBUTE, follow_symlinks=False).decode('utf-8'))
     except (AttributeError, OSError, ValueError):
         return None
     if not isinstance(record, dict) or not all(isinstance(record.get(key), str) for key in ('task_id', 'sha256')):
@@ -190,11 +253,11 @@ def read_record(path):
 
 
 def write_record(path, task_id, sha256):
-    """Record on path which task's file it holds; a file system without extended attributes records nothing
-    (the next run then compares the bytes instead)."""
+    """Record on path which task's file it holds (never through a symbolic link); a file system without extended
+    attributes records nothing (the next run then compares the bytes instead)."""
     value = json.dumps({'task_id': task_id, 'sha256': sha256}, sort_keys=True).encode('utf-8')
     try:
-        os.setxattr(path, RECORD_ATTRIBUTE, value)
+        os.setxattr(path, RECORD_ATTRIBUTE, value, follow_symlinks=False)
     except AttributeError:
         pass  # no extended attributes on this platform
     except OSError as exc:

@@ -30,7 +30,7 @@ from huaweicloudsdkworkspace.v2 import WorkspaceClient as SdkWorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import OPERATIONS as API_OPERATIONS, Workspace, open_workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
-from ansible_collections.hwcloud.workspace.plugins.module_utils._download import download_to_temp
+from ansible_collections.hwcloud.workspace.plugins.module_utils._download import downloaded
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import delete_tasks, start_export
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
 
@@ -262,7 +262,12 @@ def test_a_listing_is_sent_as_the_sdk_sends_it(recorder, official, ours, filters
 @pytest.mark.parametrize('task_id', TASK_IDS)
 def test_a_download_is_sent_as_the_sdk_sends_it(recorder, official, ours, task_id, tmp_path):
     assert_same_wire(recorder, lambda: official.download_export_file(sdk.DownloadExportFileRequest(task_id=task_id)),
-                     lambda: download_to_temp(ours, task_id, str(tmp_path), 'file.xlsx'))
+                     lambda: download_file(ours, task_id, str(tmp_path)))
+
+
+def download_file(workspace, task_id, directory):
+    with downloaded(workspace, task_id, directory, 'file.xlsx'):
+        pass
 
 
 def test_a_deletion_is_sent_as_the_sdk_sends_it(recorder, official, ours):

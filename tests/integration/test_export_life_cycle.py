@@ -124,24 +124,27 @@ def first_row_key(task_id):
     return files.rows('ExportDesktopListNew', task_id, datetime.datetime.now(datetime.timezone.utc))[1][1].encode('ascii')
 
 
-def test_a_second_export_of_the_same_file_name_is_downloaded_before_its_task_is_deleted(emulator_factory, run_playbook, dest):
+def test_a_second_export_of_the_same_file_name_never_replaces_the_first_whose_task_is_deleted(emulator_factory, run_playbook,
+                                                                                              dest):
     emulator = emulator_factory(export_delay=0.5)
     emulator.export_settings(file_name='report.csv')  # the service names both exports alike
-    facts = []
-    for _ in range(2):
-        run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
-        assert run.rc == 0, run.stdout + run.stderr
-        facts.append(run.result('fact')['export_and_download_file'])
-    first, second = facts
-    assert first['path'] == second['path'] == str(dest / 'report.csv') and first['task_id'] != second['task_id']
-    with open(second['path'], 'rb') as handle:
+    first_run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
+    assert first_run.rc == 0, first_run.stdout + first_run.stderr
+    first = first_run.result('fact')['export_and_download_file']
+    second_run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
+    assert second_run.rc != 0
+    second, = emulator.tasks()  # the first one was deleted after its download; the second is kept
+    assert second['task_id'] != first['task_id'] and second['file_name'] == 'report.csv'
+    with open(first['path'], 'rb') as handle:
         content = handle.read()
-    # On disk and in the fact: the second task's own bytes, not the first file verified against itself.
-    assert first_row_key(second['task_id']) in content and first_row_key(first['task_id']) not in content
-    assert second['checksum'] == hashlib.sha256(content).hexdigest() != first['checksum']
+    # On disk: the first task's own bytes, as its fact says; the second export's bytes are still in the service.
+    assert first_row_key(first['task_id']) in content and first['checksum'] == hashlib.sha256(content).hexdigest()
+    assert os.listdir(str(dest)) == ['report.csv']
+    failure, = [line for line in second_run.stdout.splitlines() if line.startswith('fatal:')]  # one failure shown
+    assert 'Export task %s was not deleted' % second['task_id'] in failure
+    assert 'export_and_download_dest' in failure and first['path'] in failure
     downloads = [entry for entry in emulator.requests_log() if entry['path'].endswith('/download')]
     assert [entry['path'].split('/')[-2] for entry in downloads] == [first['task_id'], second['task_id']]
-    assert emulator.tasks() == [] and os.listdir(str(dest)) == ['report.csv']
 
 
 DOWNLOAD_PLAY = '''
@@ -182,7 +185,7 @@ def test_role_in_check_mode_changes_nothing_and_sets_the_fact(emulator_factory, 
     assert emulator.tasks() == [] and os.listdir(str(dest)) == [] and emulator.requests_log() == []
     assert run.result('Start and wait for the export of desktops')['changed'] is True
     assert run.result('fact')['export_and_download_file'] == {'path': str(dest), 'size': None, 'checksum': None,
-                                                               'task_id': None}
+                                                               'task_id': None, 'failed_after': None}
 
 
 MODULES_PLAY = '''
@@ -323,7 +326,7 @@ def test_the_role_says_an_export_may_have_been_started_when_the_answer_of_its_st
     emulator = emulator_factory()
     emulator.inject({'drop': 1, 'after_handling': True})
     run = run_playbook(ROLE_RESCUE_PLAY, role_vars(emulator, dest))
-    failed = run.result('Fail naming the export task, which was not deleted')
+    failed = run.result('Check that every step succeeded')
     assert failed['_outcome'] == 'failed' and 'The export may have been started' in failed['msg']
     assert 'No export task was started' not in failed['msg'] and len(emulator.tasks()) == 1
 

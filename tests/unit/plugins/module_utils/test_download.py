@@ -19,7 +19,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._client import P
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._download import (
     TempFile,
-    download_to_temp,
+    downloaded,
     parse_checksum,
     read_record,
     safe_file_name,
@@ -53,9 +53,9 @@ def make_client(url, **options):
 
 
 def download(workspace, tmp_path, task_id='t1', name='export.csv'):
-    temp_path, size, digest = download_to_temp(workspace, task_id, str(tmp_path), name)
-    with open(temp_path, 'rb') as handle:
-        return handle.read(), size, digest, temp_path
+    with downloaded(workspace, task_id, str(tmp_path), name) as temp:
+        with open(temp.path, 'rb') as handle:
+            return handle.read(), temp.size, temp.sha256, temp.path
 
 
 def file_answer(content=CONTENT):
@@ -217,12 +217,12 @@ def test_memory_stays_flat_for_a_large_file(server, tmp_path):
     with make_client(server.url) as client:
         tracemalloc.start()
         try:
-            temp_path, size, digest = download_to_temp(client, 't1', str(tmp_path), 'big.bin')
-            peak = tracemalloc.get_traced_memory()[1]
+            with downloaded(client, 't1', str(tmp_path), 'big.bin') as temp:
+                peak = tracemalloc.get_traced_memory()[1]
+                on_disk = os.path.getsize(temp.path)
         finally:
             tracemalloc.stop()
-    assert size == len(content) and digest == hashlib.sha256(content).hexdigest()
-    assert os.path.getsize(temp_path) == len(content)
+    assert temp.size == on_disk == len(content) and temp.sha256 == hashlib.sha256(content).hexdigest()
     assert peak < 8 * 1024 * 1024
 
 
@@ -253,7 +253,7 @@ def test_a_name_of_250_characters_gets_a_temporary_file_of_legal_length(tmp_path
     try:
         assert len(os.path.basename(sink.path).encode()) <= 255 and sink.path.endswith('.part')
     finally:
-        sink.discard()
+        sink.close()
     assert os.listdir(str(tmp_path)) == []
 
 
