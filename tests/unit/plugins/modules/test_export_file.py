@@ -5,14 +5,19 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import fcntl
 import hashlib
 import json
 import os
 import stat
+import threading
+import time
 
 import pytest
 
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _download, _export_file
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.modules import export_file
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
@@ -170,3 +175,138 @@ def test_an_answer_with_json_nested_too_deep_fails_with_a_message(server, base, 
     result = run_module(dict(base, dest=str(tmp_path / 'x.csv')))
     assert result['failed'] is True and 'JSON' in result['msg'] and 'Traceback' not in json.dumps(result)
     assert os.listdir(str(tmp_path)) == []
+
+
+class PlacingModule:
+    """What place() asks of its module where nothing falls back to atomic_move."""
+
+    params = {'unsafe_writes': False}
+
+    @staticmethod
+    def selinux_enabled():
+        return False
+
+
+def finished_download(directory, content):
+    temp = _download.TempFile(str(directory), 'report.csv')
+    temp.write(content)
+    temp.finish()
+    return temp
+
+
+def place_at_once(directory, contents, force=False, still_downloadable=lambda task_id: True, first_task=0):
+    """Every content placed at directory/report.csv by a thread of its own, all released together: what each
+    returned (changed) or the error it raised."""
+    path = str(directory / 'report.csv')
+    temps = [finished_download(directory, content) for content in contents]
+    start = threading.Barrier(len(contents))
+    outcomes = [None] * len(contents)
+
+    def place(index):
+        start.wait()
+        try:
+            outcomes[index] = _export_file.place(PlacingModule(), temps[index], path, 'task-%d' % (first_task + index), None, force,
+                                                 still_downloadable)
+        except WorkspaceResultError as exc:
+            outcomes[index] = exc
+        finally:
+            temps[index].close()
+
+    threads = [threading.Thread(target=place, args=(index,)) for index in range(len(contents))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.parametrize('round_number', range(40))
+def test_runs_placing_other_exports_under_one_name_at_once_never_lose_one(tmp_path, round_number):
+    contents = [b'export %d of round %d\n' % (index, round_number) * 100 for index in range(6)]
+    outcomes = place_at_once(tmp_path, contents)
+    placed = [index for index, outcome in enumerate(outcomes) if outcome is True]
+    assert len(placed) == 1, outcomes  # the first to arrive; every other one fails and leaves it as it is
+    assert all(isinstance(outcome, WorkspaceResultError) for index, outcome in enumerate(outcomes) if index != placed[0])
+    assert (tmp_path / 'report.csv').read_bytes() == contents[placed[0]]
+    assert _download.read_record(str(tmp_path / 'report.csv'))[0] == 'task-%d' % placed[0]
+    assert os.listdir(str(tmp_path)) == ['report.csv']
+
+
+@pytest.mark.parametrize('round_number', range(20))
+def test_runs_placing_the_same_bytes_at_once_change_it_once(tmp_path, round_number):
+    outcomes = place_at_once(tmp_path, [CONTENT] * 6)
+    assert sorted(outcomes) == [False] * 5 + [True]
+    assert (tmp_path / 'report.csv').read_bytes() == CONTENT and os.listdir(str(tmp_path)) == ['report.csv']
+
+
+@pytest.mark.parametrize('round_number', range(20))
+def test_forced_runs_at_once_each_replace_a_whole_file(tmp_path, round_number):
+    """With force, while every export can still be downloaded: each run replaces what it checked, under the
+    directory's lock, so the file is always one export's whole file with that export's record."""
+    contents = [b'export %d\n' % index * 1000 for index in range(6)]
+    outcomes = place_at_once(tmp_path, contents, force=True)
+    assert all(outcome is True for outcome in outcomes)
+    task_id = _download.read_record(str(tmp_path / 'report.csv'))[0]
+    assert (tmp_path / 'report.csv').read_bytes() == contents[int(task_id.split('-')[1])]
+    assert os.listdir(str(tmp_path)) == ['report.csv']
+
+
+def test_force_never_replaces_the_file_of_an_export_that_can_no_longer_be_downloaded(tmp_path):
+    first, = place_at_once(tmp_path, [b'first'])
+    asked = []
+    second, = place_at_once(tmp_path, [b'second'], force=True, still_downloadable=lambda task_id: asked.append(task_id),
+                            first_task=1)
+    assert first is True and isinstance(second, WorkspaceResultError) and asked == ['task-0']
+    assert 'export task task-0' in str(second) and 'not even with force' in str(second)
+    assert (tmp_path / 'report.csv').read_bytes() == b'first' and os.listdir(str(tmp_path)) == ['report.csv']
+
+
+def test_a_symbolic_link_is_refused_and_with_force_replaced_never_written_through(tmp_path):
+    outside = tmp_path / 'outside.csv'
+    outside.write_bytes(b'elsewhere')
+    directory = tmp_path / 'dest'
+    directory.mkdir()
+    (directory / 'report.csv').symlink_to(outside)
+    refused, = place_at_once(directory, [b'export'])
+    assert isinstance(refused, WorkspaceResultError) and 'symbolic link' in str(refused)
+    replaced, = place_at_once(directory, [b'export'], force=True)
+    assert replaced is True and not (directory / 'report.csv').is_symlink()
+    assert (directory / 'report.csv').read_bytes() == b'export' and outside.read_bytes() == b'elsewhere'
+    assert _download.read_record(str(outside)) is None and os.listdir(str(directory)) == ['report.csv']
+
+
+def test_a_new_file_gets_the_mode_a_new_file_gets_from_the_umask(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        assert place_at_once(tmp_path, [CONTENT]) == [True]
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'report.csv')).st_mode) == 0o640
+
+
+def test_a_later_run_removes_leftovers_no_run_holds(server, base, run_module, tmp_path):
+    abandoned = tmp_path / '.users_1.csv.abcd1234.hwcloud-workspace.part'
+    abandoned.write_bytes(b'half a file')
+    young = tmp_path / '.users_1.csv.efgh5678.hwcloud-workspace.part'
+    young.write_bytes(b'being written')
+    foreign = tmp_path / '.users_1.csv.abcd1234.part'  # another program's (or an older version's) name
+    foreign.write_bytes(b'not ours')
+    old = time.time() - _download.LEFTOVER_AGE - 60
+    for path in (abandoned, foreign):
+        os.utime(str(path), (old, old))
+    held = tmp_path / '.users_1.csv.ijkl9012.hwcloud-workspace.part'
+    held.write_bytes(b'a run is writing this')
+    os.utime(str(held), (old, old))
+    with open(str(held), 'rb') as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)  # as the run that writes it holds it
+        result = run_module(dict(base, dest=str(tmp_path)))
+    assert result['changed'] is True
+    assert sorted(os.listdir(str(tmp_path))) == sorted([foreign.name, young.name, held.name, 'users_1.csv'])
+
+
+def test_a_path_component_that_is_a_file_is_named(server, base, run_module, tmp_path):
+    (tmp_path / 'afile').write_bytes(b'x')
+    for dest in (tmp_path / 'afile' / '', tmp_path / 'afile' / 'deeper' / 'x.csv'):
+        result = run_module(dict(base, dest=str(dest) + ('/' if dest.name == 'afile' else '')))
+        assert result['failed'] is True and '%s is a file, not a directory' % (tmp_path / 'afile') in result['msg']
+    assert server.requests == []
