@@ -26,8 +26,8 @@ options:
     default: 600
   wait_sleep:
     description:
-      - Seconds between two polls, more than 0 and at most 3600. The last sleep is shortened so that the last poll ends by
-        O(wait_timeout).
+      - Seconds between two polls, from 0.1 (at most ten polls a second) to 3600. The last sleep is shortened so that the
+        last poll ends by O(wait_timeout).
       - Each poll reads the newest tasks, without a status filter, down to where the followed ones were last seen,
         and asks for any followed task not seen there by its ID. A task counts as finished only when a record shows
         a final status.

@@ -91,10 +91,10 @@ class Connection:
             self.endpoint, self.region, self.project_id, self.access_key, 'token' if self.auth_token else 'aksk')
 
 
-def check_seconds(option, value, allow_zero=False, maximum=None):
-    """value as a finite float of seconds, more than 0 (or 0 too with allow_zero) and at most maximum when given;
-    the error names option. The ceilings keep every deadline, socket timeout and Condition.wait within what the
-    platform's clocks take (10**10 seconds overflow time_t)."""
+def check_seconds(option, value, allow_zero=False, maximum=None, minimum=None):
+    """value as a finite float of seconds, more than 0 (or 0 too with allow_zero), at least minimum and at most
+    maximum when given; the error names option. The ceilings keep every deadline, socket timeout and
+    Condition.wait within what the platform's clocks take (10**10 seconds overflow time_t)."""
     bound = 'at least 0' if allow_zero else 'more than 0'
     try:
         seconds = float(value)
@@ -104,6 +104,8 @@ def check_seconds(option, value, allow_zero=False, maximum=None):
         raise WorkspaceConfigError('%s must be a finite number of seconds, %s, got %r' % (option, bound, value))
     if maximum is not None and seconds > maximum:
         raise WorkspaceConfigError('%s must be at most %g seconds, got %r' % (option, maximum, value))
+    if minimum is not None and seconds < minimum:
+        raise WorkspaceConfigError('%s must be at least %g seconds, got %r' % (option, minimum, value))
     return seconds
 
 

@@ -29,7 +29,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     WAIT_ARG_SPEC,
     Waiter,
     check_wait_options,
-    first_look_deadline,
+    first_look,
     timed_out_message,
 )
 
@@ -59,6 +59,14 @@ def module_kwargs():
     return dict(mutually_exclusive=MUTUALLY_EXCLUSIVE, required_together=REQUIRED_TOGETHER, supports_check_mode=True)
 
 
+def described(filters, task_ids):
+    """The tasks a listing looks for, as a message names them."""
+    if task_ids:
+        return 'export task(s) %s' % ', '.join(task_ids)
+    given = ['%s=%s' % (name, value) for name, value in sorted(filters.items()) if value is not None]
+    return 'the export tasks with %s' % ', '.join(given) if given else 'every export task'
+
+
 def find_and_follow(module, filters, task_ids, wait, offset=None, limit=None):
     """(records, count, unknown task IDs, WaitOutcome or None): find the tasks, then with wait follow them.
 
@@ -69,8 +77,9 @@ def find_and_follow(module, filters, task_ids, wait, offset=None, limit=None):
     deadline = time.monotonic() + timeout if wait else None
     with connect(module) as workspace:
         api = ExportTaskApi(workspace)
-        first_look = first_look_deadline(timeout, deadline)
-        tasks, count, missing = find_tasks(api, filters, task_ids, offset, limit, deadline=first_look)
+        tasks, count, missing = first_look(
+            lambda first_deadline: find_tasks(api, filters, task_ids, offset, limit, deadline=first_deadline),
+            timeout, deadline, described(filters, task_ids))
         if missing or not wait:
             return tasks, count, missing, None
         waiter = Waiter(TaskFollower(api).fetch, reporter=wait_reporter(module))

@@ -14,6 +14,10 @@ import time
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceTransportError
 
+# The longest single Condition.wait: a wait longer than this is taken in slices (the loop looks again), so that no
+# value reaches the platform's timed wait beyond what it takes, whatever deadline a caller gives.
+MAX_WAIT_SLICE = 60.0
+
 
 class ThrottleTimeout(WorkspaceTransportError):
     """No slot became free (or the back-off did not end) before the caller's deadline."""
@@ -63,7 +67,7 @@ class Throttle:
                     if left <= 0 or (wait is not None and wait > left):
                         raise ThrottleTimeout(self._timeout_message())
                     wait = left if wait is None else wait
-                self._condition.wait(wait)
+                self._condition.wait(None if wait is None else min(wait, MAX_WAIT_SLICE))
             self.in_flight += 1
         try:
             yield

@@ -15,7 +15,8 @@ __metaclass__ = type
 import time
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import check_seconds
-from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError, WorkspaceResultError
 
 CREATING = 'CREATING'
 DEFAULT_WAIT_TIMEOUT = 600.0
@@ -23,6 +24,8 @@ DEFAULT_WAIT_SLEEP = 5.0
 # Ceilings of the wait options (a week, an hour): a deadline and each sleep stay far within what time_t takes.
 MAX_WAIT_TIMEOUT = 604800.0
 MAX_WAIT_SLEEP = 3600.0
+# The shortest pause between polls: at most ten list requests a second from one wait, whatever is asked.
+MIN_WAIT_SLEEP = 0.1
 WAIT_ARG_SPEC = dict(
     wait_timeout=dict(type='float', default=DEFAULT_WAIT_TIMEOUT),
     wait_sleep=dict(type='float', default=DEFAULT_WAIT_SLEEP),
@@ -30,15 +33,31 @@ WAIT_ARG_SPEC = dict(
 
 
 def check_wait_options(params):
-    """(wait_timeout, wait_sleep): 0 to a week and more than 0 to an hour, in seconds, before any request."""
+    """(wait_timeout, wait_sleep): 0 to a week and 0.1 s to an hour, in seconds, before any request."""
     return (check_seconds('wait_timeout', params['wait_timeout'], allow_zero=True, maximum=MAX_WAIT_TIMEOUT),
-            check_seconds('wait_sleep', params['wait_sleep'], maximum=MAX_WAIT_SLEEP))
+            check_seconds('wait_sleep', params['wait_sleep'], maximum=MAX_WAIT_SLEEP, minimum=MIN_WAIT_SLEEP))
 
 
 def first_look_deadline(timeout, deadline):
     """The deadline of a wait's first look at its tasks: none when wait_timeout is 0, which means look once and
     do not wait (a deadline that has passed already would not let even that look be sent)."""
     return None if timeout == 0 else deadline
+
+
+def first_look(look, timeout, deadline, described):
+    """look(deadline): a wait's first look at its tasks (described, for a message), under first_look_deadline.
+
+    When the wait's deadline cuts it (a wait_timeout shorter than the look), the failure names wait_timeout and the
+    tasks, instead of a request that was not sent or timed out; other failures are raised as they are.
+    """
+    try:
+        return look(first_look_deadline(timeout, deadline))
+    except WorkspaceError as exc:
+        if deadline is None or time.monotonic() < deadline:
+            raise
+        raise WorkspaceResultError('wait_timeout (%g seconds) passed before the first look at %s ended, so nothing '
+                                   'was waited for (%s). Raise wait_timeout, or set it to 0 to look once without '
+                                   'waiting.' % (timeout, described, exc), **exc.as_result()) from None
 
 
 def is_finished(record):
@@ -90,8 +109,8 @@ def timed_out_message(outcome, option='wait_timeout'):
     message = ('Timed out after %g seconds with %d export task(s) still CREATING: %s. The exports go on in the '
                'service: wait for them again, or raise %s.' % (
                    outcome.timeout, len(outcome.creating_ids),
-                   ', '.join('%s (file %s)' % (task_id, records[task_id]['file_name'])
-                             for task_id in outcome.creating_ids), option))
+                   escape_controls(', '.join('%s (file %s)' % (task_id, records[task_id]['file_name'])
+                                             for task_id in outcome.creating_ids)), option))
     if outcome.last_error:
         message += ' The last poll failed: %s' % outcome.last_error
     return message

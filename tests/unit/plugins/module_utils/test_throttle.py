@@ -200,3 +200,35 @@ def test_throttled_from_many_threads_at_once_is_consistent():
 def test_a_limit_below_one_is_refused():
     with pytest.raises(ValueError):
         Throttle(0)
+
+
+class RecordingCondition(type(threading.Condition())):
+    """A Condition that records the time-out of each wait and moves a fake clock past it instead of sleeping."""
+
+    def __init__(self, clock):
+        super(RecordingCondition, self).__init__()
+        self.clock = clock
+        self.waits = []
+
+    def wait(self, timeout=None):
+        self.waits.append(timeout)
+        self.clock.now += timeout
+        return False
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_long_back_off_reaches_the_platform_in_slices_of_at_most_a_minute():
+    clock = FakeClock()
+    throttle = Throttle(2, clock=clock)
+    throttle._condition = condition = RecordingCondition(clock)  # pylint: disable=protected-access
+    throttle.throttled(600)
+    with throttle.slot():  # no deadline: the back-off is waited out, a minute at most per wait
+        pass
+    assert len(condition.waits) == 10 and max(condition.waits) <= 60 and clock.now >= 600

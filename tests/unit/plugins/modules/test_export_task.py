@@ -132,7 +132,7 @@ def test_a_start_sends_en_us_where_required_and_a_list_as_one_pair_per_item(serv
 @pytest.mark.parametrize('status', ['FAIL', 'EXPIRED'])
 def test_wait_fails_naming_the_task_when_it_does_not_succeed(server, connection, run_module, service, status):
     service['status'] = status
-    result = run_module(dict(connection, kind='desktops', wait=True, wait_sleep=0.01))
+    result = run_module(dict(connection, kind='desktops', wait=True, wait_sleep=0.1))
     assert result['failed'] is True and result['task_id'] == 'task-0001'
     for word in ('task-0001', 'export-0001.xlsx', status, 'WKS.9', 'no data'):
         assert word in result['msg']
@@ -150,7 +150,7 @@ def test_wait_returns_the_final_record(server, connection, run_module, service):
         return original(request)
 
     server.default = finish_on_poll
-    result = run_module(dict(connection, kind='user_groups', wait=True, wait_sleep=0.01))
+    result = run_module(dict(connection, kind='user_groups', wait=True, wait_sleep=0.1))
     assert result['changed'] is True and result['export_task']['status'] == 'SUCCESS'
 
 
@@ -192,7 +192,7 @@ def fail_after_the_start(server, answer):
 def test_a_failure_after_the_start_names_the_started_task_as_a_change(server, connection, run_module, service, wait,
                                                                       answer, status):
     fail_after_the_start(server, answer)
-    result = run_module(dict(connection, kind='desktops', wait=wait, wait_sleep=0.01, retries=1))
+    result = run_module(dict(connection, kind='desktops', wait=wait, wait_sleep=0.1, retries=1))
     assert result['failed'] is True and result['changed'] is True and result['task_id'] == 'task-0001'
     assert result['http_status'] == status and 'task-0001 was started' in result['msg']
     assert len(starts(server)) == 1 and SECRET not in json.dumps(result)

@@ -95,7 +95,7 @@ def test_wait_returns_final_records(server, connection, run_module):
 
     serve = server.default
     server.default = finish_on_second_poll
-    result = run_module(dict(connection, status='CREATING', wait=True, wait_sleep=0.01))
+    result = run_module(dict(connection, status='CREATING', wait=True, wait_sleep=0.1))
     assert [(t['status'], t['error_code']) for t in result['export_tasks']] == [('SUCCESS', None), ('FAIL', 'WKS.0042')]
     assert result['missing_task_ids'] == [] and not result.get('failed')
 
