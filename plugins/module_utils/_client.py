@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 import traceback
+import warnings
 
 from urllib.parse import urlsplit
 
@@ -26,7 +27,14 @@ REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, HTTPError as Urllib3Error, NewConnectionError, ReadTimeoutError
+    from urllib3.exceptions import (
+        ConnectTimeoutError,
+        HTTPError as Urllib3Error,
+        InsecureRequestWarning,
+        NewConnectionError,
+        ProxyError as Urllib3ProxyError,
+        ReadTimeoutError,
+    )
 except ImportError:
     requests = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -58,7 +66,10 @@ MAX_LINK_ANSWER = 64 * 1024
 LINK_KEYS = ('download_url', 'url', 'download_link', 'file_url')
 # Redirects object storage may send a download through before the file.
 MAX_LINK_HOPS = 5
+# Reads of an API answer, and of a file: a file's body comes in large reads (few calls, few writes), each at most
+# one chunk held in memory.
 READ_CHUNK = 64 * 1024
+FILE_READ_CHUNK = 1024 * 1024
 # A download must bring this many bytes (or its end) within every `timeout` seconds: a stalled or trickling
 # body fails, a big file on a slow link does not.
 PROGRESS_BYTES = 64 * 1024
@@ -93,6 +104,20 @@ def _transport_reason(exc):
     if text.startswith('HTTP') and '): ' in text:
         text = text.split('): ', 1)[1]
     return _excerpt(text)
+
+
+def _through_proxy(exc):
+    """True when the proxy failed (down, refusing the tunnel, asking for credentials), not the server behind it."""
+    return any(isinstance(cause, (requests.exceptions.ProxyError, Urllib3ProxyError)) for cause in _causes(exc))
+
+
+def _proxy_shown(proxy):
+    """A proxy URL as a message shows it: scheme, host and port, never a user name or password."""
+    try:
+        parts = urlsplit(proxy if '://' in proxy else 'http://' + proxy)
+        return '%s://%s' % (parts.scheme, parts.netloc.rpartition('@')[2])
+    except ValueError:
+        return 'an invalid proxy URL'
 
 
 def _did_not_arrive(exc):
@@ -149,6 +174,12 @@ def _no_auth(prepared):
 def _no_auth_on_redirect(prepared_request, response):
     """Session.rebuild_auth that adds nothing: requests would add ~/.netrc credentials for a redirect's host."""
     prepared_request.headers.pop('Authorization', None)  # nothing of ours ever carries Authorization there
+
+
+def _quiet_insecure_requests():
+    """urllib3 warns on stderr at every request whose certificate is not verified; the front end warns once
+    instead (the connection's warning for validate_certs false), so urllib3's are ignored in this process."""
+    warnings.filterwarnings('ignore', category=InsecureRequestWarning)
 
 
 def _new_session(pool_size):
@@ -234,6 +265,8 @@ class WorkspaceClient:
         if requests is None:
             raise WorkspaceConfigError('The Python library requests is required: pip install requests')
         self.connection = connection
+        if not connection.validate_certs:
+            _quiet_insecure_requests()
         self.session = session or _new_session(max(connection.concurrency, 1))
         self.sleep = sleep
         self.retry_policy = retry_policy or RetryPolicy(connection.retries)
@@ -408,6 +441,8 @@ class WorkspaceClient:
                     'connecting' if _did_not_arrive(exc) else 'waiting for the answer', self.connection.timeout)
             else:
                 reason = self._scrub(_transport_reason(exc))
+            if _through_proxy(exc):
+                reason = self._proxy_failure(target, reason)
             raise _Retry(WorkspaceTransportError('%s %s failed after %d attempt(s): %s' % (method, shown, attempt, reason)),
                          arrived=not _did_not_arrive(exc))
         except (requests.exceptions.RequestException, ValueError) as exc:
@@ -415,9 +450,19 @@ class WorkspaceClient:
             raise WorkspaceTransportError('%s %s failed: %s: %s' % (
                 method, shown, exc.__class__.__name__, self._scrub(_transport_reason(exc))), retryable=False)
 
+    def _proxy_failure(self, target, reason):
+        """reason, as the failure of the proxy that target was sent through (from the environment)."""
+        proxies = target.session.merge_environment_settings(target.url, {}, None, None, None)['proxies']
+        proxy = requests.utils.select_proxy(target.url, proxies)
+        shown = self._scrub(_proxy_shown(proxy)) if proxy else 'of the environment'
+        return 'the proxy %s failed (set by HTTPS_PROXY, HTTP_PROXY or ALL_PROXY; NO_PROXY lists the hosts reached ' \
+               'without it): %s' % (shown, reason)
+
     def _chunks(self, response, target, attempt, ends=None):
-        """The body in chunks. With ends (absolute), the whole body must arrive by then; without, every
-        PROGRESS_BYTES of it must arrive within the connection's timeout.
+        """The body in chunks. With ends (absolute), the whole body must arrive by then, decoded as its
+        Content-Encoding says (an API answer, read as JSON); without, it is a file: its bytes as sent, never
+        inflated (see _read_file), in reads of up to FILE_READ_CHUNK, every PROGRESS_BYTES of which must arrive
+        within the connection's timeout.
 
         urllib3 bounds each socket read by the read time-out only, so a server trickling one byte at a time
         would keep a plain read going for ever: the socket's time-out is set to what is left before each read.
@@ -435,7 +480,8 @@ class WorkspaceClient:
             if sock is not None:
                 sock.settimeout(remaining)
             try:
-                chunk = read(READ_CHUNK, decode_content=True)
+                chunk = read(READ_CHUNK, decode_content=True) if ends is not None \
+                    else read(FILE_READ_CHUNK, decode_content=False)
             except (Urllib3Error, requests.exceptions.RequestException, OSError) as exc:
                 if _timed_out(exc):
                     raise self._stalled(target, attempt, received, whole=ends is not None)

@@ -47,6 +47,10 @@ HOST_PATTERN = re.compile(r'\A(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])\Z')
 HEADER_TOKEN_PATTERN = re.compile(r'\A[\x21-\x7e]+\Z')
 HEADER_OPTIONS = ('access_key', 'security_token', 'auth_token')
 
+# The one warning of a run without certificate checks (the client silences urllib3's, one per request).
+INSECURE_WARNING = ('validate_certs is false: the TLS certificates of the endpoints and of download links are not '
+                    'verified, so anyone on the network path can read and change what is sent, credentials included')
+
 PROFILE_FILE_ENV = 'HUAWEICLOUD_SDK_CREDENTIALS_FILE'
 PROFILE_SECTION = 'basic'
 # Profile keys (the SDK's names) and the options they fill.
@@ -264,6 +268,9 @@ def resolve_connection(options, environ=None):
     if iam_endpoint:
         iam_endpoint = _check_url('iam_endpoint', iam_endpoint)
     validate_certs = options.get('validate_certs')
+    validate_certs = True if validate_certs is None else bool(validate_certs)
+    if not validate_certs:
+        warnings.append(INSECURE_WARNING)
     timeout = options.get('timeout')
     retries = options.get('retries')
     concurrency = options.get('concurrency')
@@ -276,7 +283,7 @@ def resolve_connection(options, environ=None):
         secret_key=options.get('secret_key'),
         security_token=options.get('security_token'),
         auth_token=options.get('auth_token'),
-        validate_certs=True if validate_certs is None else bool(validate_certs),
+        validate_certs=validate_certs,
         timeout=check_seconds('timeout', DEFAULT_TIMEOUT if timeout is None else timeout, maximum=MAX_TIMEOUT),
         retries=_check_int('retries', DEFAULT_RETRIES if retries is None else retries, 0),
         ca_path=_check_ca_path(options.get('ca_path')),

@@ -35,6 +35,10 @@ MAX_NAME_BYTES = 255
 TEMP_NAME_BYTES = 100
 # Control characters (C0, DEL, C1): they would reach the terminal and file listings as they are.
 CONTROL_CHARACTERS = re.compile('[\x00-\x1f\x7f-\x9f]')
+# Bytes written between two starts of the disk's writeback of what came so far (Linux sync_file_range): the disk
+# writes while the network brings the rest, so the fsync that ends a download has at most this much left to wait
+# for, and the dirty pages of a large file stay few.
+WRITEBACK_BYTES = 8 * 1024 * 1024
 # The extended attribute that records which export task a downloaded file holds (where the file system has them).
 RECORD_ATTRIBUTE = 'user.hwcloud.workspace.export'
 
@@ -120,6 +124,10 @@ def remove_leftovers(directory):
     return [name for name in names if _remove_if_leftover(directory, name, now)]
 
 
+_sync_file_range = getattr(os, 'sync_file_range', None)  # Linux only
+_SYNC_FILE_RANGE_WRITE = getattr(os, 'SYNC_FILE_RANGE_WRITE', 2)
+
+
 class TempFile:
     """A new temporary file in directory that a download streams into (a sink of WorkspaceClient.download),
     with the sha256 of what was written.
@@ -143,6 +151,7 @@ class TempFile:
         self.size = 0
         self.sha256 = None
         self._digest = hashlib.sha256()
+        self._written_back = 0
 
     def restart(self):
         """Empty the file: a new attempt sends the body from its start."""
@@ -151,11 +160,12 @@ class TempFile:
             self._file.truncate()
         except OSError as exc:
             raise WorkspaceLocalError('write', self.path, exc) from None
-        self.size = 0
+        self.size = self._written_back = 0
         self._digest = hashlib.sha256()
 
     def write(self, chunk):
-        # Unbuffered: each chunk goes to the file as it is (no copy into a buffer), hashed on the way.
+        """Write chunk and hash it: the one pass over the bytes (the file is never read back to hash it)."""
+        # Unbuffered: each chunk goes to the file as it is (no copy into a buffer).
         view = memoryview(chunk)
         try:
             while view:
@@ -164,6 +174,18 @@ class TempFile:
             raise WorkspaceLocalError('write', self.path, exc) from None
         self._digest.update(chunk)
         self.size += len(chunk)
+        if self.size - self._written_back >= WRITEBACK_BYTES:
+            self._start_writeback()
+
+    def _start_writeback(self):
+        """Have the disk start writing what was written since the last call, without waiting for it."""
+        if _sync_file_range is not None:
+            try:
+                _sync_file_range(self._file.fileno(), self._written_back, self.size - self._written_back,
+                                 _SYNC_FILE_RANGE_WRITE)
+            except OSError:
+                pass  # a file system without it: the fsync in finish() does all the work
+        self._written_back = self.size
 
     def finish(self):
         """Flush the file to disk (it stays open, and locked, until close); (size, sha256 hex)."""

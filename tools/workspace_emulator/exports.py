@@ -18,6 +18,7 @@ import secrets
 import threading
 import time
 import urllib.parse
+import zlib
 
 from . import files
 from .store import FINAL_STATUSES, QueryError
@@ -30,6 +31,8 @@ SORT_TYPES = ('ASC', 'DESC')
 ACTIVE_TYPES = ('USER_ACTIVATE', 'ADMIN_ACTIVATE')
 FILE_FORMATS = ('xlsx', 'csv')
 DOWNLOAD_MODES = ('file', 'file_labelled_json', 'redirect', 'json')
+# Content encodings a download may be sent with although the client asked for none (see Exports.sent).
+DOWNLOAD_ENCODINGS = ('gzip',)
 BUCKET = 'workspace-export'
 STORAGE_ACCESS_KEY = 'EMULATORSTORAGEKEY01'
 CONTENT_TYPES = {
@@ -288,24 +291,38 @@ def generated_blocks(task_id, size):
         number += 1
 
 
-class ExportFile:
-    """What a task's download serves: its length, content type and bytes (an iterable of chunks)."""
+def gzip_chunks(chunks):
+    """The gzip stream of chunks, piece by piece; the same chunks give the same bytes (no time or name in its header)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    for chunk in chunks:
+        piece = compressor.compress(chunk)
+        if piece:
+            yield piece
+    yield compressor.flush()
 
-    def __init__(self, length, content_type, chunks):
+
+class ExportFile:
+    """What a task's download serves: its length, content type and bytes (an iterable of chunks), and the
+    Content-Encoding they are sent with (None: the file's own bytes)."""
+
+    def __init__(self, length, content_type, chunks, content_encoding=None):
         self.length = length
         self.content_type = content_type
         self.chunks = chunks
+        self.content_encoding = content_encoding
 
 
 # Settings of the export life cycle, changed through POST /_emulator/exports.
 
 class ExportSettings:
-    FIELDS = ('delay', 'final_status', 'fail_reason', 'error_code', 'file_format', 'file_size', 'file_name', 'download', 'url_ttl')
+    FIELDS = ('delay', 'final_status', 'fail_reason', 'error_code', 'file_format', 'file_size', 'file_name', 'download', 'url_ttl',
+              'download_encoding')
 
     def __init__(self, delay):
         self._lock = threading.Lock()
         self._values = {'delay': delay, 'final_status': 'SUCCESS', 'fail_reason': None, 'error_code': None, 'file_format': 'xlsx',
-                        'file_size': None, 'file_name': None, 'download': 'file', 'url_ttl': 300}
+                        'file_size': None, 'file_name': None, 'download': 'file', 'url_ttl': 300,
+                        'download_encoding': None}
 
     def get(self):
         with self._lock:
@@ -339,6 +356,8 @@ class ExportSettings:
             number('null or a non-empty string', value is None or (isinstance(value, str) and value != ''))
         elif name in ('fail_reason', 'error_code'):
             number('null or a string', value is None or isinstance(value, str))
+        elif name == 'download_encoding':
+            number('null or one of %s' % ', '.join(DOWNLOAD_ENCODINGS), value is None or value in DOWNLOAD_ENCODINGS)
         else:
             choices = {'final_status': FINAL_STATUSES, 'file_format': FILE_FORMATS, 'download': DOWNLOAD_MODES}[name]
             if value not in choices:
@@ -380,6 +399,17 @@ class Exports:
                 rows = files.rows(operation.name, task.task_id, task.create_time)
                 content = self._small_files[task.task_id] = files.csv_bytes(rows) if file_format == 'csv' else files.xlsx_bytes(rows)
         return ExportFile(len(content), CONTENT_TYPES[file_format], [content])
+
+    def sent(self, task):
+        """What a download of the task sends (the API's answer and object storage's): its file, or with the setting
+        download_encoding gzip that file gzip-compressed under Content-Encoding: gzip, whatever the request's
+        Accept-Encoding asked for (as a gateway that compresses every answer does)."""
+        export_file = self.file(task)
+        if self.settings.get()['download_encoding'] != 'gzip':
+            return export_file
+        # Compressed once to know the length (the answer states it), then again as it is sent: one block in memory.
+        length = sum(len(piece) for piece in gzip_chunks(export_file.chunks))
+        return ExportFile(length, export_file.content_type, gzip_chunks(self.file(task).chunks), 'gzip')
 
     # Pre-signed URLs, in the manner of OBS query-string authentication (V2): HMAC-SHA1 over the method, expiry and key.
 

@@ -27,7 +27,7 @@ from .store import INVALID_PARAMETER, ListQuery, QueryError, SeedError
 EXPORT_TASKS_PATH = re.compile(r'^/v2/([^/]+)/export-tasks/?$')
 DOWNLOAD_PATH = re.compile(r'^/v2/([^/]+)/export-tasks/([^/]+)/download/?$')
 BATCH_DELETE_PATH = re.compile(r'^/v2/([^/]+)/export-tasks/batch-delete/?$')
-ADMIN_FILE_PATH = re.compile(r'^/_emulator/files/([^/]+)(/digest)?/?$')
+ADMIN_FILE_PATH = re.compile(r'^/_emulator/files/([^/]+)(/digest|/sent)?/?$')
 MAX_DELETE_IDS = 200
 MAX_TASK_ID_LENGTH = 64
 IAM_PROJECTS_PATH = re.compile(r'^/v3/projects/?$')
@@ -445,13 +445,15 @@ class RequestHandler(BaseHandler):
         if mode == 'json':
             return self._send_json(200, {'download_url': state.exports.presigned_url(state.storage_url, task)})
         # file_labelled_json: the file's bytes under the label an API definition's "produces: application/json" gives every answer.
-        return self._send_file(task, content_type='application/json;charset=UTF-8' if mode == 'file_labelled_json' else None)
+        return self._send_file(task, state.exports.sent(task),
+                               content_type='application/json;charset=UTF-8' if mode == 'file_labelled_json' else None)
 
-    def _send_file(self, task, content_type=None):
-        """The task's file, labelled with its own content type unless content_type says otherwise."""
-        export_file = self.server.state.exports.file(task)
-        disposition = "attachment; filename*=UTF-8''%s" % urllib.parse.quote(task.file_name, safe='')
-        return self._send_stream(200, export_file.chunks, export_file.length, {'Content-Disposition': disposition},
+    def _send_file(self, task, export_file, content_type=None):
+        """The task's export_file, labelled with its own content type unless content_type says otherwise."""
+        headers = {'Content-Disposition': "attachment; filename*=UTF-8''%s" % urllib.parse.quote(task.file_name, safe='')}
+        if export_file.content_encoding:
+            headers['Content-Encoding'] = export_file.content_encoding
+        return self._send_stream(200, export_file.chunks, export_file.length, headers,
                                  content_type=content_type or export_file.content_type)
 
     def _answer_batch_delete(self, _, __, body):
@@ -541,17 +543,22 @@ class RequestHandler(BaseHandler):
                 and self.server.names_this_listener(parsed.netloc))
 
     def _admin_file(self, task_id, digest):
-        """The bytes a download of the task serves (whatever its status), or {"size", "sha256"} of them."""
+        """The bytes of the task's file (whatever its status); with /digest {"size", "sha256"} of them; with /sent
+        {"content_encoding", "size", "sha256"} of the bytes a download sends now (see the setting download_encoding)."""
+        exports = self.server.state.exports
         task, _ = self.server.state.store.get(task_id)
         if task is None:
             raise _HttpError(404, 'EMULATOR.NOT_FOUND', 'No task %s.' % task_id)
         if not digest:
-            return self._send_file(task)
-        export_file = self.server.state.exports.file(task)
+            return self._send_file(task, exports.file(task))
+        export_file = exports.sent(task) if digest == '/sent' else exports.file(task)
         sha256 = hashlib.sha256()
         for chunk in export_file.chunks:
             sha256.update(chunk)
-        return self._send_json(200, {'size': export_file.length, 'sha256': sha256.hexdigest()})
+        answer = {'size': export_file.length, 'sha256': sha256.hexdigest()}
+        if digest == '/sent':
+            answer['content_encoding'] = export_file.content_encoding
+        return self._send_json(200, answer)
 
     def _storage_faults(self, body):
         specs = self._json_body(body)

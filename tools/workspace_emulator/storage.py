@@ -56,9 +56,11 @@ class StorageHandler(BaseHandler):
                 error = (404, 'NoSuchKey', 'The specified key does not exist.')
         if error is not None:
             return self._obs_error(*error)
-        export_file = state.exports.file(task)
-        return self._send_stream(200, export_file.chunks, export_file.length, {'ETag': '"%s"' % task.task_id},
-                                 content_type=export_file.content_type)
+        export_file = state.exports.sent(task)
+        headers = {'ETag': '"%s"' % task.task_id}
+        if export_file.content_encoding:
+            headers['Content-Encoding'] = export_file.content_encoding
+        return self._send_stream(200, export_file.chunks, export_file.length, headers, content_type=export_file.content_type)
 
     def _obs_error(self, status, code, message, close=False):
         body = ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>'
