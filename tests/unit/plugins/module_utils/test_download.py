@@ -9,6 +9,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 import tracemalloc
 
 import pytest
@@ -18,6 +19,8 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Work
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import PROGRESS_BYTES, WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._download import (
+    TEMP_SUFFIX,
+    WRITEBACK_BYTES,
     TempFile,
     downloaded,
     parse_checksum,
@@ -224,6 +227,51 @@ def test_memory_stays_flat_for_a_large_file(server, tmp_path):
             tracemalloc.stop()
     assert temp.size == on_disk == len(content) and temp.sha256 == hashlib.sha256(content).hexdigest()
     assert peak < 8 * 1024 * 1024
+
+
+class _OpenedFiles:
+    """The paths this thread opens while it is on (os.open and open alike, through the 'open' audit event).
+
+    An audit hook cannot be removed: one hook serves every test, and records only while a test has it on.
+    """
+
+    _local = threading.local()
+    _installed = False
+
+    @classmethod
+    def recording(cls):
+        if not cls._installed:
+            sys.addaudithook(cls._hook)
+            cls._installed = True
+        cls._local.opened = []
+        return cls._local.opened
+
+    @classmethod
+    def stop(cls):
+        cls._local.opened = None
+
+    @classmethod
+    def _hook(cls, event, arguments):
+        opened = getattr(cls._local, 'opened', None)
+        if event == 'open' and opened is not None and isinstance(arguments[0], (str, bytes, os.PathLike)):
+            opened.append((os.fsdecode(arguments[0]), arguments[1], arguments[2]))
+
+
+def test_the_file_is_hashed_while_written_and_never_read_back(server, tmp_path):
+    content = os.urandom(1024 * 1024) * (WRITEBACK_BYTES // (1024 * 1024) * 2 + 3)  # past the writeback mark twice
+    server.queue.append(Answer(200, raw=content, headers={'Content-Type': 'application/octet-stream'}))
+    with make_client(server.url) as client:
+        opened = _OpenedFiles.recording()
+        try:
+            with downloaded(client, 't1', str(tmp_path), 'big.bin') as temp:
+                size, sha256 = temp.size, temp.sha256
+                opened_by_download = list(opened)
+        finally:
+            _OpenedFiles.stop()
+    assert size == len(content) and sha256 == hashlib.sha256(content).hexdigest()
+    # The temporary file was opened once, to create it (mkstemp: O_CREAT | O_EXCL): never again to read and hash it.
+    temporary = [entry for entry in opened_by_download if entry[0].endswith(TEMP_SUFFIX)]
+    assert len(temporary) == 1 and temporary[0][2] & os.O_CREAT and temporary[0][2] & os.O_EXCL, opened_by_download
 
 
 def test_checksum_option():
