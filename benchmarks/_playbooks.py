@@ -198,10 +198,12 @@ def measure(command, env=None, cwd=ROOT, timeout=600):
         return Measured(wall, process.returncode, out.read(), err.read(), usage, sampler)
 
 
-def run_playbook(workdir, text, extra_vars, collections=None, timeout=600):
-    """A Measured run of ansible-playbook on localhost (local connection) with a collection checkout.
+def run_playbook(workdir, text, extra_vars, collections=None, timeout=600, connection='local'):
+    """A Measured run of ansible-playbook on localhost with a collection checkout.
 
-    collections: the collections path (default: this checkout). Exits when the playbook fails.
+    collections: the collections path (default: this checkout). connection: local, or shipped (the tests' local
+    connection under another name: the collection's action plugins ship their modules as to a remote host).
+    Exits when the playbook fails.
     """
     path = os.path.join(workdir, 'playbook.yml')
     with open(path, 'w', encoding='utf-8') as handle:
@@ -213,8 +215,9 @@ def run_playbook(workdir, text, extra_vars, collections=None, timeout=600):
     env.update(ANSIBLE_COLLECTIONS_PATH=collections or collections_path(), ANSIBLE_NOCOLOR='1',
                ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', ANSIBLE_RETRY_FILES_ENABLED='0',
                ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
-               ANSIBLE_CALLBACKS_ENABLED='bench_timings', BENCH_TIMINGS_FILE=timings_path)
-    command = [os.path.join(BIN, 'ansible-playbook'), path, '-i', 'localhost,', '-c', 'local',
+               ANSIBLE_CALLBACKS_ENABLED='bench_timings', BENCH_TIMINGS_FILE=timings_path,
+               ANSIBLE_CONNECTION_PLUGINS=os.path.join(ROOT, 'tests', 'integration', 'connection_plugins'))
+    command = [os.path.join(BIN, 'ansible-playbook'), path, '-i', 'localhost,', '-c', connection,
                '-e', 'ansible_python_interpreter=%s' % sys.executable, '-e', json.dumps(extra_vars)]
     run = measure(command, env=env, timeout=timeout)
     if run.returncode != 0:
