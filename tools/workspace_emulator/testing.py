@@ -208,7 +208,8 @@ class EmulatorProcess:
 
     def export_settings(self, **changes):
         """Change the export settings (delay, final_status, fail_reason, error_code, file_format, file_size, download,
-        url_ttl) for the exports started from now on (download and url_ttl: for every download); returns them all."""
+        url_ttl, download_encoding) for the exports started from now on (download, url_ttl and download_encoding: for
+        every download); returns them all."""
         return self._admin('POST', '/_emulator/exports', changes)
 
     def file_bytes(self, task_id):
@@ -219,6 +220,10 @@ class EmulatorProcess:
     def file_digest(self, task_id):
         """{"size": bytes, "sha256": hex} of the task's file, computed by the emulator without holding it in memory."""
         return self._admin('GET', '/_emulator/files/%s/digest' % urllib.parse.quote(task_id, safe=''), timeout=600)
+
+    def sent_digest(self, task_id):
+        """{"content_encoding", "size", "sha256"} of the bytes a download of the task sends now (download_encoding)."""
+        return self._admin('GET', '/_emulator/files/%s/sent' % urllib.parse.quote(task_id, safe=''), timeout=600)
 
     def faults(self):
         """The queued faults and the settings (latency_ms, ignore_offset, count_growing, churn)."""
