@@ -14,9 +14,13 @@ import tracemalloc
 
 import pytest
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _links
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _download, _links
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import PROGRESS_BYTES, WorkspaceClient
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import (
+    FILE_READ_CHUNK,
+    PROGRESS_BYTES,
+    WorkspaceClient,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._download import (
     TEMP_SUFFIX,
@@ -272,6 +276,21 @@ def test_the_file_is_hashed_while_written_and_never_read_back(server, tmp_path):
     # The temporary file was opened once, to create it (mkstemp: O_CREAT | O_EXCL): never again to read and hash it.
     temporary = [entry for entry in opened_by_download if entry[0].endswith(TEMP_SUFFIX)]
     assert len(temporary) == 1 and temporary[0][2] & os.O_CREAT and temporary[0][2] & os.O_EXCL, opened_by_download
+
+
+def test_the_disk_is_asked_to_write_each_part_once_while_the_rest_arrives(server, tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(_download, '_sync_file_range', lambda handle, offset, length, flags: started.append((offset, length)))
+    content = os.urandom(1024 * 1024) * (WRITEBACK_BYTES // (1024 * 1024) * 3 + 1)
+    server.queue.append(Answer(200, raw=content, headers={'Content-Type': 'application/octet-stream'}))
+    with make_client(server.url) as client:
+        with downloaded(client, 't1', str(tmp_path), 'big.bin') as temp:
+            assert temp.size == len(content)
+    # In order, without gaps or overlaps, each part at least WRITEBACK_BYTES and less than one chunk more.
+    assert [offset for offset, dummy in started] == [sum(length for dummy, length in started[:index])
+                                                    for index in range(len(started))]
+    assert len(started) == 3 and all(WRITEBACK_BYTES <= length < WRITEBACK_BYTES + FILE_READ_CHUNK
+                                     for dummy, length in started)
 
 
 def test_checksum_option():
