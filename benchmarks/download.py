@@ -13,7 +13,7 @@ downloads into a fresh, empty directory:
   curl                  curl -o FILE with the same header
   SDK                   the official SDK's download_export_file (its raw_content written to a file), in-process
   client                this collection's module_utils as export_file calls them, in-process
-and the module's floors: export_file of the 1 KiB file (controller and shipped). Prints a table (medians of
+and the floors: export_file of the 1 KiB file (controller and shipped), get_url of it. Prints a table (medians of
 --repeat runs; the SDK runs --sdk-repeat times) and the issue's target: the download path's own cost, export_file
 less its floor, at most twice curl's time. Not a test: nothing is asserted; it stops by itself and talks to
 127.0.0.1 only.
@@ -112,6 +112,7 @@ def python_way(kind):
 FLOORS = (
     ('export_file, 1 KiB (floor)', SMALL, playbook_way(EXPORT_FILE)),
     ('export_file shipped, 1 KiB (floor)', SMALL, playbook_way(EXPORT_FILE, 'shipped')),
+    ('get_url, 1 KiB (floor)', SMALL, playbook_way(GET_URL)),
 )
 WAYS = (
     ('export_file', BIG, playbook_way(EXPORT_FILE)),
@@ -154,8 +155,8 @@ def print_table(rows, size_mib, repeat, sdk_repeat):
     print('| %s |' % ' | '.join(header))
     print('|---|%s|' % '|'.join('---:' for _ in header[1:]))
     for name, row in rows.items():
-        print('| %s | %.2f | %.2f | %.2f | %.0f | %.2f |' % (name, row.wall, row.tasks_wall, row.cpu, row.rss,
-                                                            row.emulator_cpu))
+        print('| %s | %.2f | %.2f | %.2f | %.0f | %.2f |' % (
+            name, row.wall, row.tasks_wall, row.cpu, row.rss, row.emulator_cpu))
 
 
 def print_targets(rows):
@@ -169,6 +170,9 @@ def print_targets(rows):
             cost = getattr(rows[name], field) - getattr(rows[floor], field)
             print('| %s - its floor (%s) | %.2f s = %.1f x curl | %s |' % (
                 name, label, cost, cost / curl if curl else float('inf'), 'met' if cost <= 2 * curl else 'NOT met'))
+    for field, label in (('wall', 'walls'), ('tasks_wall', 'task times')):
+        cost = getattr(rows['get_url'], field) - getattr(rows['get_url, 1 KiB (floor)'], field)
+        print('| for comparison: get_url - its floor (%s) | %.2f s = %.1f x curl | |' % (label, cost, cost / curl))
     print('| client (in-process) | %.2f s = %.1f x curl | %s |' % (
         rows['client (in-process)'].wall, rows['client (in-process)'].wall / curl,
         'met' if rows['client (in-process)'].wall <= 2 * curl else 'NOT met'))

@@ -202,7 +202,6 @@ class TempFile:
         _remove(self.path)
 
 
-
 # The signals that end a run: Ctrl-C, a job cancelled (Automation Platform, a service manager), a closed terminal.
 ENDING_SIGNALS = tuple(getattr(signal, name) for name in ('SIGINT', 'SIGTERM', 'SIGHUP') if hasattr(signal, name))
 

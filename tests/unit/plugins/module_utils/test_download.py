@@ -287,8 +287,8 @@ def test_the_disk_is_asked_to_write_each_part_once_while_the_rest_arrives(server
         with downloaded(client, 't1', str(tmp_path), 'big.bin') as temp:
             assert temp.size == len(content)
     # In order, without gaps or overlaps, each part at least WRITEBACK_BYTES and less than one chunk more.
-    assert [offset for offset, dummy in started] == [sum(length for dummy, length in started[:index])
-                                                    for index in range(len(started))]
+    offsets = [sum(length for dummy, length in started[:index]) for index in range(len(started))]
+    assert [offset for offset, dummy in started] == offsets
     assert len(started) == 3 and all(WRITEBACK_BYTES <= length < WRITEBACK_BYTES + FILE_READ_CHUNK
                                      for dummy, length in started)
 
