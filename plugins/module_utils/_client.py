@@ -528,7 +528,12 @@ class WorkspaceClient:
         return self._decode(target, response, self._read_all(response, target, ends, attempt))
 
     def _read_file(self, response, target, attempt, ends, sink):
-        """What an answer gives for a download: a _Link to follow, or None once the body is in sink."""
+        """What an answer gives for a download: a _Link to follow, or None once the body is in sink.
+
+        The body goes to sink as it was sent: a Content-Encoding (gzip...) that a server applied although identity
+        was asked for is kept, never inflated, so that the file, its size and its checksum are the bytes sent and a
+        small compressed answer cannot fill the disk.
+        """
         if 300 <= response.status_code < 400:
             location = response.headers.get('Location')
             if not location:
