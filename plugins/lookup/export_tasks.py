@@ -26,6 +26,7 @@ description:
 extends_documentation_fragment:
   - hwcloud.workspace.connection
   - hwcloud.workspace.filters
+  - hwcloud.workspace.listing
   - hwcloud.workspace.connection.plugins
 options:
   _terms:
@@ -144,6 +145,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     find_tasks,
     validate_query,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import check_max_tasks
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure, masked
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import resolve_plugin_options
@@ -232,11 +234,12 @@ class LookupModule(LookupBase):
         try:
             # Everything is checked before the first request.
             validate_query(filters)
+            max_tasks = check_max_tasks(self.get_option('max_tasks'))
             connection = resolve_connection(options)
             for warning in connection.warnings:
                 display.warning(warning)
             with open_workspace(WorkspaceClient(connection)) as workspace:
-                tasks, dummy, missing = find_tasks(ExportTaskApi(workspace), filters, task_ids=task_ids)
+                tasks, dummy, missing = find_tasks(ExportTaskApi(workspace, max_tasks), filters, task_ids=task_ids)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             raise AnsibleLookupError(failure(exc, secret_values(options))[0]) from None
         if missing:

@@ -25,6 +25,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     validate_query,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, wait_reporter
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC, check_max_tasks
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     WAIT_ARG_SPEC,
     Waiter,
@@ -50,7 +51,7 @@ def argument_spec():
         offset=dict(type='int'),
         limit=dict(type='int'),
         wait=dict(type='bool', default=False),
-        **WAIT_ARG_SPEC
+        **dict(WAIT_ARG_SPEC, **MAX_TASKS_ARG_SPEC)
     )
 
 
@@ -74,9 +75,10 @@ def find_and_follow(module, filters, task_ids, wait, offset=None, limit=None):
     followed when some of task_ids are unknown.
     """
     timeout, sleep_seconds = check_wait_options(module.params)
+    max_tasks = check_max_tasks(module.params['max_tasks'])
     deadline = time.monotonic() + timeout if wait else None
     with connect(module) as workspace:
-        api = ExportTaskApi(workspace)
+        api = ExportTaskApi(workspace, max_tasks)
         tasks, count, missing = first_look(
             lambda first_deadline: find_tasks(api, filters, task_ids, offset, limit, deadline=first_deadline),
             timeout, deadline, described(filters, task_ids))

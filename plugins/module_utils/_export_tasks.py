@@ -14,7 +14,13 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import OVERLAP, PAGE_SIZE, Pager, in_order
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import (
+    DEFAULT_MAX_TASKS,
+    OVERLAP,
+    PAGE_SIZE,
+    Pager,
+    in_order,
+)
 
 STATUSES = ('CREATING', 'SUCCESS', 'FAIL', 'EXPIRED')
 SORT_FIELDS = ('create_time',)
@@ -77,12 +83,14 @@ class ExportTaskApi:
 
     Pages after the first are fetched concurrently, up to the connection's concurrency; the client's
     throttle bounds what is in flight and slows every worker down when the API throttles. Every method
-    takes deadline (a time.monotonic() value): no request starts that would end after it.
+    takes deadline (a time.monotonic() value): no request starts that would end after it. A listing of every
+    matching task holds at most max_tasks of them.
     """
 
-    def __init__(self, workspace):
+    def __init__(self, workspace, max_tasks=DEFAULT_MAX_TASKS):
         self.workspace = workspace
         self.concurrency = workspace.concurrency
+        self.max_tasks = max_tasks
 
     def _invalid(self, detail):
         return WorkspaceApiError('GET', self.workspace.url('ListExportTasks'), 200, detail=detail)
@@ -102,7 +110,7 @@ class ExportTaskApi:
 
     def _pager(self, filters, deadline):
         return Pager(lambda offset, limit: self.list_page(filters, offset, limit, deadline),
-                     self.concurrency, self._invalid)
+                     self.concurrency, self._invalid, self.max_tasks)
 
     def list_all(self, filters, deadline=None):
         """Every matching task once, in the API's order (oldest first unless a sort is given), and the count."""
@@ -185,8 +193,8 @@ class ExportTaskApi:
     def _find(self, task_ids, filters, count, page_size, seen, deadline):
         """Add the records of task_ids to seen: one request each with the task_id filter, or, when the count and
         the server's page size say that costs fewer requests, every page (list_all, which lists every task that
-        stays in the list while it is read: one not listed is not there)."""
-        if count is not None and page_size > OVERLAP \
+        stays in the list while it is read: one not listed is not there) while that holds at most max_tasks."""
+        if count is not None and page_size > OVERLAP and count <= self.max_tasks \
                 and -(-count // (page_size - OVERLAP)) + 1 < len(task_ids):
             wanted = set(task_ids)
             seen.update((task['task_id'], task) for task in self.list_all(filters, deadline=deadline)[0]

@@ -23,11 +23,30 @@ import threading
 
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError, WorkspaceError
+
 PAGE_SIZE = 100
+# The most export tasks one listing holds (about 0.5 KB each: some 50 MB by default, 500 MB at the ceiling), whatever
+# count a server claims or however many pages it sends: the option max_tasks of every front end that lists,
+# documented by the doc fragment hwcloud.workspace.listing (plugins/doc_fragments/listing.py).
+DEFAULT_MAX_TASKS = 100000
+MAX_TASKS_CEILING = 1000000
+MAX_TASKS_ARG_SPEC = dict(max_tasks=dict(type='int', default=DEFAULT_MAX_TASKS))
 # Records each page shares with the one before it (see the module docstring).
 OVERLAP = 1
 # Pages in a row that bring no record not seen before: then the API is not paging (it ignores offset).
 STALLS_ALLOWED = 2
+
+
+class TooManyTasks(WorkspaceError):
+    """A listing would hold more than max_tasks tasks."""
+
+
+def check_max_tasks(value):
+    """max_tasks as a whole number from 1 to MAX_TASKS_CEILING (checked before any request), the error naming it."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TASKS_CEILING:
+        raise WorkspaceConfigError('max_tasks must be a whole number from 1 to %d, got %r' % (MAX_TASKS_CEILING, value))
+    return value
 
 
 def in_order(calls, concurrency):
@@ -81,12 +100,14 @@ class Pager:
 
     fetch(offset, limit) returns (records, count) for one request; fail(detail) returns the exception that
     says the API's answers cannot be paged (raised, never retried: asking again gets the same answers).
+    read_all holds at most max_tasks records: past that it fails (TooManyTasks), so memory stays bounded.
     """
 
-    def __init__(self, fetch, concurrency, fail):
+    def __init__(self, fetch, concurrency, fail, max_tasks=DEFAULT_MAX_TASKS):
         self.fetch = fetch
         self.concurrency = concurrency
         self.fail = fail
+        self.max_tasks = max_tasks
         self.requests = 0
         self.largest_count = 0
         self.smallest_count = None
@@ -140,6 +161,8 @@ class Pager:
         (the newest tasks down to a time): the records up to there, with the same proof that none was skipped.
         """
         first = self.page(0)
+        if stop is None and first.count > self.max_tasks:
+            raise self.too_many(first.count)
         records = {}
         chain = _Chain(self, records)
         chain.add(first)
@@ -163,6 +186,11 @@ class Pager:
             if broken:
                 chain.catch_up()
         return list(records.values()), chain.last.count
+
+    def too_many(self, count):
+        return TooManyTasks('The listing would hold more than max_tasks (%d) export tasks (the API counts %d): narrow '
+                            'it (filters such as status or file_name, or task IDs), or raise max_tasks (at most %d)'
+                            % (self.max_tasks, count, MAX_TASKS_CEILING))
 
     def _following(self, chain, size):
         """Calls for the pages after the chain's last one, a step apart, until one reaches the count.
@@ -210,6 +238,8 @@ class _Chain:
                 raise self.pager.fail('the API answered %d pages in a row (the last at offset %d) with no task '
                                       'that earlier pages had not brought: it does not page by offset'
                                       % (self.stalls, page.offset))
+        if len(self.records) + len(new) > self.pager.max_tasks:
+            raise self.pager.too_many(page.count)
         for record in new:
             self.records[record['task_id']] = record
         self.furthest = max(self.furthest, page.end)

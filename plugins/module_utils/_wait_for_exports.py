@@ -15,6 +15,7 @@ __metaclass__ = type
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task_info import find_and_follow
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import FILTERS
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     CREATING,
     WAIT_ARG_SPEC,
@@ -26,7 +27,7 @@ NO_FILE = ('FAIL', 'EXPIRED')
 
 
 def argument_spec():
-    return dict(task_ids=dict(type='list', elements='str', default=[]), **WAIT_ARG_SPEC)
+    return dict(task_ids=dict(type='list', elements='str', default=[]), **dict(WAIT_ARG_SPEC, **MAX_TASKS_ARG_SPEC))
 
 
 def module_kwargs():

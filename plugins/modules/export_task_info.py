@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - hwcloud.workspace.connection
   - hwcloud.workspace.wait
   - hwcloud.workspace.filters
+  - hwcloud.workspace.listing
 attributes:
   check_mode:
     support: full

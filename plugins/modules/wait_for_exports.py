@@ -28,6 +28,7 @@ author:
 extends_documentation_fragment:
   - hwcloud.workspace.connection
   - hwcloud.workspace.wait
+  - hwcloud.workspace.listing
 attributes:
   check_mode:
     support: full

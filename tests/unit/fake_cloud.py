@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import DEFAULT_MAX_TASKS
 
 # The list API's filters that the fake honours (exact match, booleans in any case).
 FILTERED = ('status', 'task_id', 'file_name', 'is_download')
@@ -308,10 +309,10 @@ class FakeClient:
         return self.cloud.answer(params)
 
 
-def fake_api(cloud, concurrency=8):
+def fake_api(cloud, concurrency=8, max_tasks=DEFAULT_MAX_TASKS):
     """ExportTaskApi over the fake cloud (project proj), and its FakeClient."""
     client = FakeClient(cloud, concurrency)
-    return ExportTaskApi(Workspace(client, 'proj')), client
+    return ExportTaskApi(Workspace(client, 'proj'), max_tasks), client
 
 
 def make_tasks(count, status='CREATING', prefix='task'):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceApiError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import STALLS_ALLOWED, in_order
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import STALLS_ALLOWED, TooManyTasks, in_order
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import (
     FakeCloud,
     fake_api,
@@ -170,7 +170,8 @@ def test_a_server_that_ignores_offset_ends_within_the_stated_number_of_requests(
     cloud = FakeCloud(make_tasks(5000, status='SUCCESS'))
     ignoring_offset(cloud, claimed)
     with pytest.raises(WorkspaceApiError) as caught:
-        fake_api(cloud, concurrency)[0].list_all({})
+        # A ceiling as high as the claim: the paging itself must end (max_tasks would fail at the first page).
+        fake_api(cloud, concurrency, max_tasks=10 ** 9)[0].list_all({})
     assert 'does not page by offset' in str(caught.value)
     # the first page, the pages of the window, and one more after each of the stalls allowed before the error
     assert len(cloud.requests) <= STALLS_ALLOWED + concurrency + 1
@@ -183,7 +184,7 @@ def test_a_claimed_count_of_a_billion_costs_no_more_memory_than_a_count_of_ten_t
     def peak_bytes(count):
         cloud = FakeCloud(make_tasks(100, status='SUCCESS'))
         ignoring_offset(cloud, count)
-        api = fake_api(cloud, concurrency)[0]
+        api = fake_api(cloud, concurrency, max_tasks=10 ** 9)[0]
         tracemalloc.start()
         try:
             with pytest.raises(WorkspaceApiError):
@@ -321,3 +322,48 @@ def test_pages_of_one_task_are_refused_as_unsafe():
     with pytest.raises(WorkspaceApiError) as caught:
         fake_api(cloud, 8)[0].list_all({'status': 'CREATING'})
     assert 'answers 1 task(s) per page' in str(caught.value) and len(cloud.requests) == 1
+
+
+@pytest.mark.parametrize('concurrency', [1, 8])
+def test_a_count_above_max_tasks_fails_at_the_first_page_naming_the_option(concurrency):
+    cloud = FakeCloud(make_tasks(150, status='SUCCESS'))
+    ignoring_offset(cloud, 10 ** 9)
+    with pytest.raises(TooManyTasks) as caught:
+        fake_api(cloud, concurrency, max_tasks=1000)[0].list_all({})
+    assert str(caught.value).startswith('The listing would hold more than max_tasks (1000) export tasks (the API '
+                                        'counts 1000000000)')
+    assert len(cloud.requests) == 1
+
+
+@pytest.mark.parametrize('concurrency', [1, 8])
+def test_pages_of_new_tasks_past_max_tasks_fail_before_more_are_held(concurrency):
+    """A count within the ceiling, but every page brings new tasks (the list grows while it is read)."""
+    def grow(cloud, number):
+        if number:
+            for dummy in range(100):
+                cloud.add(status='SUCCESS')
+
+    cloud = FakeCloud(make_tasks(250, status='SUCCESS'), before_request=grow)
+    pager_records = []
+    api = fake_api(cloud, concurrency, max_tasks=300)[0]
+    with pytest.raises(TooManyTasks) as caught:
+        pager_records.extend(api.list_all({})[0])
+    assert 'max_tasks (300)' in str(caught.value) and pager_records == []
+
+
+@pytest.mark.parametrize('total', [300, 299])
+def test_a_listing_of_exactly_max_tasks_is_read_in_full(total):
+    cloud = FakeCloud(make_tasks(total, status='SUCCESS'))
+    found, count = fake_api(cloud, 8, max_tasks=300)[0].list_all({})
+    assert ids(found) == ids(cloud.tasks) and count == total
+
+
+def test_tasks_asked_for_by_id_are_looked_for_one_by_one_when_a_listing_would_pass_max_tasks():
+    """Thirty unknown IDs in a list of 2000: reading every page would cost fewer requests than asking for each, but
+    that listing would hold more than max_tasks, so each is asked for by its ID instead of failing."""
+    cloud = FakeCloud(make_tasks(2000, status='SUCCESS'))
+    wanted = ['ghost-%02d' % number for number in range(30)]
+    found, missing = fake_api(cloud, 8, max_tasks=500)[0].get_by_ids(wanted)
+    assert found == [] and missing == wanted
+    asked = [query['task_id'] for query in cloud.requests if query.get('task_id')]
+    assert sorted(set(asked)) == wanted
