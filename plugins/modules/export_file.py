@@ -24,9 +24,9 @@ description:
     not cut, while a body that stalls or trickles fails after about O(timeout) seconds, saying so, without a
     retry. A body cut short (a reset, a closed connection) is downloaded again from its start, up to O(retries)
     times. Nothing is left in the directory when the download fails.
-  - The file is asked for without any content encoding (C(Accept-Encoding: identity)) and saved exactly as it is
-    sent. When a server, a proxy or object storage compresses it anyway (C(Content-Encoding: gzip), C(deflate)...),
-    the compressed bytes are saved, never inflated, as C(curl) does without C(--compressed): RV(size) and
+  - The file is asked for without any content encoding (header C(Accept-Encoding) V(identity)) and saved exactly as
+    it is sent. When a server, a proxy or object storage compresses it anyway (header C(Content-Encoding) V(gzip),
+    V(deflate)...), the compressed bytes are saved, never inflated, as C(curl) does without C(--compressed); RV(size) and
     RV(checksum) are of those bytes, and a small compressed answer cannot fill the disk. The file is hashed while
     it is written (one pass; it is never read back).
   - The module records on the file (an extended attribute, where the file system has them) which export task it
