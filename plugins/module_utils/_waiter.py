@@ -14,9 +14,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import check_seconds
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError, WorkspaceResultError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
+from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds
 
 CREATING = 'CREATING'
 DEFAULT_WAIT_TIMEOUT = 600.0

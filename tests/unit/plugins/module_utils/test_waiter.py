@@ -15,11 +15,12 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._client import W
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
+    WorkspaceConfigError,
     WorkspaceTransportError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi, TaskFollower
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, Waiter
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, Waiter, check_wait_options
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import (
     Answer,
     make_task,
@@ -82,6 +83,17 @@ def wait(cloud, clock, timeout=60, sleep=2, concurrency=8, **kwargs):
     followed = [dict(task) for task in cloud.tasks if task['status'] == 'CREATING']
     cloud.requests[:] = []
     return wait_for_tasks(api, followed, timeout, sleep, clock=clock, sleep=clock.sleep, **kwargs)
+
+
+@pytest.mark.parametrize('option, maximum', [('wait_timeout', 604800), ('wait_sleep', 3600)])
+def test_a_time_value_past_its_ceiling_is_refused_naming_the_option(option, maximum):
+    params = dict(wait_timeout=600.0, wait_sleep=5.0)
+    params[option] = 1e10
+    with pytest.raises(WorkspaceConfigError) as caught:
+        check_wait_options(params)
+    assert str(caught.value) == '%s must be at most %d seconds, got 10000000000.0' % (option, maximum)
+    params[option] = float(maximum)
+    assert check_wait_options(params)
 
 
 def test_waits_until_all_finish_and_returns_final_records():
