@@ -22,7 +22,16 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import (
     in_order,
 )
 
-STATUSES = ('CREATING', 'SUCCESS', 'FAIL', 'EXPIRED')
+# The statuses of an export task as the API spells them: the one vocabulary of the code (argument specs derive
+# their choices from it; tests hold the documentation's choices to it).
+CREATING = 'CREATING'
+SUCCESS = 'SUCCESS'
+FAIL = 'FAIL'
+EXPIRED = 'EXPIRED'
+STATUSES = (CREATING, SUCCESS, FAIL, EXPIRED)
+# The statuses a task ends in, and those of the tasks that ended without a file.
+FINAL_STATUSES = (SUCCESS, FAIL, EXPIRED)
+NO_FILE_STATUSES = (FAIL, EXPIRED)
 SORT_FIELDS = ('create_time',)
 SORT_TYPES = ('ASC', 'DESC')
 FILTERS = ('file_name', 'task_id', 'status', 'is_download', 'sort_field', 'sort_type')
@@ -219,7 +228,7 @@ def _remember(page, wanted, seen, positions):
         task_id = record['task_id']
         if task_id not in wanted:
             continue
-        if task_id not in seen or (seen[task_id]['status'] == 'CREATING' and record['status'] != 'CREATING'):
+        if task_id not in seen or (seen[task_id]['status'] == CREATING and record['status'] != CREATING):
             seen[task_id] = record
         positions.setdefault(task_id, page.offset + index)
 

@@ -14,16 +14,14 @@ __metaclass__ = type
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task_info import find_and_follow
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import FILTERS
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import CREATING, FILTERS, NO_FILE_STATUSES
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
-    CREATING,
     WAIT_ARG_SPEC,
     timed_out_message,
 )
 
 FACT = 'wait_for_exports_tasks'
-NO_FILE = ('FAIL', 'EXPIRED')
 
 
 def argument_spec():
@@ -41,7 +39,7 @@ def _or_none(value):
 def problems(outcome):
     """Every reason the wait did not give a file for each task, one line each; empty when all succeeded."""
     lines = []
-    no_file = [task for task in outcome.tasks if task['status'] in NO_FILE]
+    no_file = [task for task in outcome.tasks if task['status'] in NO_FILE_STATUSES]
     if no_file:
         lines.append('%d export task(s) ended without a file:' % len(no_file))
         lines.extend('task_id %s, file_name %s, status %s, error_code %s, fail_reason %s'

@@ -15,10 +15,10 @@ __metaclass__ = type
 import time
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError, WorkspaceResultError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import CREATING
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
 from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds
 
-CREATING = 'CREATING'
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_WAIT_SLEEP = 5.0
 # Ceilings of the wait options (a week, an hour): a deadline and each sleep stay far within what time_t takes.

@@ -33,6 +33,8 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
+    CREATING,
+    FINAL_STATUSES,
     NEWEST_FIRST,
     ExportTaskApi,
     TaskFollower,
@@ -40,8 +42,6 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import Pager
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls, scrub
 
-CREATING = 'CREATING'
-FINAL_STATUSES = ('SUCCESS', 'FAIL', 'EXPIRED')
 # How far behind its own clock a poll reads: tasks that show up in the list a little after newer ones, and a
 # server clock up to this much behind the watcher's.
 LOOKBACK = 600.0
