@@ -13,11 +13,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task_info import find_and_follow
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import CREATING, FILTERS, NO_FILE_STATUSES
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, wait_reporter
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     WAIT_ARG_SPEC,
+    find_and_follow,
     timed_out_message,
 )
 
@@ -61,7 +62,8 @@ def run(module):
     filters = dict.fromkeys(FILTERS)
     if not module.params['task_ids']:
         filters['status'] = CREATING
-    tasks, dummy, missing, outcome = find_and_follow(module, filters, module.params['task_ids'], wait=True)
+    tasks, dummy, missing, outcome = find_and_follow(lambda: connect(module), module.params, filters,
+                                                     module.params['task_ids'], True, wait_reporter(module))
     if missing:
         raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
                                    export_tasks=tasks, missing_task_ids=missing)
