@@ -17,6 +17,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     SORT_FIELDS,
     SORT_TYPES,
     STATUSES,
+    unknown_task_ids_message,
     validate_query,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, wait_reporter
@@ -62,7 +63,7 @@ def run(module):
         lambda: connect(module), params, filters, params['task_ids'], params['wait'], wait_reporter(module),
         offset=params['offset'], limit=params['limit'])
     if missing:
-        raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
+        raise WorkspaceResultError(unknown_task_ids_message(missing),
                                    export_tasks=tasks, count=count, missing_task_ids=missing)
     if outcome is None:
         return dict(export_tasks=tasks, count=count, missing_task_ids=[])

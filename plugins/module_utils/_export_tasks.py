@@ -68,6 +68,12 @@ def validate_query(filters, offset=None, limit=None):
         raise WorkspaceConfigError('limit must be an integer from 1 to %d, got %r' % (PAGE_SIZE, limit))
 
 
+def unknown_task_ids_message(task_ids, qualifier=''):
+    """The one message of every front end for task IDs the API does not have; qualifier says what else may have
+    left them out (the filters given with them)."""
+    return 'Unknown export task ID(s)%s: %s' % (qualifier, ', '.join(task_ids))
+
+
 def task_record(item):
     """Exactly the documented fields, whatever else (or less) the API sends."""
     return dict((field, item.get(field)) for field in TASK_FIELDS)

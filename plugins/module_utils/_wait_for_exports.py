@@ -13,7 +13,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import CREATING, FILTERS, NO_FILE_STATUSES
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
+    CREATING,
+    FILTERS,
+    NO_FILE_STATUSES,
+    unknown_task_ids_message,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, wait_reporter
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
@@ -65,7 +70,7 @@ def run(module):
     tasks, dummy, missing, outcome = find_and_follow(lambda: connect(module), module.params, filters,
                                                      module.params['task_ids'], True, wait_reporter(module))
     if missing:
-        raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
+        raise WorkspaceResultError(unknown_task_ids_message(missing),
                                    export_tasks=tasks, missing_task_ids=missing)
     result = dict(export_tasks=outcome.tasks, missing_task_ids=outcome.missing_ids)
     lines = problems(outcome)

@@ -38,6 +38,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     NEWEST_FIRST,
     ExportTaskApi,
     TaskFollower,
+    unknown_task_ids_message,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import Pager
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls, scrub
@@ -311,8 +312,8 @@ class Watch:
         if self.task_ids is not None:
             records, missing = self._by_ids(self.task_ids, self.filters)
             if missing:
-                raise UnknownTaskIds('unknown export task ID(s)%s: %s' % (
-                    ' (or not matching file_name/is_download)' if self.filters else '', ', '.join(missing)))
+                raise UnknownTaskIds(unknown_task_ids_message(
+                    missing, ' (or not matching file_name/is_download)' if self.filters else ''))
         elif self.initial:
             records = [record for filters in self._reads() for record in self.api.list_all(filters)[0]]
         else:
