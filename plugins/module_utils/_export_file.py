@@ -199,11 +199,10 @@ def _check_replaceable(existing, path, task_id, expected, force, still_downloada
     other = record[0] if record is not None and record[0] != task_id else None
     if not force and expected is None:
         holder = 'the file of export task %s' % record[0] if record else 'a file this module did not save'
+        way_out = 'move it away, or give another dest' if other else 'set force: true to replace it, or give another dest'
         raise WorkspaceResultError(
             '%s already exists and holds other bytes than the file of export task %s (it holds %s, or was changed '
-            'since): it was left as it was; %s' % (path, task_id, holder, 'move it away, or give another dest' if other
-                                                    else 'set force: true to replace it, or give another dest'),
-            task_id=task_id)
+            'since): it was left as it was; %s' % (path, task_id, holder, way_out), task_id=task_id)
     if other is not None and not still_downloadable(other):
         raise WorkspaceResultError(
             '%s holds the file of export task %s, which can no longer be downloaded (deleted, expired or unknown): it '

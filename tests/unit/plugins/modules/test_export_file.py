@@ -254,7 +254,7 @@ def test_forced_runs_at_once_each_replace_a_whole_file(tmp_path, round_number):
 def test_force_never_replaces_the_file_of_an_export_that_can_no_longer_be_downloaded(tmp_path):
     first, = place_at_once(tmp_path, [b'first'])
     asked = []
-    second, = place_at_once(tmp_path, [b'second'], force=True, still_downloadable=lambda task_id: asked.append(task_id),
+    second, = place_at_once(tmp_path, [b'second'], force=True, still_downloadable=asked.append,
                             first_task=1)
     assert first is True and isinstance(second, WorkspaceResultError) and asked == ['task-0']
     assert 'export task task-0' in str(second) and 'not even with force' in str(second)
