@@ -39,6 +39,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     timed_out_message,
 )
 
+
 def argument_spec():
     return dict(
         state=dict(type='str', choices=['present', 'absent'], default='present'),

@@ -26,7 +26,6 @@ def test_check_seconds_accepts_finite_values():
         check_seconds('wait_sleep', 0)
 
 
-
 @pytest.mark.parametrize('value, message', [
     (0.05, 'wait_sleep must be at least 0.1 seconds, got 0.05'),
     (3601, 'wait_sleep must be at most 3600 seconds, got 3601'),

@@ -379,7 +379,7 @@ def test_find_and_follow_waits_until_the_tasks_found_are_finished():
     tasks, count, missing, outcome = find_and_follow(Opener(cloud), FOLLOW_PARAMS, dict(status='CREATING'), None,
                                                      wait=True, reporter=Reporter())
     assert [task['status'] for task in tasks] == ['CREATING', 'CREATING'] and count == 2 and missing == []
-    assert [(task['task_id'], task['status']) for task in outcome.tasks] == [('task-00000', 'SUCCESS'),
-                                                                            ('task-00001', 'SUCCESS')]
+    finished = [(task['task_id'], task['status']) for task in outcome.tasks]
+    assert finished == [('task-00000', 'SUCCESS'), ('task-00001', 'SUCCESS')]
     assert not outcome.timed_out and outcome.missing_ids == []
     assert heard == [(['task-00000', 'task-00001'], 60.0)]
