@@ -143,6 +143,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     FILTERS,
     ExportTaskApi,
     find_tasks,
+    unknown_task_ids_message,
     validate_query,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import check_max_tasks
@@ -243,7 +244,7 @@ class LookupModule(LookupBase):
         except Exception as exc:  # pylint: disable=broad-exception-caught
             raise AnsibleLookupError(failure(exc, secret_values(options))[0]) from None
         if missing:
-            raise AnsibleLookupError('Unknown export task ID(s): %s' % ', '.join(missing))
+            raise AnsibleLookupError(unknown_task_ids_message(missing))
         # Records a server wrote may echo the request's credentials: masked as the modules' results are.
         tasks = masked(tasks, secret_values(options))
         if compiled is None:

@@ -8,7 +8,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import math
 import os
 import re
 import stat
@@ -20,6 +19,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import SECRET_OPTIONS
+from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds
 
 # Environment variables per option, the first set one wins (the official SDK's names first).
 CONNECTION_ENV = {
@@ -93,24 +93,6 @@ class Connection:
         # Never show secrets, even in a debugger or a stray log line.
         return 'Connection(endpoint=%r, region=%r, project_id=%r, access_key=%r, auth=%s)' % (
             self.endpoint, self.region, self.project_id, self.access_key, 'token' if self.auth_token else 'aksk')
-
-
-def check_seconds(option, value, allow_zero=False, maximum=None, minimum=None):
-    """value as a finite float of seconds, more than 0 (or 0 too with allow_zero), at least minimum and at most
-    maximum when given; the error names option. The ceilings keep every deadline, socket timeout and
-    Condition.wait within what the platform's clocks take (10**10 seconds overflow time_t)."""
-    bound = 'at least 0' if allow_zero else 'more than 0'
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = float('nan')
-    if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not allow_zero):
-        raise WorkspaceConfigError('%s must be a finite number of seconds, %s, got %r' % (option, bound, value))
-    if maximum is not None and seconds > maximum:
-        raise WorkspaceConfigError('%s must be at most %g seconds, got %r' % (option, maximum, value))
-    if minimum is not None and seconds < minimum:
-        raise WorkspaceConfigError('%s must be at least %g seconds, got %r' % (option, minimum, value))
-    return seconds
 
 
 def _check_int(option, value, minimum, maximum=None):

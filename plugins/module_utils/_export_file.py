@@ -35,11 +35,10 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceLocalError,
     WorkspaceResultError,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import FAIL, SUCCESS, ExportTaskApi
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
 
-SUCCESS = 'SUCCESS'
 # How long a run waits for another run's replacement in the same directory (a file hashed, one request).
 LOCK_WAIT = 600
 LOCK_POLL = 0.05
@@ -68,7 +67,7 @@ def finished_task(api, task_id):
     task = found[0]
     if task['status'] != SUCCESS:
         reason = ' (error_code=%s, fail_reason=%s)' % (task['error_code'], task['fail_reason']) \
-            if task['status'] == 'FAIL' else ''
+            if task['status'] == FAIL else ''
         raise WorkspaceResultError(escape_controls('Export task %s (file %s) is %s%s: only a SUCCESS task has a file '
                                                    'to download' % (task_id, task['file_name'], task['status'], reason)),
                                    task_id=task_id, status=task['status'])

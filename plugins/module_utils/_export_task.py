@@ -24,21 +24,20 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operatio
     validate_task_ids,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
+    CREATING,
+    NO_FILE_STATUSES,
     TASK_FIELDS,
     ExportTaskApi,
     TaskFollower,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, wait_reporter
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
-    CREATING,
     WAIT_ARG_SPEC,
     Waiter,
     check_wait_options,
     first_look_deadline,
     timed_out_message,
 )
-
-FINAL_FAILURES = ('FAIL', 'EXPIRED')
 
 
 def argument_spec():
@@ -84,7 +83,7 @@ def _follow(module, workspace, task_id, timeout, sleep_seconds, deadline):
                                    **result)
     if outcome.timed_out:
         raise WorkspaceResultError(timed_out_message(outcome), creating_task_ids=[task_id], **result)
-    if result['export_task']['status'] in FINAL_FAILURES:
+    if result['export_task']['status'] in NO_FILE_STATUSES:
         raise WorkspaceResultError(describe(result['export_task']), **result)
     return result
 

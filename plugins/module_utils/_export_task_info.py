@@ -11,26 +11,20 @@ One definition for the shipped module and its action plugin (see _module.py).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import time
-
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
     FILTERS,
     SORT_FIELDS,
     SORT_TYPES,
     STATUSES,
-    ExportTaskApi,
-    TaskFollower,
-    find_tasks,
+    unknown_task_ids_message,
     validate_query,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, wait_reporter
-from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC, check_max_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     WAIT_ARG_SPEC,
-    Waiter,
-    check_wait_options,
-    first_look,
+    find_and_follow,
     timed_out_message,
 )
 
@@ -60,43 +54,16 @@ def module_kwargs():
     return dict(mutually_exclusive=MUTUALLY_EXCLUSIVE, required_together=REQUIRED_TOGETHER, supports_check_mode=True)
 
 
-def described(filters, task_ids):
-    """The tasks a listing looks for, as a message names them."""
-    if task_ids:
-        return 'export task(s) %s' % ', '.join(task_ids)
-    given = ['%s=%s' % (name, value) for name, value in sorted(filters.items()) if value is not None]
-    return 'the export tasks with %s' % ', '.join(given) if given else 'every export task'
-
-
-def find_and_follow(module, filters, task_ids, wait, offset=None, limit=None):
-    """(records, count, unknown task IDs, WaitOutcome or None): find the tasks, then with wait follow them.
-
-    wait_timeout bounds the whole run, the first listing and every request in flight included. Nothing is
-    followed when some of task_ids are unknown.
-    """
-    timeout, sleep_seconds = check_wait_options(module.params)
-    max_tasks = check_max_tasks(module.params['max_tasks'])
-    deadline = time.monotonic() + timeout if wait else None
-    with connect(module) as workspace:
-        api = ExportTaskApi(workspace, max_tasks)
-        tasks, count, missing = first_look(
-            lambda first_deadline: find_tasks(api, filters, task_ids, offset, limit, deadline=first_deadline),
-            timeout, deadline, described(filters, task_ids))
-        if missing or not wait:
-            return tasks, count, missing, None
-        waiter = Waiter(TaskFollower(api).fetch, reporter=wait_reporter(module))
-        return tasks, count, missing, waiter.wait(tasks, timeout, sleep_seconds, deadline=deadline)
-
-
 def run(module):
     """List (and with wait, follow) export tasks; the result dict, or WorkspaceError."""
     params = module.params
     filters = dict((name, params[name]) for name in FILTERS)
     validate_query(filters, params['offset'], params['limit'])
-    tasks, count, missing, outcome = find_and_follow(module, filters, params['task_ids'], params['wait'],
-                                                     offset=params['offset'], limit=params['limit'])
+    tasks, count, missing, outcome = find_and_follow(
+        lambda: connect(module), params, filters, params['task_ids'], params['wait'], wait_reporter(module),
+        offset=params['offset'], limit=params['limit'])
     if missing:
-        raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
+        raise WorkspaceResultError(unknown_task_ids_message(missing),
                                    export_tasks=tasks, count=count, missing_task_ids=missing)
     if outcome is None:
         return dict(export_tasks=tasks, count=count, missing_task_ids=[])

@@ -22,7 +22,16 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import (
     in_order,
 )
 
-STATUSES = ('CREATING', 'SUCCESS', 'FAIL', 'EXPIRED')
+# The statuses of an export task as the API spells them: the one vocabulary of the code (argument specs derive
+# their choices from it; tests hold the documentation's choices to it).
+CREATING = 'CREATING'
+SUCCESS = 'SUCCESS'
+FAIL = 'FAIL'
+EXPIRED = 'EXPIRED'
+STATUSES = (CREATING, SUCCESS, FAIL, EXPIRED)
+# The statuses a task ends in, and those of the tasks that ended without a file.
+FINAL_STATUSES = (SUCCESS, FAIL, EXPIRED)
+NO_FILE_STATUSES = (FAIL, EXPIRED)
 SORT_FIELDS = ('create_time',)
 SORT_TYPES = ('ASC', 'DESC')
 FILTERS = ('file_name', 'task_id', 'status', 'is_download', 'sort_field', 'sort_type')
@@ -57,6 +66,12 @@ def validate_query(filters, offset=None, limit=None):
         raise WorkspaceConfigError('offset must be an integer >= 0, got %r' % (offset,))
     if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= PAGE_SIZE):
         raise WorkspaceConfigError('limit must be an integer from 1 to %d, got %r' % (PAGE_SIZE, limit))
+
+
+def unknown_task_ids_message(task_ids, qualifier=''):
+    """The one message of every front end for task IDs the API does not have; qualifier says what else may have
+    left them out (the filters given with them)."""
+    return 'Unknown export task ID(s)%s: %s' % (qualifier, ', '.join(task_ids))
 
 
 def task_record(item):
@@ -219,7 +234,7 @@ def _remember(page, wanted, seen, positions):
         task_id = record['task_id']
         if task_id not in wanted:
             continue
-        if task_id not in seen or (seen[task_id]['status'] == 'CREATING' and record['status'] != 'CREATING'):
+        if task_id not in seen or (seen[task_id]['status'] == CREATING and record['status'] != CREATING):
             seen[task_id] = record
         positions.setdefault(task_id, page.offset + index)
 

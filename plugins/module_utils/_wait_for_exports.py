@@ -13,17 +13,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task_info import find_and_follow
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import FILTERS
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
+    CREATING,
+    FILTERS,
+    NO_FILE_STATUSES,
+    unknown_task_ids_message,
+)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect, wait_reporter
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
-    CREATING,
     WAIT_ARG_SPEC,
+    find_and_follow,
     timed_out_message,
 )
 
 FACT = 'wait_for_exports_tasks'
-NO_FILE = ('FAIL', 'EXPIRED')
 
 
 def argument_spec():
@@ -41,7 +45,7 @@ def _or_none(value):
 def problems(outcome):
     """Every reason the wait did not give a file for each task, one line each; empty when all succeeded."""
     lines = []
-    no_file = [task for task in outcome.tasks if task['status'] in NO_FILE]
+    no_file = [task for task in outcome.tasks if task['status'] in NO_FILE_STATUSES]
     if no_file:
         lines.append('%d export task(s) ended without a file:' % len(no_file))
         lines.extend('task_id %s, file_name %s, status %s, error_code %s, fail_reason %s'
@@ -63,9 +67,10 @@ def run(module):
     filters = dict.fromkeys(FILTERS)
     if not module.params['task_ids']:
         filters['status'] = CREATING
-    tasks, dummy, missing, outcome = find_and_follow(module, filters, module.params['task_ids'], wait=True)
+    tasks, dummy, missing, outcome = find_and_follow(lambda: connect(module), module.params, filters,
+                                                     module.params['task_ids'], True, wait_reporter(module))
     if missing:
-        raise WorkspaceResultError('Unknown export task ID(s): %s' % ', '.join(missing),
+        raise WorkspaceResultError(unknown_task_ids_message(missing),
                                    export_tasks=tasks, missing_task_ids=missing)
     result = dict(export_tasks=outcome.tasks, missing_task_ids=outcome.missing_ids)
     lines = problems(outcome)

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 
 """The one wait contract: wait_timeout and wait_sleep mean the same in every module that waits, and a wait
-is a clock, a "finished" predicate and a way to fetch the followed tasks (see Waiter).
+is a clock, a "finished" predicate and a way to fetch the followed tasks (see Waiter). find_and_follow is the
+one path of the operations that find tasks and may wait for them (export_task_info, wait_for_exports).
 
 WAIT_ARG_SPEC is documented by the doc fragment hwcloud.workspace.wait (plugins/doc_fragments/wait.py).
 """
@@ -14,11 +15,17 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import check_seconds
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError, WorkspaceResultError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
+    CREATING,
+    ExportTaskApi,
+    TaskFollower,
+    find_tasks,
+)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import check_max_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
+from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds
 
-CREATING = 'CREATING'
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_WAIT_SLEEP = 5.0
 # Ceilings of the wait options (a week, an hour): a deadline and each sleep stay far within what time_t takes.
@@ -184,3 +191,33 @@ class Waiter:
             timeout=timeout,
             last_error=last_error,
         )
+
+
+def described(filters, task_ids):
+    """The tasks a listing looks for, as a message names them."""
+    if task_ids:
+        return 'export task(s) %s' % ', '.join(task_ids)
+    given = ['%s=%s' % (name, value) for name, value in sorted(filters.items()) if value is not None]
+    return 'the export tasks with %s' % ', '.join(given) if given else 'every export task'
+
+
+def find_and_follow(open_workspace, params, filters, task_ids, wait, reporter=None, offset=None, limit=None):
+    """(records, count, unknown task IDs, WaitOutcome or None): find the tasks (find_tasks), then with wait follow
+    them (a Waiter on a TaskFollower) until none is CREATING.
+
+    params holds wait_timeout, wait_sleep and max_tasks, checked before open_workspace() (the operation's
+    connection: a context manager giving the Workspace) is called. wait_timeout bounds the whole run, the first
+    listing and every request in flight included. Nothing is followed when some of task_ids are unknown.
+    """
+    timeout, sleep_seconds = check_wait_options(params)
+    max_tasks = check_max_tasks(params['max_tasks'])
+    deadline = time.monotonic() + timeout if wait else None
+    with open_workspace() as workspace:
+        api = ExportTaskApi(workspace, max_tasks)
+        tasks, count, missing = first_look(
+            lambda first_deadline: find_tasks(api, filters, task_ids, offset, limit, deadline=first_deadline),
+            timeout, deadline, described(filters, task_ids))
+        if missing or not wait:
+            return tasks, count, missing, None
+        waiter = Waiter(TaskFollower(api).fetch, reporter=reporter)
+        return tasks, count, missing, waiter.wait(tasks, timeout, sleep_seconds, deadline=deadline)

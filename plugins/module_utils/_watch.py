@@ -33,15 +33,16 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
+    CREATING,
+    FINAL_STATUSES,
     NEWEST_FIRST,
     ExportTaskApi,
     TaskFollower,
+    unknown_task_ids_message,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import Pager
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls, scrub
 
-CREATING = 'CREATING'
-FINAL_STATUSES = ('SUCCESS', 'FAIL', 'EXPIRED')
 # How far behind its own clock a poll reads: tasks that show up in the list a little after newer ones, and a
 # server clock up to this much behind the watcher's.
 LOOKBACK = 600.0
@@ -311,8 +312,8 @@ class Watch:
         if self.task_ids is not None:
             records, missing = self._by_ids(self.task_ids, self.filters)
             if missing:
-                raise UnknownTaskIds('unknown export task ID(s)%s: %s' % (
-                    ' (or not matching file_name/is_download)' if self.filters else '', ', '.join(missing)))
+                raise UnknownTaskIds(unknown_task_ids_message(
+                    missing, ' (or not matching file_name/is_download)' if self.filters else ''))
         elif self.initial:
             records = [record for filters in self._reads() for record in self.api.list_all(filters)[0]]
         else:

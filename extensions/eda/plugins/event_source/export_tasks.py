@@ -246,12 +246,10 @@ def _make_collection_importable():
 _make_collection_importable()
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils import _session, _watch  # noqa: E402
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (  # noqa: E402
-    CONNECTION_ENV,
-    check_seconds,
-)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import CONNECTION_ENV  # noqa: E402
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError  # noqa: E402
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import SECRET_OPTIONS, secret_values  # noqa: E402
+from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds  # noqa: E402
 
 DEFAULT_INTERVAL = 30.0
 # The source's own options (the connection's come from _session); DOCUMENTATION describes each.

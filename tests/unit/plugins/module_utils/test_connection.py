@@ -13,12 +13,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
     CONNECTION_ENV,
-    check_seconds,
     connection_argument_spec,
     resolve_connection,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import check_wait_options
 
 PROFILE = '''[basic]
 ak = PROFILEAK
@@ -203,21 +201,6 @@ def test_timeout_is_a_finite_number_of_seconds(value):
     assert str(caught.value).startswith('timeout must be a finite number of seconds, more than 0')
 
 
-@pytest.mark.parametrize('option', ['wait_timeout', 'wait_sleep'])
-@pytest.mark.parametrize('value', [float('nan'), float('inf'), -0.5, 'x'])
-def test_check_seconds_names_the_option(option, value):
-    with pytest.raises(WorkspaceConfigError) as caught:
-        check_seconds(option, value, allow_zero=True)
-    assert str(caught.value).startswith('%s must be a finite number of seconds, at least 0, got ' % option)
-
-
-def test_check_seconds_accepts_finite_values():
-    assert check_seconds('wait_timeout', 0, allow_zero=True) == 0.0
-    assert check_seconds('wait_sleep', '2.5') == 2.5
-    with pytest.raises(WorkspaceConfigError):
-        check_seconds('wait_sleep', 0)
-
-
 @pytest.mark.parametrize('value, words', [(0, ['from 1 to 32', 'got 0']), (33, ['from 1 to 32']), (2.5, ['whole number']),
                                           ('x', ['whole number'])])
 def test_concurrency_is_1_to_32(value, words):
@@ -317,17 +300,6 @@ def test_profile_syntax_error_does_not_quote_the_file(tmp_path):
 def test_every_test_runs_without_the_connection_environment():
     # tests/conftest.py removes them, so that a developer's shell cannot reach a real cloud from a test.
     assert not [name for name in os.environ if name.startswith(('HUAWEICLOUD_', 'HW_'))]
-
-
-@pytest.mark.parametrize('option, maximum', [('wait_timeout', 604800), ('wait_sleep', 3600)])
-def test_a_time_value_past_its_ceiling_is_refused_naming_the_option(option, maximum):
-    params = dict(wait_timeout=600.0, wait_sleep=5.0)
-    params[option] = 1e10
-    with pytest.raises(WorkspaceConfigError) as caught:
-        check_wait_options(params)
-    assert str(caught.value) == '%s must be at most %d seconds, got 10000000000.0' % (option, maximum)
-    params[option] = float(maximum)
-    assert check_wait_options(params)
 
 
 def test_a_request_timeout_past_a_day_is_refused_before_any_request():

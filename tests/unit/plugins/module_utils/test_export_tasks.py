@@ -15,6 +15,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     TASK_FIELDS,
     ExportTaskApi,
     find_tasks,
+    unknown_task_ids_message,
     validate_query,
 )
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
@@ -215,3 +216,9 @@ def test_many_unknown_ids_cost_what_the_count_says_not_one_request_each(server, 
     assert len(server.requests) == requests
     assert all(int(request['query']['offset']) < max(total, 1) for request in server.requests)
     assert not any('task_id' in request['query'] for request in server.requests)
+
+
+def test_the_unknown_ids_message_names_every_id_and_what_else_may_have_left_them_out():
+    assert unknown_task_ids_message(['ghost', 'nor-this']) == 'Unknown export task ID(s): ghost, nor-this'
+    assert unknown_task_ids_message(['ghost'], ' (or not matching file_name)') == \
+        'Unknown export task ID(s) (or not matching file_name): ghost'

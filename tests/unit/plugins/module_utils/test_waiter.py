@@ -6,6 +6,7 @@ poll cost. A simulated clock drives the waiter; the in-process fake API changes 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import random
 
 import pytest
@@ -15,11 +16,12 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._client import W
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
+    WorkspaceConfigError,
     WorkspaceTransportError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import Workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi, TaskFollower
-from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, Waiter
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter, Waiter, check_wait_options, find_and_follow
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import (
     Answer,
     make_task,
@@ -82,6 +84,17 @@ def wait(cloud, clock, timeout=60, sleep=2, concurrency=8, **kwargs):
     followed = [dict(task) for task in cloud.tasks if task['status'] == 'CREATING']
     cloud.requests[:] = []
     return wait_for_tasks(api, followed, timeout, sleep, clock=clock, sleep=clock.sleep, **kwargs)
+
+
+@pytest.mark.parametrize('option, maximum', [('wait_timeout', 604800), ('wait_sleep', 3600)])
+def test_a_time_value_past_its_ceiling_is_refused_naming_the_option(option, maximum):
+    params = dict(wait_timeout=600.0, wait_sleep=5.0)
+    params[option] = 1e10
+    with pytest.raises(WorkspaceConfigError) as caught:
+        check_wait_options(params)
+    assert str(caught.value) == '%s must be at most %d seconds, got 10000000000.0' % (option, maximum)
+    params[option] = float(maximum)
+    assert check_wait_options(params)
 
 
 def test_waits_until_all_finish_and_returns_final_records():
@@ -310,3 +323,63 @@ def test_a_request_in_flight_at_the_deadline_is_cut_by_it_not_by_the_request_tim
     # one attempt, cut at the deadline (not an outage to report): no retry started after it
     assert outcome.creating_ids == ['task-0001'] and outcome.last_error is None
     assert len(server.requests) == 1
+
+
+class Opener:
+    """An operation's connection for find_and_follow: the Workspace over a fake cloud, and whether it was opened."""
+
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self.opened = 0
+
+    def __call__(self):
+        self.opened += 1
+        return contextlib.nullcontext(Workspace(FakeClient(self.cloud), 'proj'))
+
+
+FOLLOW_PARAMS = dict(wait_timeout=60.0, wait_sleep=0.1, max_tasks=1000)
+
+
+@pytest.mark.parametrize('option, value', [('wait_timeout', -1), ('wait_sleep', 0), ('max_tasks', 0)])
+def test_find_and_follow_checks_its_options_before_opening_the_connection(option, value):
+    opener = Opener(FakeCloud(make_tasks(1)))
+    with pytest.raises(WorkspaceConfigError, match='^%s must be' % option):
+        find_and_follow(opener, dict(FOLLOW_PARAMS, **{option: value}), {}, None, wait=True)
+    assert opener.opened == 0
+
+
+def test_find_and_follow_without_wait_only_finds():
+    cloud = FakeCloud(make_tasks(2) + make_tasks(1, status='SUCCESS', prefix='done'))
+    tasks, count, missing, outcome = find_and_follow(Opener(cloud), FOLLOW_PARAMS, dict(status='CREATING'), None,
+                                                     wait=False)
+    assert [task['task_id'] for task in tasks] == ['task-00000', 'task-00001'] and count == 2
+    assert missing == [] and outcome is None
+
+
+def test_find_and_follow_follows_nothing_when_a_task_id_is_unknown():
+    cloud = FakeCloud(make_tasks(1))
+    tasks, dummy, missing, outcome = find_and_follow(Opener(cloud), FOLLOW_PARAMS, {}, ['task-00000', 'ghost'],
+                                                     wait=True)
+    assert [task['task_id'] for task in tasks] == ['task-00000'] and missing == ['ghost'] and outcome is None
+
+
+def test_find_and_follow_waits_until_the_tasks_found_are_finished():
+    def finish_after_the_first_look(cloud, number):
+        if number > 0:
+            for task in cloud.tasks:
+                task['status'] = 'SUCCESS'
+
+    cloud = FakeCloud(make_tasks(2), before_request=finish_after_the_first_look)
+    heard = []
+
+    class Reporter(WaitReporter):
+        def started(self, task_ids, timeout):
+            heard.append((task_ids, timeout))
+
+    tasks, count, missing, outcome = find_and_follow(Opener(cloud), FOLLOW_PARAMS, dict(status='CREATING'), None,
+                                                     wait=True, reporter=Reporter())
+    assert [task['status'] for task in tasks] == ['CREATING', 'CREATING'] and count == 2 and missing == []
+    finished = [(task['task_id'], task['status']) for task in outcome.tasks]
+    assert finished == [('task-00000', 'SUCCESS'), ('task-00001', 'SUCCESS')]
+    assert not outcome.timed_out and outcome.missing_ids == []
+    assert heard == [(['task-00000', 'task-00001'], 60.0)]

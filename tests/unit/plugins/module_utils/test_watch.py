@@ -267,7 +267,7 @@ def test_a_followed_task_that_is_gone_is_dropped():
 def test_task_ids_are_followed_until_done_and_unknown_ones_named():
     cloud = FakeCloud([record('a', -10, 'CREATING'), record('b', -5)])
     clock = Clock()
-    with pytest.raises(_watch.UnknownTaskIds, match='unknown export task ID.s.: nope'):
+    with pytest.raises(_watch.UnknownTaskIds, match='^Unknown export task ID.s.: nope'):
         watch_of(cloud, clock, task_ids=['a', 'nope']).start()
     watch = watch_of(cloud, clock, task_ids=['a', 'b'], initial=True)
     assert ids(watch.start()) == ['b'] and not watch.done

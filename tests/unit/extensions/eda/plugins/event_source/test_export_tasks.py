@@ -453,7 +453,7 @@ def test_task_ids_that_do_not_exist_stop_the_source_naming_them(server, args):
 
     with pytest.raises(ExportTaskSourceError) as failed:
         run(scenario())
-    assert str(failed.value) == 'hwcloud.workspace.export_tasks: unknown export task ID(s): nope-1, nope-2'
+    assert str(failed.value) == 'hwcloud.workspace.export_tasks: Unknown export task ID(s): nope-1, nope-2'
 
 
 def test_transient_errors_are_logged_cleaned_and_cut_and_the_next_poll_catches_up(server, args, caplog):
