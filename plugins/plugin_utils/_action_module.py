@@ -23,6 +23,18 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 
+def plain_values(value):
+    """value with every string a plain str, as a shipped module receives its arguments: the templar's str
+    subclasses (AnsibleUnicode, _AnsibleTaggedStr) would otherwise name themselves in a type error's message."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, dict):
+        return dict((plain_values(key), plain_values(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain_values(item) for item in value]
+    return value
+
+
 class ModuleExit(BaseException):
     """exit_json or fail_json was called: result holds what the module would print, module is the module (also
     when its validation failed). A BaseException, like the SystemExit a shipped module leaves with, so that no
@@ -88,7 +100,7 @@ class ControllerModule(AnsibleModule):
         self.wait_reporter = wait_reporter
         self.warnings = []
         self.deprecations = []
-        result = ArgumentSpecValidator(self.argument_spec, **checks).validate(arguments)
+        result = ArgumentSpecValidator(self.argument_spec, **checks).validate(plain_values(arguments))
         self.validation_result = result
         self.params = result.validated_parameters
         self.no_log_values = set(result._no_log_values)  # pylint: disable=protected-access
