@@ -31,7 +31,7 @@ EDA_STAMP := $(EDA_VENV)/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest eda-test collection \
-	clean units integration
+	clean units integration ee-test
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,7 @@ demo: $(STAMP)
 # pytest first and alone (its serial part times things), leaving tests/unit to ansible-test units; then the rest two
 # at a time, so that the oldest leg runs beside the newest leg's checks (most of them keep one core busy), each
 # target's output shown whole when it ends.
-CHECKS := test-oldest units integration eda-test sanity lint docs changelog-lint importer
+CHECKS := test-oldest units integration eda-test ee-test sanity lint docs changelog-lint importer
 test:
 	$(MAKE) pytest PYTEST_ARGS=--ignore=tests/unit
 	$(MAKE) -j2 --output-sync=target $(CHECKS)
@@ -79,8 +79,19 @@ integration: $(STAMP)
 # (CI starts on a fresh machine); the source's unit tests are part of make pytest.
 eda-test: $(STAMP) $(EDA_STAMP) $(COLLECTION_LINK)
 	@command -v java >/dev/null 2>&1 || { echo 'eda-test: no java, installing openjdk-17-jre-headless'; \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq openjdk-17-jre-headless; }
 	HWCLOUD_WORKSPACE_EDA_VENV="$(CURDIR)/$(EDA_VENV)" $(BIN)/python -m pytest -q tests/eda
+
+# The execution and decision environments (tests/ee, harness tools/ee.py): built with podman from the shipped
+# definitions in extensions/ee on a base image made locally with mmdebstrap (cached under .build/ee), then the EE runs
+# the life cycle with ansible-navigator and as an AWX job, the DE runs the rulebook, and the Automation Platform
+# guide's container commands run. podman, runc and mmdebstrap are installed when missing (CI starts on a fresh machine),
+# waiting for apt's lock, which eda-test may hold beside it.
+ee-test: $(STAMP)
+	@command -v podman >/dev/null 2>&1 && command -v runc >/dev/null 2>&1 && command -v mmdebstrap >/dev/null 2>&1 || { \
+		echo 'ee-test: installing podman, runc and mmdebstrap'; $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq podman runc mmdebstrap; }
+	HWCLOUD_WORKSPACE_EE=1 $(BIN)/python -m pytest -q tests/ee
 
 sanity: $(STAMP)
 	$(BIN)/python -m tools.sanity

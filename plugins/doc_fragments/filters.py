@@ -24,6 +24,10 @@ options:
   is_download:
     description:
       - Only tasks whose file has (V(true)) or has not (V(false)) been downloaded.
+      - When unset, no C(is_download) is sent, and a listing holds what the service returns for that. The API
+        documents V(false) as its default, so a service that applies it leaves downloaded tasks out of a listing of
+        "every" task; set V(true) to list those. Tasks asked for by their IDs are found whether downloaded or not
+        (at most one more request for each ID not found otherwise).
     type: bool
   sort_field:
     description:

@@ -145,7 +145,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     validate_query,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values
-from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure, masked
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import resolve_plugin_options
 
 try:
@@ -241,6 +241,8 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(failure(exc, secret_values(options))[0]) from None
         if missing:
             raise AnsibleLookupError('Unknown export task ID(s): %s' % ', '.join(missing))
+        # Records a server wrote may echo the request's credentials: masked as the modules' results are.
+        tasks = masked(tasks, secret_values(options))
         if compiled is None:
             return tasks
         return _apply_query(compiled, expression, tasks)

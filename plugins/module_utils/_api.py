@@ -7,6 +7,7 @@
 
 Each operation is its name in the official SDK, its method and path, and whether a request for it may be
 sent again when it may have arrived (an export that starts something must never be started twice). The
+operations that start an export come from the kinds' declarations (_export_kinds.KINDS), one row each. The
 project is resolved once, explicitly (open_workspace), before any request that needs it: nothing resolves
 it on the way, so concurrent requests never race to look it up.
 """
@@ -20,6 +21,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
     WorkspaceConfigError,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_kinds import KINDS
 
 WORKSPACE = 'workspace'
 IAM = 'iam'
@@ -40,17 +42,11 @@ OPERATIONS = dict((operation.name, operation) for operation in (
     Operation('KeystoneListProjects', 'GET', '/v3/projects', service=IAM),
     Operation('ListExportTasks', 'GET', '/v2/{project_id}/export-tasks'),
     Operation('DownloadExportFile', 'GET', '/v2/{project_id}/export-tasks/{task_id}/download'),
-    # Deleting tasks again deletes nothing more: a repeated request is harmless (a 404 names what is gone).
+    # Deleting tasks again deletes nothing more: a repeated request is harmless (a 400 names what is gone).
     Operation('DeleteExportTasks', 'POST', '/v2/{project_id}/export-tasks/batch-delete'),
+) + tuple(
     # Each start creates a new export task, GET or not.
-    Operation('ExportDesktopListNew', 'GET', '/v3/{project_id}/desktops/export', idempotent=False),
-    Operation('ExportUsersNew', 'POST', '/v3/{project_id}/users/export', idempotent=False),
-    Operation('ExportUserGroupsNew', 'POST', '/v3/{project_id}/groups/export', idempotent=False),
-    Operation('ExportUserGroupUsersNew', 'GET', '/v3/{project_id}/groups/{group_id}/users/export', idempotent=False),
-    Operation('ExportUserConnectionNew', 'GET', '/v3/{project_id}/desktops/connections/export', idempotent=False),
-    Operation('ExportDesktopUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/desktops/export',
-              idempotent=False),
-    Operation('ExportUserUsageMetricNew', 'GET', '/v3/{project_id}/statistics/metrics/users/export', idempotent=False),
+    Operation(kind.name, kind.method, kind.path, idempotent=False) for kind in KINDS.values()
 ))
 
 

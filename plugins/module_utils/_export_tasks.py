@@ -124,6 +124,9 @@ class ExportTaskApi:
         count says that is cheaper (a thousand unknown IDs in an empty list cost two requests, not a
         thousand). A task seen twice (new tasks push records down while pages are read) keeps its final record.
         The pages read are bounded by depth or by the API's count, so this ends whatever the API answers.
+        Without an is_download filter, the IDs still not found are asked for once more with is_download=true
+        (at most one more request each): under the reading of the API where an absent is_download means false,
+        a downloaded task is listed only then.
         """
         filters = dict(filters or {})
         wanted = list(dict.fromkeys(task_ids))
@@ -153,8 +156,31 @@ class ExportTaskApi:
         unseen = [task_id for task_id in wanted if task_id not in seen]
         if unseen:
             self._find(unseen, filters, pager.largest_count if pager.requests else None, page_size, seen, deadline)
+        unseen = [task_id for task_id in wanted if task_id not in seen]
+        if unseen and filters.get('is_download') is None:
+            self._find_downloaded(unseen, filters, page_size, seen, deadline)
         missing = [task_id for task_id in wanted if task_id not in seen]
         return Located(seen, positions, missing, pager.largest_count if pager.requests else None)
+
+    def _find_downloaded(self, task_ids, filters, page_size, seen, deadline):
+        """Add the records of task_ids among the downloaded tasks to seen.
+
+        The service may read an absent is_download as false (the API's documented default), and then lists a
+        downloaded task only when asked for is_download=true. One ID costs one request with it; several first
+        read the newest page of downloaded tasks, whose count then says how to find the rest (_find).
+        """
+        downloaded = dict(filters, is_download=True)
+        count = None
+        if len(task_ids) > 1:
+            order = dict(downloaded, **NEWEST_FIRST) if filters.get('sort_field') is None else downloaded
+            records, count = self.list_page(order, 0, PAGE_SIZE, deadline=deadline)
+            wanted = set(task_ids)
+            seen.update((record['task_id'], record) for record in records if record['task_id'] in wanted)
+            task_ids = [task_id for task_id in task_ids if task_id not in seen]
+            if count <= len(records):
+                return
+        if task_ids:
+            self._find(task_ids, downloaded, count, page_size, seen, deadline)
 
     def _find(self, task_ids, filters, count, page_size, seen, deadline):
         """Add the records of task_ids to seen: one request each with the task_id filter, or, when the count and

@@ -5,7 +5,7 @@
 
 """SDK-HMAC-SHA256 request signing, as the official Huawei Cloud SDKs do it.
 
-Standard library only: the local emulator imports this file to verify signatures.
+Standard library only.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -79,20 +79,6 @@ def signature(secret_key, date_text, canonical):
 def authorization_header(access_key, signed_headers, signature_hex):
     return '%s Access=%s, SignedHeaders=%s, Signature=%s' % (
         ALGORITHM, access_key, ';'.join(signed_headers), signature_hex)
-
-
-def parse_authorization(value):
-    """Split an Authorization header into (access_key, signed_headers, signature), or None."""
-    if not value or not value.startswith(ALGORITHM + ' '):
-        return None
-    fields = {}
-    for part in value[len(ALGORITHM) + 1:].split(','):
-        name, sep, field_value = part.strip().partition('=')
-        if sep:
-            fields[name] = field_value
-    if not all(fields.get(name) for name in ('Access', 'SignedHeaders', 'Signature')):
-        return None
-    return fields['Access'], fields['SignedHeaders'].split(';'), fields['Signature']
 
 
 def sign(method, url, headers, body, access_key, secret_key, now=None):

@@ -48,46 +48,82 @@ options:
     default: present
   kind:
     description:
-      - What to export, with O(state=present) (required then). The API operation for each kind
-        is named in brackets.
-      - V(desktops) (C(ExportDesktopListNew)), V(users) (C(ExportUsersNew)), V(user_groups) (C(ExportUserGroupsNew)),
-        V(group_users) (C(ExportUserGroupUsersNew)), V(user_connections) (C(ExportUserConnectionNew)),
-        V(desktop_usage) (C(ExportDesktopUsageMetricNew)), V(user_usage) (C(ExportUserUsageMetricNew)).
+      - What to export, with O(state=present) (required then). O(parameters) names the API operation of each kind.
     type: str
-    choices: [desktops, users, user_groups, group_users, user_connections, desktop_usage, user_usage]
+    choices: [desktops, users, user_groups, group_users, user_connections, desktop_usage, user_usage, desktop_versions,
+              hosts, app_user_access, upgrade_strategies, terminal_bindings]
   parameters:
     description:
-      - The filters of the export, exactly as the API names them. Unknown keys, wrong types and values beyond the
-        documented limits fail before any request, naming the key and what is allowed.
-      - A list in a query (for example C(computer_names)) is sent comma-separated, as the SDK sends it, so its items
-        may not hold a comma. A path parameter (C(group_id)) may not be C(.) or C(..).
-      - "V(desktops): C(computer_name), C(computer_names) (list), C(desktop_ip), C(desktop_id), C(tag) (C(key=value)),
-        C(without_any_tag) (bool), C(enterprise_project_id), C(desktop_type) (C(DEDICATED), C(POOLED)), C(status)
-        (C(ACTIVE), C(SHUTOFF), C(ERROR), C(HIBERNATED)), C(user_names) (list, at most 100), C(sort_field) (C(created),
-        C(computer_name)) with C(sort_type) (C(ASC), C(DESC)), C(user_attached) (bool), C(image_id), C(charge_mode)
-        (C(0) yearly/monthly, C(1) pay-per-use), C(in_maintenance_mode) (bool), C(subnet_id),
-        C(connection_status_version) (C(NEW), C(OLD)), C(pool_id), C(include_pool) (bool), C(pool_name), C(pool_type)
-        (C(DYNAMIC), C(STATIC)), C(pool_in_maintenance_mode) (bool), C(pool_enterprise_project_id)."
-      - "V(users): C(user_name) (1 to 20 letters, digits, C(_), C(.) or C(-), not starting with a digit),
-        C(user_names) (list), C(description), C(active_type)
-        (C(USER_ACTIVATE), C(ADMIN_ACTIVATE)), C(enterprise_project_id)."
-      - "V(user_groups): C(name), C(group_ids) (list)."
-      - "V(group_users): C(group_id) (required), C(user_name), C(user_names) (list), C(description), C(active_type)
-        (C(USER_ACTIVATE), C(ADMIN_ACTIVATE)), C(group_name), C(enterprise_project_id)."
-      - "V(user_connections): C(start_time) and C(end_time) (UTC, like C(2026-11-28T09:30:00Z); at most 30 days apart),
-        C(user_name), C(computer_name), C(terminal_type), C(min_e2e_rtt) and C(max_e2e_rtt) (integers, max not below
-        min), C(enterprise_project_id), C(public_ip), C(domain)."
-      - "V(desktop_usage): C(start_time) and C(end_time) (required), C(resource_name), C(resource_id), C(min_idle_days),
-        C(max_idle_days), C(usage_min_hours), C(usage_max_hours) (integers, each max not below its min),
-        C(enterprise_project_id), C(sort_field) (C(desktop_usage), C(desktop_idle_duration)) with C(sort_type)."
-      - "V(user_usage): C(start_time) and C(end_time) (required, at most 30 days apart), C(username), C(usage_min_hours),
-        C(usage_max_hours), C(enterprise_project_id), C(sort_field) (C(user_usage)) with C(sort_type)."
+      - The filters of the export, exactly as the API (the request model of the official SDK) names them. Unknown keys,
+        a missing required key, wrong types and values beyond the documented limits fail before any request, naming
+        the key and what is allowed.
+      - "A list in a query (for example C(computer_names)) is sent as the SDKs send it, one query pair per item with
+        the name repeated (C(computer_names=pc1&computer_names=pc2)): a comma in an item is part of that one name.
+        In a JSON body a list is a JSON list."
+      - Each kind, its API operation in brackets, its parameters (type, allowed values, notes) and its rules, follow.
+      - "V(desktops) (C(ExportDesktopListNew)): C(computer_name), C(computer_names) (list), C(desktop_ip),
+        C(desktop_id), C(tag) (key=value), C(without_any_tag) (bool), C(enterprise_project_id),
+        C(desktop_type) (V(DEDICATED), V(POOLED)), C(status) (V(ACTIVE), V(SHUTOFF), V(ERROR), V(HIBERNATED)),
+        C(user_names) (list; at most 100 items), C(sort_field) (V(created), V(computer_name)), C(sort_type)
+        (V(ASC), V(DESC)), C(user_attached) (bool), C(image_id), C(charge_mode) (V(0), V(1); 0 yearly/monthly,
+        1 pay-per-use), C(in_maintenance_mode) (bool), C(subnet_id), C(connection_status_version) (V(NEW),
+        V(OLD)), C(pool_id), C(include_pool) (bool), C(pool_name), C(pool_type) (V(DYNAMIC), V(STATIC)),
+        C(pool_in_maintenance_mode) (bool), C(pool_enterprise_project_id). C(sort_field) and C(sort_type) go
+        together. O(language) required by the API: V(en_US) when unset."
+      - "V(users) (C(ExportUsersNew)): C(user_name) (1 to 20 characters: letters, digits, _ . - only, not
+        starting with a digit), C(user_names) (list), C(description), C(active_type) (V(USER_ACTIVATE),
+        V(ADMIN_ACTIVATE)), C(enterprise_project_id). O(language) optional."
+      - "V(user_groups) (C(ExportUserGroupsNew)): C(name), C(group_ids) (list). O(language) optional."
+      - "V(group_users) (C(ExportUserGroupUsersNew)): C(group_id) (required; in the path, not V(.) or V(..)),
+        C(user_name), C(user_names) (list), C(description), C(active_type) (V(USER_ACTIVATE),
+        V(ADMIN_ACTIVATE)), C(group_name), C(enterprise_project_id). O(language) optional."
+      - "V(user_connections) (C(ExportUserConnectionNew)): C(start_time) (UTC, like V(2026-11-28T09:30:00Z)),
+        C(end_time) (UTC, like V(2026-11-28T09:30:00Z)), C(user_name), C(computer_name), C(terminal_type),
+        C(min_e2e_rtt) (integer >= 0), C(max_e2e_rtt) (integer >= 0), C(enterprise_project_id), C(public_ip),
+        C(domain). C(max_e2e_rtt) not below C(min_e2e_rtt). C(start_time) to C(end_time) at most 30 days.
+        C(start_time) within the last 30 days. O(language) optional."
+      - "V(desktop_usage) (C(ExportDesktopUsageMetricNew)): C(start_time) (required; UTC, like
+        V(2026-11-28T09:30:00Z)), C(end_time) (required; UTC, like V(2026-11-28T09:30:00Z)), C(resource_name),
+        C(resource_id), C(min_idle_days) (integer >= 0), C(max_idle_days) (integer >= 0), C(usage_min_hours)
+        (integer >= 0), C(usage_max_hours) (integer >= 0), C(enterprise_project_id), C(sort_field)
+        (V(desktop_usage), V(desktop_idle_duration)), C(sort_type) (V(ASC), V(DESC)). C(sort_field) and
+        C(sort_type) go together. C(max_idle_days) not below C(min_idle_days). C(usage_max_hours) not below
+        C(usage_min_hours). C(start_time) within the last 180 days. No O(language)."
+      - "V(user_usage) (C(ExportUserUsageMetricNew)): C(start_time) (required; UTC, like
+        V(2026-11-28T09:30:00Z)), C(end_time) (required; UTC, like V(2026-11-28T09:30:00Z)), C(username),
+        C(usage_min_hours) (integer >= 0), C(usage_max_hours) (integer >= 0), C(enterprise_project_id),
+        C(sort_field) (V(user_usage)), C(sort_type) (V(ASC), V(DESC)). C(sort_field) and C(sort_type) go
+        together. C(usage_max_hours) not below C(usage_min_hours). C(start_time) to C(end_time) at most 30
+        days. No O(language)."
+      - "V(desktop_versions) (C(ExportDesktopVersionList)): C(agent_version) (required; exact match),
+        C(os_type) (required; the operating system type), C(desktop_id), C(desktop_name), C(username).
+        O(language) required by the API: V(en_US) when unset."
+      - "V(hosts) (C(ExportHostsDetail)): C(name), C(availability_zone), C(host_id), C(enterprise_project_id),
+        C(host_type), C(host_type_name), C(state) (V(available), V(fault), V(released)), C(limit) (integer >=
+        0), C(offset) (integer >= 0), C(marker), C(changes_since) (ISO 8601, like
+        V(2015-08-27T09:49:58-05:00)), C(sort_field) (V(instance_total), V(available_vcpus),
+        V(available_memory)), C(sort_type) (V(ASC), V(DESC)). C(sort_field) and C(sort_type) go together.
+        O(language) required by the API: V(en_US) when unset."
+      - "V(app_user_access) (C(ExportAppUserAccessData)): C(start_time) (required; UTC, like
+        V(2026-11-28T09:30:00Z)), C(end_time) (required; UTC, like V(2026-11-28T09:30:00Z)), C(username),
+        C(sort_field) (V(access_failed_count), V(last_access_failed_time)), C(sort_type) (V(ASC), V(DESC)).
+        C(sort_field) and C(sort_type) go together. No O(language)."
+      - "V(upgrade_strategies) (C(ExportTenantUpgradeStrategies)): C(strategy_name), C(strategy_type)
+        (integer; V(0), V(1); 0 server, 1 client), C(is_force_upgrade) (integer; V(0), V(1); 0 no, 1 yes),
+        C(status) (integer; V(0), V(1); 0 disabled, 1 enabled), C(strategy_priority) (integer >= 0).
+        O(language) required by the API: V(en_US) when unset."
+      - "V(terminal_bindings) (C(ExportTerminalsBindingDesktopsInfoNew)): C(computer_name), C(mac).
+        O(language) required by the API: V(en_US) when unset."
     type: dict
     default: {}
   language:
     description:
-      - Language of the exported file's headings. Every kind but V(desktop_usage) and V(user_usage) takes it;
-        when unset the service's default (English) applies.
+      - Language of the exported file's headings (C(language) of the request).
+      - "Required by the API, so always sent, V(en_US) when unset: V(desktops), V(desktop_versions), V(hosts),
+        V(upgrade_strategies), V(terminal_bindings)."
+      - "Optional, sent only when set (the service's default, English, applies otherwise): V(users), V(user_groups),
+        V(group_users), V(user_connections)."
+      - "Not taken (setting it fails): V(desktop_usage), V(user_usage), V(app_user_access)."
     type: str
     choices: [zh_CN, en_US]
   wait:
@@ -147,6 +183,20 @@ EXAMPLES = r'''
     kind: group_users
     parameters:
       group_id: 0f4b1a2c3d4e5f60718293a4b5c6d7e8
+
+- name: Export the desktops whose agent has one version (language en_US, the default where the API requires one)
+  hwcloud.workspace.export_task:
+    kind: desktop_versions
+    parameters:
+      agent_version: 1.24.0
+      os_type: Windows
+
+- name: Export two desktops by name (sent as computer_names=pc-01&computer_names=pc-02)
+  hwcloud.workspace.export_task:
+    kind: desktops
+    parameters:
+      computer_names: [pc-01, pc-02]
+    language: zh_CN
 
 - name: Delete export tasks that are no longer needed
   hwcloud.workspace.export_task:

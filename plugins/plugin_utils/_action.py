@@ -9,13 +9,11 @@ the controller process (no requests needed in the target's Python); otherwise th
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import os
 
 from collections.abc import Mapping
 
 from ansible import constants as C
-from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import full_argument_spec
@@ -25,7 +23,7 @@ from ansible_collections.hwcloud.workspace.plugins.plugin_utils._action_module i
     ModuleExit,
     module_environment,
 )
-from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure, masked
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._progress import StderrWaitReporter
 
 try:
@@ -120,9 +118,9 @@ class ControllerAction(ActionBase):
             result['deprecations'] = module.deprecations
         if 'msg' in result:
             result['msg'] = scrub(result['msg'], secrets)
-        result = _masked(result, secrets)
+        result = masked(result, secrets)
         if _injects_invocation(task_vars):
-            result['invocation'] = _masked(dict(module_args=params), secrets)
+            result['invocation'] = masked(dict(module_args=params), secrets)
         return result
 
 
@@ -142,23 +140,3 @@ def _injects_invocation(task_vars):
     return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))
 
 
-def _mentions(data, secrets):
-    """Whether any secret occurs anywhere in data (keys and values), found in one JSON text.
-
-    Each secret is looked for as JSON writes it inside a string, so quotes and backslashes in it match too.
-    """
-    text = json.dumps(data, ensure_ascii=False, default=str)
-    return any(json.dumps(secret, ensure_ascii=False)[1:-1] in text for secret in secrets)
-
-
-def _masked(result, secrets):
-    """As AnsibleModule returns a result: no_log values replaced everywhere, booleans and None kept.
-
-    remove_values walks every value (long for ten thousand records), so it runs only when a secret is there.
-    """
-    if not secrets or not _mentions(result, secrets):
-        return result
-    kept = dict((name, value) for name, value in result.items() if value is None or isinstance(value, bool))
-    masked = remove_values(result, set(secrets))
-    masked.update(kept)
-    return masked

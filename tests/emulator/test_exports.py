@@ -41,19 +41,29 @@ def utc_text(days_ago):
     return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days_ago)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
-# (kind, method, path under /v3/{project_id}, parameters): one valid start of each operation.
+# (kind, method, path (%s: the project id), parameters): one valid start of each operation; a list is one query pair per item.
 STARTS = [
-    ('desktops', 'GET', '/desktops/export', {'language': 'en_US', 'status': 'ACTIVE', 'without_any_tag': 'true', 'computer_names': 'a,b'}),
-    ('users', 'POST', '/users/export', {'user_name': 'alice', 'active_type': 'USER_ACTIVATE', 'user_names': ['alice', 'bob']}),
-    ('user_groups', 'POST', '/groups/export', {'name': 'ops', 'group_ids': ['g1'], 'language': 'zh_CN'}),
-    ('group_users', 'GET', '/groups/group-1/users/export', {'active_type': 'ADMIN_ACTIVATE'}),
-    ('user_connections', 'GET', '/desktops/connections/export', {'start_time': utc_text(10), 'end_time': utc_text(1), 'min_e2e_rtt': '5'}),
-    ('desktop_usage', 'GET', '/statistics/metrics/desktops/export', {'start_time': utc_text(40), 'end_time': utc_text(1),
-                                                                      'sort_field': 'desktop_usage', 'sort_type': 'DESC'}),
-    ('user_usage', 'GET', '/statistics/metrics/users/export', {'start_time': utc_text(20), 'end_time': utc_text(1), 'usage_min_hours': '1'}),
+    ('desktops', 'GET', '/v3/%s/desktops/export', {'language': 'en_US', 'status': 'ACTIVE', 'without_any_tag': 'true',
+                                                   'computer_names': ['pc-1', 'pc,2']}),
+    ('users', 'POST', '/v3/%s/users/export', {'user_name': 'alice', 'active_type': 'USER_ACTIVATE', 'user_names': ['alice', 'bob']}),
+    ('user_groups', 'POST', '/v3/%s/groups/export', {'name': 'ops', 'group_ids': ['g1'], 'language': 'zh_CN'}),
+    ('group_users', 'GET', '/v3/%s/groups/group-1/users/export', {'active_type': 'ADMIN_ACTIVATE'}),
+    ('user_connections', 'GET', '/v3/%s/desktops/connections/export', {'start_time': utc_text(10), 'end_time': utc_text(1), 'min_e2e_rtt': '5'}),
+    ('desktop_usage', 'GET', '/v3/%s/statistics/metrics/desktops/export', {'start_time': utc_text(170), 'end_time': utc_text(1),
+                                                                           'sort_field': 'desktop_usage', 'sort_type': 'DESC'}),
+    ('user_usage', 'GET', '/v3/%s/statistics/metrics/users/export', {'start_time': utc_text(20), 'end_time': utc_text(1), 'usage_min_hours': '1'}),
+    ('desktop_versions', 'GET', '/v2/%s/desktops/list-by-version/export', {'agent_version': '1.0.0', 'os_type': 'Windows', 'language': 'en_US'}),
+    ('hosts', 'GET', '/v2/%s/hosts/export', {'language': 'en_US', 'state': 'available', 'limit': '10',
+                                             'changes_since': '2026-08-27T09:49:58-05:00', 'sort_field': 'instance_total', 'sort_type': 'ASC'}),
+    ('app_user_access', 'POST', '/v2/%s/statistics/metrics/app-user-access/export', {
+        'start_time': utc_text(3), 'end_time': utc_text(1), 'sort_field': 'access_failed_count', 'sort_type': 'DESC'}),
+    ('upgrade_strategies', 'GET', '/v2/%s/upgrade-strategies/export', {'language': 'zh_CN', 'strategy_type': '1', 'is_force_upgrade': '0'}),
+    ('terminal_bindings', 'GET', '/v3/%s/terminals/binding-desktops/template/export', {'language': 'en_US', 'mac': 'fa:16:3e:00:00:01'}),
 ]
 FILE_PREFIXES = {'desktops': 'DesktopList', 'users': 'UserList', 'user_groups': 'UserGroupList', 'group_users': 'UserGroupUserList',
-                 'user_connections': 'UserConnection', 'desktop_usage': 'DesktopUsageMetric', 'user_usage': 'UserUsageMetric'}
+                 'user_connections': 'UserConnection', 'desktop_usage': 'DesktopUsageMetric', 'user_usage': 'UserUsageMetric',
+                 'desktop_versions': 'DesktopVersionList', 'hosts': 'HostList', 'app_user_access': 'AppUserAccess',
+                 'upgrade_strategies': 'UpgradeStrategyList', 'terminal_bindings': 'TerminalBindingDesktops'}
 
 
 @pytest.fixture(scope='module')
@@ -84,7 +94,7 @@ def start(api, kind, method=None, path=None, parameters=None):
     _, default_method, default_path, default_parameters = next(start for start in STARTS if start[0] == kind)
     method, path = method or default_method, path or default_path
     parameters = default_parameters if parameters is None else parameters
-    full_path = '/v3/%s%s' % (api.emulator.project_id, path)
+    full_path = path % api.emulator.project_id
     if method == 'POST':
         return api.signed(full_path, method='POST', body=parameters)
     return api.signed(full_path, parameters)
@@ -161,11 +171,15 @@ def test_the_official_sdk_starts_downloads_and_deletes(lifecycle):
 @pytest.mark.parametrize('kind, parameters, named', [
     ('desktops', {'colour': 'blue'}, 'colour'),
     ('desktops', {'language': 'fr_FR'}, 'language'),
-    ('desktops', {'without_any_tag': 'yes'}, 'without_any_tag'),
-    ('desktops', {'status': 'RUNNING'}, 'status'),
-    ('desktops', {'user_names': ','.join('user%d' % number for number in range(101))}, 'user_names'),
+    ('desktops', {'status': 'ACTIVE'}, 'language is required by ExportDesktopListNew'),
+    ('desktops', {'language': 'en_US', 'without_any_tag': 'yes'}, 'without_any_tag'),
+    ('desktops', {'language': 'en_US', 'status': 'RUNNING'}, 'status'),
+    ('desktops', {'language': 'en_US', 'user_names': ['user%d' % number for number in range(101)]}, 'user_names'),
     ('desktops', [('language', 'en_US'), ('language', 'zh_CN')], 'language'),
+    ('desktops', {'language': 'en_US', 'sort_field': 'created'}, 'sort_field and sort_type must be used together'),
+    ('desktops', {'language': 'en_US', 'sort_type': 'ASC'}, 'sort_field and sort_type must be used together'),
     ('users', {'user_name': '1alice'}, 'user_name'),
+    ('users', {'user_name': 'al ice'}, 'user_name'),
     ('users', {'user_name': 'a' * 21}, 'user_name'),
     ('users', {'user_names': 'alice'}, 'user_names'),
     ('users', {'active_type': 'SELF'}, 'active_type'),
@@ -177,8 +191,25 @@ def test_the_official_sdk_starts_downloads_and_deletes(lifecycle):
     ('user_connections', {'start_time': utc_text(2), 'end_time': utc_text(5)}, 'end_time'),
     ('desktop_usage', {'end_time': utc_text(1)}, 'start_time'),
     ('desktop_usage', {'start_time': utc_text(3), 'end_time': utc_text(1), 'sort_field': 'cpu'}, 'sort_field'),
+    ('desktop_usage', {'start_time': utc_text(3), 'end_time': utc_text(1), 'sort_field': 'desktop_usage'}, 'sort_field and sort_type'),
+    ('desktop_usage', {'start_time': utc_text(181), 'end_time': utc_text(1)}, 'start_time must be within the last 180 days'),
+    ('desktop_usage', {'start_time': utc_text(3), 'end_time': utc_text(1), 'min_idle_days': '5', 'max_idle_days': '2'}, 'max_idle_days'),
     ('user_usage', {'start_time': utc_text(40), 'end_time': utc_text(1)}, '30 days'),
     ('user_usage', {'start_time': utc_text(3), 'end_time': utc_text(1), 'usage_min_hours': '-1'}, 'usage_min_hours'),
+    ('desktop_versions', {'language': 'en_US'}, 'agent_version, os_type are required by ExportDesktopVersionList'),
+    ('desktop_versions', {'agent_version': '1', 'os_type': 'Linux'}, 'language is required'),
+    ('hosts', {}, 'language is required by ExportHostsDetail'),
+    ('hosts', {'language': 'en_US', 'sort_field': 'instance_total'}, 'sort_field and sort_type'),
+    ('hosts', {'language': 'en_US', 'changes_since': 'yesterday'}, 'changes_since'),
+    ('hosts', {'language': 'en_US', 'state': 'busy'}, 'state'),
+    ('hosts', {'language': 'en_US', 'limit': 'ten'}, 'limit'),
+    ('app_user_access', {'start_time': utc_text(3)}, 'end_time is required by ExportAppUserAccessData'),
+    ('app_user_access', {'start_time': utc_text(3), 'end_time': utc_text(1), 'sort_type': 'ASC'}, 'sort_field and sort_type'),
+    ('app_user_access', {'start_time': utc_text(3), 'end_time': utc_text(1), 'username': 7}, 'username'),
+    ('upgrade_strategies', {'strategy_name': 'x'}, 'language is required'),
+    ('upgrade_strategies', {'language': 'en_US', 'strategy_type': '2'}, 'strategy_type'),
+    ('terminal_bindings', {'mac': 'fa:16:3e:00:00:01'}, 'language is required by ExportTerminalsBindingDesktopsInfoNew'),
+    ('terminal_bindings', {'language': 'en_US', 'computer_name': ['a', 'b']}, 'computer_name'),
 ])
 def test_bad_parameters_get_400_naming_the_parameter_and_start_nothing(lifecycle, lifecycle_api, kind, parameters, named):
     before = len(lifecycle.tasks())
@@ -187,6 +218,20 @@ def test_bad_parameters_get_400_naming_the_parameter_and_start_nothing(lifecycle
     body = response.json()
     assert body['error_code'] == 'WKS.00000001' and named in body['error_msg'], body
     assert len(lifecycle.tasks()) == before
+
+
+def test_a_list_is_read_one_item_per_query_pair_and_a_comma_is_part_of_an_item(lifecycle, lifecycle_api):
+    task_id = started_task(lifecycle_api, 'desktops', parameters=[('language', 'en_US'), ('computer_names', 'pc,1'), ('computer_names', 'pc-2'),
+                                                                  ('user_names', ','.join('user%d' % number for number in range(101)))])
+    started = next(start for start in lifecycle.starts() if start['task_id'] == task_id)
+    assert started == {'task_id': task_id, 'kind': 'desktops', 'parameters': {
+        'language': 'en_US', 'computer_names': ['pc,1', 'pc-2'], 'user_names': [','.join('user%d' % number for number in range(101))]}}
+
+
+def test_path_parameters_are_read_too(lifecycle, lifecycle_api):
+    task_id = started_task(lifecycle_api, 'group_users')
+    started = next(start for start in lifecycle.starts() if start['task_id'] == task_id)
+    assert started['parameters'] == {'group_id': 'group-1', 'active_type': 'ADMIN_ACTIVATE'}
 
 
 def test_a_post_body_that_is_not_an_object_gets_400(lifecycle, lifecycle_api):
@@ -228,7 +273,7 @@ def test_settings_make_exports_fail_take_csv_and_another_delay(lifecycle, lifecy
     done = started_task(lifecycle_api, 'user_groups')
     lifecycle.finish_tasks([done])
     content = lifecycle.file_bytes(done)
-    assert content.startswith('\ufeffUser Group Name,'.encode('utf-8')) and content.count(b'\r\n') == 4
+    assert content.startswith('\ufeffUser Group Name,'.encode('utf-8')) and content.count(b'\r\n') >= 13  # the header, files.ROWS rows or more
 
 
 def test_a_fixed_file_name_names_every_new_export_alike_with_its_own_bytes(lifecycle, lifecycle_api):
@@ -278,6 +323,17 @@ def test_download_answers_the_file_itself_by_default(lifecycle, lifecycle_api):
     # The same task always gives the same bytes.
     assert lifecycle_api.with_token(download_path(lifecycle, task_id)).content == response.content
     assert lifecycle.file_digest(task_id) == {'size': len(response.content), 'sha256': hashlib.sha256(response.content).hexdigest()}
+
+
+@pytest.mark.parametrize('file_format', ['xlsx', 'csv'])
+def test_download_of_a_file_labelled_json_is_the_file_itself(lifecycle, lifecycle_api, file_format):
+    lifecycle.export_settings(file_format=file_format)
+    task_id = finished_export(lifecycle, lifecycle_api)
+    lifecycle.export_settings(download='file_labelled_json')
+    response = lifecycle_api.signed(download_path(lifecycle, task_id))
+    assert response.status_code == 200 and response.headers['Content-Type'] == 'application/json;charset=UTF-8'
+    assert response.content == lifecycle.file_bytes(task_id)
+    assert response.headers['Content-Disposition'].startswith("attachment; filename*=UTF-8''")
 
 
 def test_download_by_redirect_to_object_storage_that_sees_no_credential(lifecycle, lifecycle_api):
@@ -362,7 +418,8 @@ def test_download_of_a_task_without_a_file_is_refused_naming_its_status(lifecycl
         assert response.status_code == 400, response.text
         assert response.json()['error_code'] == 'WKS.00010005' and record['status'] in response.json()['error_msg']
     response = lifecycle_api.signed(download_path(lifecycle, 'no-such-task'))
-    assert (response.status_code, response.json()['error_code']) == (404, 'WKS.00010004')
+    assert (response.status_code, response.json()['error_code']) == (400, 'WKS.00010004')  # the page documents 400, 401, 500
+    assert response.json()['error_msg'] == 'The export task no-such-task does not exist.'
     assert all(record['is_download'] is False for record in lifecycle.tasks() if record['task_id'] in [task['task_id'] for task in tasks])
 
 
@@ -433,8 +490,9 @@ def test_batch_delete_limits(lifecycle, lifecycle_api, document, named):
 
 def test_batch_delete_with_an_unknown_id_deletes_nothing(lifecycle, lifecycle_api):
     [record] = lifecycle.add_tasks([{}])
-    response = batch_delete(lifecycle_api, {'task_ids': [record['task_id'], 'no-such-task']})
-    assert (response.status_code, response.json()['error_code']) == (404, 'WKS.00010004')
+    response = batch_delete(lifecycle_api, {'task_ids': [record['task_id'], 'no-such-task', 'gone-too']})
+    assert (response.status_code, response.json()['error_code']) == (400, 'WKS.00010004')  # the page documents 400, 401, 500
+    assert response.json()['error_msg'] == 'The export task(s) no-such-task, gone-too do not exist.'
     assert 'no-such-task' in response.json()['error_msg'] and record['task_id'] not in response.json()['error_msg']
     assert record['task_id'] in [task['task_id'] for task in lifecycle.tasks()]
 
@@ -442,7 +500,7 @@ def test_batch_delete_with_an_unknown_id_deletes_nothing(lifecycle, lifecycle_ap
 def test_batch_delete_body_is_covered_by_the_signature(lifecycle, lifecycle_api):
     [record] = lifecycle.add_tasks([{}])
     signed = batch_delete(lifecycle_api, {'task_ids': ['no-such-task']})
-    assert signed.status_code == 404
+    assert signed.status_code == 400 and signed.json()['error_code'] == 'WKS.00010004'
     # The same headers with another body: the payload hash no longer matches.
     headers = dict((name, value) for name, value in signed.request.headers.items() if name.lower() != 'content-length')
     tampered = lifecycle_api.session.post(signed.request.url, headers=headers, data=b'{"task_ids": ["%s"]}' % record['task_id'].encode(),

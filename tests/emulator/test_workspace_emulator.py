@@ -24,7 +24,7 @@ from huaweicloudsdkworkspace.v2 import ListExportTasksRequest, WorkspaceClient
 
 # tests/conftest.py puts the repository root on sys.path.
 from tools.workspace_emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN
-from tools.workspace_emulator.auth import signing
+from tools.workspace_emulator.auth import DATE_FORMAT
 from tools.workspace_emulator.testing import REPOSITORY_ROOT, EmulatorError, EmulatorProcess
 
 PROJECT_ID = '5e7a1d2c3b4a59687786a5b4c3d2e1f0'
@@ -210,7 +210,6 @@ def test_filters_match_exactly(api, filters, expected):
 
 
 def test_sorting_by_create_time(api):
-    assert task_ids(api.list_tasks(limit=100, sort_field='create_time')) == CREATION_ORDER
     assert task_ids(api.list_tasks(limit=100, sort_field='create_time', sort_type='ASC')) == CREATION_ORDER
     assert task_ids(api.list_tasks(limit=100, sort_field='create_time', sort_type='DESC')) == CREATION_ORDER[::-1]
     assert task_ids(api.list_tasks(limit=3, sort_field='create_time', sort_type='DESC')) == CREATION_ORDER[:-4:-1]
@@ -225,8 +224,9 @@ def test_sorting_by_create_time(api):
     ({'status': 'DONE'}, 'status'),
     ({'status': 'success'}, 'status'),
     ({'is_download': 'yes'}, 'is_download'),
-    ({'sort_type': 'DESC'}, 'sort_type'),
-    ({'sort_field': 'file_name'}, 'sort_field'),
+    ({'sort_type': 'DESC'}, 'sort_field and sort_type must be used together'),
+    ({'sort_field': 'create_time'}, 'sort_field and sort_type must be used together'),
+    ({'sort_field': 'file_name', 'sort_type': 'ASC'}, 'sort_field'),
     ({'sort_field': 'create_time', 'sort_type': 'UP'}, 'sort_type'),
     ([('limit', '5'), ('limit', '6')], 'limit'),
 ])
@@ -299,7 +299,7 @@ def test_missing_x_sdk_date_gets_401(api):
 
 def test_garbage_authorization_gets_401_not_500(api):
     headers = {'Authorization': 'SDK-HMAC-SHA256 Access=%s, SignedHeaders=host;x-sdk-date, Signature=\u00e9t\u00e9' % api.emulator.access_key,
-               'X-Sdk-Date': datetime.datetime.now(datetime.timezone.utc).strftime(signing.DATE_FORMAT)}
+               'X-Sdk-Date': datetime.datetime.now(datetime.timezone.utc).strftime(DATE_FORMAT)}
     assert 'signature' in assert_gateway_auth_error(api.unsigned(api.tasks_path(), headers=headers))
 
 
@@ -430,8 +430,56 @@ def test_request_log_lists_api_requests_only(scratch, scratch_api):
         ('GET', scratch_api.tasks_path(), {}, 401, 'none'),
     ]
     assert log[0]['raw_query'] == 'limit=5&status=SUCCESS'
+    assert scratch.requests_summary() == {'entries': 3, 'size': 10000, 'dropped': 0}
     scratch.clear_log()
     assert scratch.requests_log() == []
+
+
+def test_the_request_log_is_a_ring_that_counts_what_it_dropped(api_for, http_session):
+    with EmulatorProcess(extra_args=['--request-log-size', '3']) as small:
+        api = api_for(small)
+        for limit in range(1, 6):
+            assert api.signed(api.tasks_path(), {'limit': str(limit)}).status_code == 200
+        assert [entry['query'] for entry in small.requests_log()] == [{'limit': '3'}, {'limit': '4'}, {'limit': '5'}]
+        assert small.requests_summary() == {'entries': 3, 'size': 3, 'dropped': 2}
+        for _ in range(2):
+            api.unsigned('/v2/%s/export-tasks/x/download' % small.project_id)
+        storage = http_session.get(small.storage_url + '/workspace-export/x', timeout=10)
+        assert storage.status_code == 403
+        assert small.requests_summary() == {'entries': 3, 'size': 3, 'dropped': 4}
+        assert http_session.get(small.url + '/_emulator/storage/requests/summary', timeout=10).json() == {'entries': 1, 'size': 3, 'dropped': 0}
+        small.clear_log()
+        assert small.requests_summary() == {'entries': 0, 'size': 3, 'dropped': 0}
+    with pytest.raises(EmulatorError, match='--request-log-size must be >= 1'):
+        EmulatorProcess(extra_args=['--request-log-size', '0'])
+
+
+def test_hide_downloaded_reads_an_absent_is_download_as_false(scratch, scratch_api):
+    downloaded, fresh = scratch.add_tasks([{'is_download': True}, {}])
+    every = {downloaded['task_id'], fresh['task_id']}
+
+    def listed(**params):
+        return {task['task_id'] for task in scratch_api.list_tasks(limit=100, **params)['export_tasks']} & every
+
+    assert listed() == every
+    assert scratch.inject({'hide_downloaded': True})['hide_downloaded'] is True
+    assert listed() == {fresh['task_id']}
+    assert listed(task_id=downloaded['task_id']) == set()
+    assert listed(is_download='true') == {downloaded['task_id']}
+    assert listed(is_download='false') == {fresh['task_id']}
+    assert scratch.clear_faults()['hide_downloaded'] is False
+    assert listed() == every
+
+
+def test_hide_downloaded_from_the_start(api_for):
+    with EmulatorProcess(seed={'tasks': [{'task_id': 'seen', 'is_download': True}, {'task_id': 'fresh'}]},
+                         extra_args=['--hide-downloaded']) as strict:
+        api = api_for(strict)
+        assert [task['task_id'] for task in api.list_tasks()['export_tasks']] == ['fresh']
+        assert strict.inject({'hide_downloaded': False})['hide_downloaded'] is False
+        assert [task['task_id'] for task in api.list_tasks()['export_tasks']] == ['seen', 'fresh']
+        assert strict.clear_faults()['hide_downloaded'] is True
+        assert [task['task_id'] for task in api.list_tasks()['export_tasks']] == ['fresh']
 
 
 # Faults.
@@ -498,7 +546,7 @@ def test_invalid_fault_is_refused(scratch):
         with pytest.raises(EmulatorError, match='HTTP 400'):
             scratch.inject(fault)
     assert scratch.inject([]) == {'faults': [], 'latency_ms': 0, 'latency_jitter_ms': 0, 'ignore_offset': False, 'count_growing': 0,
-                                  'churn': None}
+                                  'churn': None, 'hide_downloaded': False}
 
 
 def non_loopback_address():

@@ -9,10 +9,13 @@ in each of its three shapes, idempotence, check mode, and a start that is never 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import hashlib
 import os
 
 import pytest
+
+from tools.workspace_emulator import files
 
 CREDENTIAL_HEADERS = ('authorization', 'x-auth-token', 'x-security-token', 'x-project-id', 'x-sdk-date')
 
@@ -92,7 +95,8 @@ def test_role_exports_waits_and_downloads_the_emulators_bytes(emulator_factory, 
     assert fact['size'] == len(content) and fact['checksum'] == hashlib.sha256(content).hexdigest()
     assert os.listdir(str(dest)) == [os.path.basename(fact['path'])]  # no temporary file left
     starts = [entry for entry in emulator.requests_log() if entry['path'].endswith('/desktops/export')]
-    assert len(starts) == 1 and starts[0]['query'] == {'status': 'ACTIVE'}
+    # en_US: the API requires a language, and the role gives none
+    assert len(starts) == 1 and starts[0]['query'] == {'status': 'ACTIVE', 'language': 'en_US'}
     assert len(emulator.storage_requests()) == (0 if download == 'file' else 1)
     assert_no_credentials_reached_storage(emulator)
     # Quiet at default verbosity: no skipped task, no internal variable shown, no secret anywhere.
@@ -116,8 +120,8 @@ def test_role_deletes_the_task_after_a_verified_download(emulator_factory, run_p
 
 
 def first_row_key(task_id):
-    """The first cell of the emulator's first data row for that task: its file's own mark."""
-    return ('%s-1' % hashlib.sha256(task_id.encode('utf-8')).hexdigest()[:8]).encode('ascii')
+    """The Desktop ID of the emulator's first data row for that task (drawn from the task ID): its file's own mark."""
+    return files.rows('ExportDesktopListNew', task_id, datetime.datetime.now(datetime.timezone.utc))[1][1].encode('ascii')
 
 
 def test_a_second_export_of_the_same_file_name_is_downloaded_before_its_task_is_deleted(emulator_factory, run_playbook, dest):

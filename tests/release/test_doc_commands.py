@@ -23,6 +23,9 @@ Conventions of the text, so that nothing is left out silently:
   the next line waits until its port answers; emulators are stopped at the end of the block. The port the text
   shows (DOCUMENTED_PORT) is replaced by a free one in every command of the block, so that the tests never use
   the port a reader's own emulator may be listening on while they run.
+- A block that builds or runs containers (a command of tools/ee.py's CONTAINER_COMMANDS: ansible-builder,
+  ansible-navigator, podman...) needs the execution-environment harness: make ee-test runs it, with this test's
+  script, in tests/ee/test_guide_commands.py; it is left out here.
 - `make` targets other than `demo` and `collection` are CI's own checks (`make test` runs this very test):
   they are checked to be targets of the Makefile, not run; `make demo` runs once however often it is shown.
 """
@@ -41,6 +44,7 @@ import sys
 
 import pytest
 
+from tools.ee import needs_containers
 from tools.workspace_emulator.testing import EmulatorProcess, without_cloud_credentials
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -187,7 +191,7 @@ while time.monotonic() < deadline:
 sys.exit('the emulator did not listen within 30 s:\\n' + output)
 '''
 
-BLOCKS = documented_blocks()
+BLOCKS = [(path, start, block) for path, start, block in documented_blocks() if not needs_containers(block)]
 
 
 def test_the_documentation_has_commands():

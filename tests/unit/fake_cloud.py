@@ -244,10 +244,12 @@ class FakeConnection:
 class FakeCloud:
     """The export-task list of one project: tasks in creation order, the API's filters, sort and offset/limit, a
     page cap, and `before_request(cloud, number)`, which may change the tasks before any request is answered.
-    answer(params) is what ListExportTasks answers; a test may replace it to bend the answers."""
+    answer(params) is what ListExportTasks answers; a test may replace it to bend the answers. hide_downloaded:
+    an absent is_download means false (the other reading of the API's default), as the emulator's switch."""
 
-    def __init__(self, tasks=(), page_cap=100, before_request=None, latency=0.0, seed=0):
+    def __init__(self, tasks=(), page_cap=100, before_request=None, latency=0.0, seed=0, hide_downloaded=False):
         self.tasks = [dict(task) for task in tasks]
+        self.hide_downloaded = hide_downloaded
         self.page_cap = page_cap
         self.before_request = before_request
         self.latency = latency
@@ -280,7 +282,8 @@ class FakeCloud:
                 self.before_request(self, number)
             matching = [dict(task) for task in self.tasks if all(
                 query.get(name) is None or str(query[name]).lower() == str(task.get(name)).lower()
-                for name in FILTERED)]
+                for name in FILTERED) and not (self.hide_downloaded and query.get('is_download') is None
+                                               and task.get('is_download'))]
             if query.get('sort_type') == 'DESC':
                 matching.reverse()
             offset = int(query.get('offset', 0))

@@ -14,7 +14,7 @@ from . import DEFAULT_ACCESS_KEY, DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT
 from .auth import Authenticator
 from .exports import ExportSettings, Exports
 from .faults import FaultQueue
-from .server import EmulatorServer, EmulatorState, tls_context
+from .server import DEFAULT_LOG_SIZE, EmulatorServer, EmulatorState, tls_context
 from .storage import STORAGE_HOST, storage_server
 from .store import SeedError, TaskStore
 
@@ -36,6 +36,10 @@ def parse_args(argv):
                         help='seconds after which a started export finishes (default: %(default)s)')
     parser.add_argument('--storage-host', default=STORAGE_HOST, help='address of the object-storage listener (default: %(default)s)')
     parser.add_argument('--storage-port', type=int, default=0, help='its port; 0 picks a free one (default: %(default)s)')
+    parser.add_argument('--hide-downloaded', action='store_true',
+                        help='read an absent is_download of a list request as false, from the start and after DELETE /_emulator/faults')
+    parser.add_argument('--request-log-size', type=int, default=DEFAULT_LOG_SIZE, metavar='N',
+                        help='entries each request log keeps, the oldest dropped first (default: %(default)s)')
     parser.add_argument('--tls-cert', metavar='FILE', help='serve HTTPS with this PEM certificate (chain); it must name the host and '
                         'the storage host (default: plain HTTP)')
     parser.add_argument('--tls-key', metavar='FILE', help='the PEM private key of --tls-cert')
@@ -46,6 +50,8 @@ def parse_args(argv):
         parser.error('--latency-ms must be >= 0')
     if not args.export_delay >= 0:
         parser.error('--export-delay must be >= 0')
+    if args.request_log_size < 1:
+        parser.error('--request-log-size must be >= 1')
     return args
 
 
@@ -81,13 +87,14 @@ def main(argv=None):
     tokens = args.token or [DEFAULT_TOKEN]
     state = EmulatorState(
         store=store,
-        faults=FaultQueue(args.latency_ms),
+        faults=FaultQueue(args.latency_ms, hide_downloaded=args.hide_downloaded),
         authenticator=Authenticator(args.access_key, args.secret_key, tokens, project_id),
         project_id=project_id,
         region=args.region or seed.get('region') or DEFAULT_REGION,
         domain_id=DEFAULT_DOMAIN_ID,
         access_key=args.access_key,
         exports=Exports(store, ExportSettings(args.export_delay), project_id),
+        log_size=args.request_log_size,
     )
     try:
         context = tls_context(args.tls_cert, args.tls_key)

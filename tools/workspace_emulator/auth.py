@@ -3,30 +3,58 @@
 
 """Authentication the way the cloud's API gateway does it: SDK-HMAC-SHA256 signatures or IAM tokens.
 
-Signatures are checked with the collection's own signing primitives (plugins/module_utils/_signing.py),
-loaded by path so the emulator and the collection can never disagree on the algorithm.
+The signature check is the emulator's own code, written from the algorithm the official SDKs implement
+(huaweicloudsdkcore's Signer): never the collection's signer, so that what the tests hold the collection to is
+not the collection itself. tests/emulator/test_signature_check.py holds it to the official SDK's Signer.
 """
 
 import datetime
+import hashlib
 import hmac
-import importlib.util
-import os
 import urllib.parse
 
-SIGNING_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, 'plugins', 'module_utils', '_signing.py')
+ALGORITHM = 'SDK-HMAC-SHA256'
+DATE_HEADER = 'X-Sdk-Date'
+DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=15)
 AUTH_ERROR_CODE = 'APIGW.0301'
 AUTH_ERROR_PREFIX = 'Incorrect IAM authentication information: '
 
 
-def _load_signing():
-    spec = importlib.util.spec_from_file_location('_hwcloud_workspace_signing', os.path.normpath(SIGNING_PATH))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def parse_authorization(value):
+    """(access key, signed header names, signature) of an 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...'
+    header, or None."""
+    if not value or not value.startswith(ALGORITHM + ' '):
+        return None
+    fields = {}
+    for part in value[len(ALGORITHM) + 1:].split(','):
+        name, separator, field_value = part.strip().partition('=')
+        if separator:
+            fields[name] = field_value
+    if not all(fields.get(name) for name in ('Access', 'SignedHeaders', 'Signature')):
+        return None
+    return fields['Access'], fields['SignedHeaders'].split(';'), fields['Signature']
 
 
-signing = _load_signing()
+def _encoded(text):
+    return urllib.parse.quote(text, safe='~')
+
+
+def expected_signature(secret_key, method, raw_path, raw_query, headers, signed_names, body):
+    """The hex signature of a request as received: its percent-encoded path and query, the values of the headers it
+    signed (signed_names, lower case), and its body bytes.
+
+    The canonical request is the method; the path, decoded, each segment encoded again, ending in '/'; the query
+    pairs sorted and encoded; one 'name:value' line per signed header; the signed names; the body's SHA-256.
+    """
+    path = '/'.join(_encoded(segment) for segment in urllib.parse.unquote(raw_path).split('/'))
+    pairs = sorted(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
+    query = '&'.join('%s=%s' % (_encoded(name), _encoded(value)) for name, value in pairs)
+    header_lines = ''.join('%s:%s\n' % (name, headers.get(name).strip()) for name in signed_names)
+    canonical = '\n'.join((method.upper(), path if path.endswith('/') else path + '/', query, header_lines,
+                           ';'.join(signed_names), hashlib.sha256(body or b'').hexdigest()))
+    string_to_sign = '\n'.join((ALGORITHM, headers.get(DATE_HEADER), hashlib.sha256(canonical.encode('utf-8')).hexdigest()))
+    return hmac.new(secret_key.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
 class AuthFailure(Exception):
@@ -88,7 +116,7 @@ class Authenticator:
         return scheme
 
     def _verify_signature(self, method, raw_path, raw_query, headers, body):
-        parsed = signing.parse_authorization(headers.get('Authorization'))
+        parsed = parse_authorization(headers.get('Authorization'))
         if parsed is None:
             raise AuthFailure("the Authorization header is not 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...'")
         access_key, signed_names, received_signature = parsed
@@ -96,16 +124,13 @@ class Authenticator:
         if secret_key is None:
             raise AuthFailure('the access key does not exist')
         signed_names = [name.lower() for name in signed_names]
-        if 'host' not in signed_names or signing.DATE_HEADER.lower() not in signed_names:
+        if 'host' not in signed_names or DATE_HEADER.lower() not in signed_names:
             raise AuthFailure('SignedHeaders must include host and x-sdk-date')
-        date_text = self._check_date(headers.get(signing.DATE_HEADER))
+        self._check_date(headers.get(DATE_HEADER))
         missing = [name for name in signed_names if headers.get(name) is None]
         if missing:
             raise AuthFailure('signed header(s) %s missing from the request' % ', '.join(missing))
-        query = signing.canonical_query_string(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
-        canonical = signing.canonical_request(method, raw_path, query, dict((name, headers.get(name)) for name in signed_names),
-                                              signed_names, signing.payload_hash(body))
-        expected = signing.signature(secret_key, date_text, canonical)
+        expected = expected_signature(secret_key, method, raw_path, raw_query, headers, signed_names, body)
         # Bytes, because compare_digest refuses str with non-ASCII characters, which a client may well send.
         if not hmac.compare_digest(expected.encode('utf-8'), received_signature.encode('utf-8')):
             raise AuthFailure('the signature does not match (check the secret key and what was signed)')
@@ -115,9 +140,8 @@ class Authenticator:
         if date_text is None:
             raise AuthFailure('the X-Sdk-Date header is missing')
         try:
-            signed_at = datetime.datetime.strptime(date_text, signing.DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
+            signed_at = datetime.datetime.strptime(date_text, DATE_FORMAT).replace(tzinfo=datetime.timezone.utc)
         except ValueError:
             raise AuthFailure('X-Sdk-Date must be a UTC time formatted like 20261128T173424Z') from None
         if abs(self._now() - signed_at) > MAX_CLOCK_SKEW:
             raise AuthFailure('X-Sdk-Date is more than 15 minutes away from the server time')
-        return date_text

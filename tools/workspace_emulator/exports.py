@@ -3,24 +3,23 @@
 
 """The export life cycle: the operations that start an export, the generated files, and their pre-signed URLs.
 
-Parameter names, types and limits are those that the official SDK huaweicloudsdkworkspace documents in its request
-models (Export*NewRequest, Export*NewReq) and workspace_client.py.
+Parameter names, types, which are required, and limits are those that the official SDK huaweicloudsdkworkspace 3.1.219
+documents in the request models of these operations (and their JSON bodies) and workspace_client.py; the time windows
+are the API pages'. tests/emulator/test_sdk_oracle.py holds OPERATIONS to the SDK's models.
 """
 
 import base64
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import re
 import secrets
 import threading
 import time
 import urllib.parse
-import zipfile
-from xml.sax.saxutils import escape
 
+from . import files
 from .store import FINAL_STATUSES, QueryError
 
 TASK_NOT_FOUND = 'WKS.00010004'
@@ -29,9 +28,8 @@ TASK_NOT_DOWNLOADABLE = 'WKS.00010005'
 LANGUAGES = ('zh_CN', 'en_US')
 SORT_TYPES = ('ASC', 'DESC')
 ACTIVE_TYPES = ('USER_ACTIVATE', 'ADMIN_ACTIVATE')
-MAX_RANGE = datetime.timedelta(days=30)
 FILE_FORMATS = ('xlsx', 'csv')
-DOWNLOAD_MODES = ('file', 'redirect', 'json')
+DOWNLOAD_MODES = ('file', 'file_labelled_json', 'redirect', 'json')
 BUCKET = 'workspace-export'
 STORAGE_ACCESS_KEY = 'EMULATORSTORAGEKEY01'
 CONTENT_TYPES = {
@@ -40,11 +38,12 @@ CONTENT_TYPES = {
 }
 # Generated large files come in blocks of this size, each one different (it starts with its number).
 BLOCK_SIZE = 64 * 1024
-_USER_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_.-]{0,19}$')
+# The users export's user_name (SDK: 1-20 characters, no special characters, not starting with a digit).
+_USER_NAME = re.compile(r'^[A-Za-z_.-][A-Za-z0-9_.-]*$')
 
 
 class Parameter:
-    """One documented parameter: 'str', 'int', 'bool' or 'list' (of strings; comma-separated in a query)."""
+    """One parameter of a request model: 'str', 'int', 'bool' or 'list' (of strings; in a query, one pair per item)."""
 
     def __init__(self, name, kind='str', choices=None, max_items=None, required=False, check=None):
         self.name = name
@@ -55,6 +54,7 @@ class Parameter:
         self.check = check  # an extra check of the converted value: raises QueryError
 
     def from_query(self, text):
+        """The value of one query pair; a list parameter's pair is one item, commas and all (as the service reads it)."""
         if self.kind == 'bool':
             if text.lower() not in ('true', 'false'):
                 raise QueryError('%s must be true or false, got %r' % (self.name, text))
@@ -62,10 +62,10 @@ class Parameter:
         if self.kind == 'int':
             if not re.match(r'^-?[0-9]+$', text):
                 raise QueryError('%s must be an integer, got %r' % (self.name, text))
-            return self.validate(int(text))
+            return int(text)
         if self.kind == 'list':
-            return self.validate(text.split(','))
-        return self.validate(text)
+            return [text]
+        return text
 
     def validate(self, value):
         """Check a value of the JSON type this parameter has; returns it."""
@@ -81,14 +81,14 @@ class Parameter:
         if self.kind == 'int' and value < 0:
             raise QueryError('%s must be >= 0, got %r' % (self.name, value))
         if self.choices is not None and value not in self.choices:
-            raise QueryError('%s must be one of %s, got %r' % (self.name, ', '.join(self.choices), value))
+            raise QueryError('%s must be one of %s, got %r' % (self.name, ', '.join(str(choice) for choice in self.choices), value))
         if self.check is not None:
             self.check(self.name, value)
         return value
 
 
 def _user_name(name, value):
-    if not _USER_NAME.match(value):
+    if not 1 <= len(value) <= 20 or not _USER_NAME.match(value):
         raise QueryError('%s must be 1 to 20 characters, letters, digits, _ . -, not starting with a digit, got %r' % (name, value))
 
 
@@ -102,6 +102,14 @@ def parse_api_time(name, value):
     raise QueryError('%s must be a UTC time like 2026-08-20T21:11:11Z, got %r' % (name, value))
 
 
+def _iso_8601(name, value):
+    """An ISO 8601 time with or without an offset (without: UTC), like 2015-08-27T09:49:58-05:00."""
+    try:
+        datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise QueryError('%s must be an ISO 8601 time like 2015-08-27T09:49:58-05:00, got %r' % (name, value)) from None
+
+
 def _time(name, **options):
     return Parameter(name, check=parse_api_time, **options)
 
@@ -109,7 +117,8 @@ def _time(name, **options):
 class Operation:
     """One start operation: where its parameters come from, what they are, and the rules between them."""
 
-    def __init__(self, name, kind, method, path, file_prefix, parameters, source='query', ordered=(), time_rule=None, columns=()):
+    def __init__(self, name, kind, method, path, file_prefix, parameters, source='query', together=(), ordered=(),
+                 within_days=None, max_span_days=None, columns=()):
         self.name = name
         self.kind = kind
         self.method = method
@@ -117,9 +126,11 @@ class Operation:
         self.file_prefix = file_prefix
         self.parameters = dict((parameter.name, parameter) for parameter in parameters)
         self.source = source  # 'query' or 'body'
+        self.together = together  # (a, b) pairs: both or neither
         self.ordered = ordered  # (low, high) pairs: high >= low when both are given
-        # None; 'order' (end_time not before start_time), 'recent' (and both within the last 30 days) or 'range' (and at most 30 days apart)
-        self.time_rule = time_rule
+        # start_time and end_time: end not before start, always; each within the last within_days days; at most max_span_days apart
+        self.within_days = within_days
+        self.max_span_days = max_span_days
         self.columns = columns  # the file's header row (English)
 
     def parameters_from(self, raw_query_pairs, body):
@@ -130,14 +141,15 @@ class Operation:
                 parameter = self._parameter(name)
                 if name in values and parameter.kind != 'list':
                     raise QueryError('query parameter %s is given more than once' % name)
-                converted = parameter.from_query(text)
-                # Lists come comma-separated (as the API documents) or repeated (as the SDK sends them).
-                values[name] = parameter.validate(values[name] + converted) if name in values else converted
+                value = parameter.from_query(text)
+                values[name] = values.get(name, []) + value if parameter.kind == 'list' else value
+            for name, value in values.items():
+                self.parameters[name].validate(value)
         else:
             values = self._body_values(body)
-        for parameter in self.parameters.values():
-            if parameter.required and parameter.name not in values:
-                raise QueryError('%s is required' % parameter.name)
+        missing = [name for name, parameter in self.parameters.items() if parameter.required and name not in values]
+        if missing:
+            raise QueryError('%s %s required by %s' % (', '.join(missing), 'is' if len(missing) == 1 else 'are', self.name))
         self._check_rules(values)
         return values
 
@@ -157,54 +169,61 @@ class Operation:
         return dict((name, self._parameter(name).validate(value)) for name, value in document.items() if value is not None)
 
     def _check_rules(self, values):
+        for first, second in self.together:
+            if (first in values) != (second in values):
+                raise QueryError('%s and %s must be used together' % (first, second))
         for low, high in self.ordered:
             if low in values and high in values and values[high] < values[low]:
                 raise QueryError('%s must be >= %s' % (high, low))
-        if self.time_rule is None:
-            return
         start = values.get('start_time') and parse_api_time('start_time', values['start_time'])
         end = values.get('end_time') and parse_api_time('end_time', values['end_time'])
         if start and end and end < start:
             raise QueryError('end_time must not be before start_time')
-        if self.time_rule == 'range' and start and end and end - start > MAX_RANGE:
-            raise QueryError('start_time to end_time must be at most 30 days')
-        if self.time_rule == 'recent':
-            oldest = datetime.datetime.now(datetime.timezone.utc) - MAX_RANGE
+        if self.max_span_days is not None and start and end and end - start > datetime.timedelta(days=self.max_span_days):
+            raise QueryError('start_time to end_time must be at most %d days' % self.max_span_days)
+        if self.within_days is not None:
+            oldest = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=self.within_days)
             for name, moment in (('start_time', start), ('end_time', end)):
                 if moment and moment < oldest:
-                    raise QueryError('%s must be within the last 30 days' % name)
+                    raise QueryError('%s must be within the last %d days' % (name, self.within_days))
 
 
-_LANGUAGE = Parameter('language', choices=LANGUAGES)
+def _language(required=False):
+    return Parameter('language', choices=LANGUAGES, required=required)
+
+
 _SORT_TYPE = Parameter('sort_type', choices=SORT_TYPES)
+_SORTED = (('sort_field', 'sort_type'),)
 _PROJECT = Parameter('enterprise_project_id')
 _ACTIVE_TYPE = Parameter('active_type', choices=ACTIVE_TYPES)
 
+# Every parameter of each request model of the official SDK, its type, and whether the model requires it
+# (tests/emulator/test_sdk_oracle.py holds this table to the SDK's models).
 OPERATIONS = (
     Operation('ExportDesktopListNew', 'desktops', 'GET', '/v3/{project_id}/desktops/export', 'DesktopList', (
         Parameter('computer_name'), Parameter('computer_names', 'list'), Parameter('desktop_ip'), Parameter('desktop_id'),
-        Parameter('tag'), Parameter('without_any_tag', 'bool'), _LANGUAGE, _PROJECT,
+        Parameter('tag'), Parameter('without_any_tag', 'bool'), _language(required=True), _PROJECT,
         Parameter('desktop_type', choices=('DEDICATED', 'POOLED')), Parameter('status', choices=('ACTIVE', 'SHUTOFF', 'ERROR', 'HIBERNATED')),
         Parameter('user_names', 'list', max_items=100), Parameter('sort_field', choices=('created', 'computer_name')), _SORT_TYPE,
         Parameter('user_attached', 'bool'), Parameter('image_id'), Parameter('charge_mode', choices=('0', '1')),
         Parameter('in_maintenance_mode', 'bool'), Parameter('subnet_id'), Parameter('connection_status_version', choices=('NEW', 'OLD')),
         Parameter('pool_id'), Parameter('include_pool', 'bool'), Parameter('pool_name'), Parameter('pool_type', choices=('DYNAMIC', 'STATIC')),
         Parameter('pool_in_maintenance_mode', 'bool'), Parameter('pool_enterprise_project_id'),
-    ), columns=('Desktop Name', 'Desktop ID', 'IP Address', 'Status', 'User')),
+    ), together=_SORTED, columns=('Desktop Name', 'Desktop ID', 'IP Address', 'Status', 'User')),
     Operation('ExportUsersNew', 'users', 'POST', '/v3/{project_id}/users/export', 'UserList', (
-        Parameter('user_name', check=_user_name), Parameter('user_names', 'list'), Parameter('description'), _ACTIVE_TYPE, _LANGUAGE, _PROJECT,
+        Parameter('user_name', check=_user_name), Parameter('user_names', 'list'), Parameter('description'), _ACTIVE_TYPE, _language(), _PROJECT,
     ), source='body', columns=('User Name', 'Email', 'Description', 'Activation Type')),
     Operation('ExportUserGroupsNew', 'user_groups', 'POST', '/v3/{project_id}/groups/export', 'UserGroupList', (
-        Parameter('name'), Parameter('group_ids', 'list'), _LANGUAGE,
+        Parameter('name'), Parameter('group_ids', 'list'), _language(),
     ), source='body', columns=('User Group Name', 'User Group ID', 'Users', 'Description')),
     Operation('ExportUserGroupUsersNew', 'group_users', 'GET', '/v3/{project_id}/groups/{group_id}/users/export', 'UserGroupUserList', (
         Parameter('user_name'), Parameter('user_names', 'list'), Parameter('description'), _ACTIVE_TYPE, Parameter('group_name'),
-        _LANGUAGE, _PROJECT,
+        _language(), _PROJECT,
     ), columns=('User Name', 'User Group', 'Email', 'Activation Type')),
     Operation('ExportUserConnectionNew', 'user_connections', 'GET', '/v3/{project_id}/desktops/connections/export', 'UserConnection', (
-        _time('start_time'), _time('end_time'), Parameter('user_name'), Parameter('computer_name'), Parameter('terminal_type'), _LANGUAGE,
+        _time('start_time'), _time('end_time'), Parameter('user_name'), Parameter('computer_name'), Parameter('terminal_type'), _language(),
         Parameter('min_e2e_rtt', 'int'), Parameter('max_e2e_rtt', 'int'), _PROJECT, Parameter('public_ip'), Parameter('domain'),
-    ), ordered=(('min_e2e_rtt', 'max_e2e_rtt'),), time_rule='recent',
+    ), ordered=(('min_e2e_rtt', 'max_e2e_rtt'),), within_days=30,
         columns=('User Name', 'Desktop Name', 'Terminal Type', 'Login Time', 'Logout Time', 'E2E RTT (ms)')),
     Operation('ExportDesktopUsageMetricNew', 'desktop_usage', 'GET', '/v3/{project_id}/statistics/metrics/desktops/export',
               'DesktopUsageMetric', (
@@ -212,12 +231,36 @@ OPERATIONS = (
                   Parameter('min_idle_days', 'int'), Parameter('max_idle_days', 'int'), Parameter('usage_min_hours', 'int'),
                   Parameter('usage_max_hours', 'int'), _PROJECT, Parameter('sort_field', choices=('desktop_usage', 'desktop_idle_duration')),
                   _SORT_TYPE,
-              ), ordered=(('usage_min_hours', 'usage_max_hours'),), time_rule='order',
+              ), together=_SORTED, ordered=(('min_idle_days', 'max_idle_days'), ('usage_min_hours', 'usage_max_hours')), within_days=180,
               columns=('Desktop Name', 'Desktop ID', 'Usage (hours)', 'Idle Days')),
     Operation('ExportUserUsageMetricNew', 'user_usage', 'GET', '/v3/{project_id}/statistics/metrics/users/export', 'UserUsageMetric', (
         _time('start_time', required=True), _time('end_time', required=True), Parameter('username'), Parameter('usage_min_hours', 'int'),
         Parameter('usage_max_hours', 'int'), _PROJECT, Parameter('sort_field', choices=('user_usage',)), _SORT_TYPE,
-    ), ordered=(('usage_min_hours', 'usage_max_hours'),), time_rule='range', columns=('User Name', 'Usage (hours)', 'Desktops')),
+    ), together=_SORTED, ordered=(('usage_min_hours', 'usage_max_hours'),), max_span_days=30,
+        columns=('User Name', 'Usage (hours)', 'Desktops')),
+    Operation('ExportDesktopVersionList', 'desktop_versions', 'GET', '/v2/{project_id}/desktops/list-by-version/export', 'DesktopVersionList', (
+        Parameter('agent_version', required=True), Parameter('os_type', required=True), Parameter('desktop_id'), Parameter('desktop_name'),
+        Parameter('username'), _language(required=True),
+    ), columns=('Desktop Name', 'Agent Version')),
+    Operation('ExportHostsDetail', 'hosts', 'GET', '/v2/{project_id}/hosts/export', 'HostList', (
+        Parameter('name'), Parameter('availability_zone'), Parameter('host_id'), _PROJECT, Parameter('host_type'), Parameter('host_type_name'),
+        Parameter('state', choices=('available', 'fault', 'released')), Parameter('limit', 'int'), Parameter('offset', 'int'),
+        Parameter('marker'), Parameter('changes_since', check=_iso_8601),
+        Parameter('sort_field', choices=('instance_total', 'available_vcpus', 'available_memory')), _SORT_TYPE, _language(required=True),
+    ), together=_SORTED, columns=('Host Name', 'Host ID')),
+    Operation('ExportAppUserAccessData', 'app_user_access', 'POST', '/v2/{project_id}/statistics/metrics/app-user-access/export',
+              'AppUserAccess', (
+                  _time('start_time', required=True), _time('end_time', required=True), Parameter('username'),
+                  Parameter('sort_field', choices=('access_failed_count', 'last_access_failed_time')), _SORT_TYPE,
+              ), source='body', together=_SORTED, columns=('User Name', 'Access Failures')),
+    Operation('ExportTenantUpgradeStrategies', 'upgrade_strategies', 'GET', '/v2/{project_id}/upgrade-strategies/export', 'UpgradeStrategyList', (
+        Parameter('strategy_name'), Parameter('strategy_type', 'int', choices=(0, 1)), Parameter('is_force_upgrade', 'int', choices=(0, 1)),
+        Parameter('status', 'int', choices=(0, 1)), Parameter('strategy_priority', 'int'), _language(required=True),
+    ), columns=('Strategy Name', 'Strategy Type')),
+    Operation('ExportTerminalsBindingDesktopsInfoNew', 'terminal_bindings', 'GET', '/v3/{project_id}/terminals/binding-desktops/template/export',
+              'TerminalBindingDesktops', (
+                  _language(required=True), Parameter('computer_name'), Parameter('mac'),
+              ), columns=('Desktop Name', 'MAC Address')),
 )
 
 
@@ -231,56 +274,6 @@ def match_operation(method, raw_path):
 
 
 # Generated files.
-
-def _rows(task):
-    """A few deterministic rows for a task's export."""
-    operation = next(operation for operation in OPERATIONS if operation.kind == task.kind) if task.kind else OPERATIONS[0]
-    digest = hashlib.sha256(task.task_id.encode('utf-8')).hexdigest()
-    rows = [list(operation.columns)]
-    for number in range(3):
-        rows.append(['%s-%d' % (digest[number * 8:number * 8 + 8], number + 1)] + ['%s %d' % (column, number + 1) for column in operation.columns[1:]])
-    return rows
-
-
-def csv_bytes(rows):
-    lines = [','.join('"%s"' % cell.replace('"', '""') if any(char in cell for char in ',"\n') else cell for cell in row) for row in rows]
-    return ('\ufeff' + '\r\n'.join(lines) + '\r\n').encode('utf-8')  # with a BOM, as spreadsheet tools like it
-
-
-def xlsx_bytes(rows):
-    """A real, minimal Office Open XML workbook with one sheet of inline strings; the same rows give the same bytes."""
-    def column(index):
-        return chr(ord('A') + index)
-
-    sheet_rows = ''.join('<row r="%d">%s</row>' % (number + 1, ''.join(
-        '<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (column(index), number + 1, escape(cell)) for index, cell in enumerate(row)))
-        for number, row in enumerate(rows))
-    main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
-    relationships = 'http://schemas.openxmlformats.org/package/2006/relationships'
-    document = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
-    parts = (
-        ('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-         '<Default Extension="xml" ContentType="application/xml"/>'
-         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-         '<Override PartName="/xl/worksheets/sheet1.xml" '
-         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-        ('_rels/.rels', '<Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/>'
-         '</Relationships>' % (relationships, document)),
-        ('xl/workbook.xml', '<workbook xmlns="%s" xmlns:r="%s"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-         % (main, document)),
-        ('xl/_rels/workbook.xml.rels', '<Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/worksheet" '
-         'Target="worksheets/sheet1.xml"/></Relationships>' % (relationships, document)),
-        ('xl/worksheets/sheet1.xml', '<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (main, sheet_rows)),
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts:
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # fixed: the same task always gives the same bytes
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + text)
-    return buffer.getvalue()
-
 
 def generated_blocks(task_id, size):
     """`size` bytes of CSV-like text made on the fly, block by block, never held in memory whole."""
@@ -364,8 +357,8 @@ class Exports:
         self._small_files = {}  # task_id -> bytes of small generated files, made once
         self._lock = threading.Lock()
 
-    def start(self, operation):
-        """A new CREATING task for this operation (its parameters checked); returns its task_id."""
+    def start(self, operation, parameters):
+        """A new CREATING task for this operation, started with these (checked) parameters; returns its task_id."""
         settings = self.settings.get()
         extension = 'csv' if settings['file_format'] == 'csv' else 'xlsx'
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%d%H%M%S%f')[:17]
@@ -374,7 +367,7 @@ class Exports:
         spec = {'file_name': file_name, 'status': 'CREATING', 'finish_after': settings['delay'],
                 'final_status': settings['final_status'], 'file_size': settings['file_size']}
         spec.update((name, settings[name]) for name in ('fail_reason', 'error_code') if settings[name] is not None)
-        return self.store.start(spec, operation.kind).task_id
+        return self.store.start(spec, operation.kind, parameters).task_id
 
     def file(self, task):
         if task.file_size is not None:
@@ -383,8 +376,9 @@ class Exports:
         with self._lock:
             content = self._small_files.get(task.task_id)
             if content is None:
-                rows = _rows(task)
-                content = self._small_files[task.task_id] = csv_bytes(rows) if file_format == 'csv' else xlsx_bytes(rows)
+                operation = next((operation for operation in OPERATIONS if operation.kind == task.kind), OPERATIONS[0])
+                rows = files.rows(operation.name, task.task_id, task.create_time)
+                content = self._small_files[task.task_id] = files.csv_bytes(rows) if file_format == 'csv' else files.xlsx_bytes(rows)
         return ExportFile(len(content), CONTENT_TYPES[file_format], [content])
 
     # Pre-signed URLs, in the manner of OBS query-string authentication (V2): HMAC-SHA1 over the method, expiry and key.

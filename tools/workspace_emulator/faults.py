@@ -18,7 +18,7 @@ GATEWAY_ERRORS = {
 # Queued: each applies to `count` requests, in order.
 QUEUED_KINDS = ('pass', 'status', 'drop', 'malformed', 'respond', 'redirect', 'reset', 'trickle', 'slow')
 # Settings: applied at once to every following request, until changed (or DELETE /_emulator/faults for the list ones).
-SETTING_KINDS = ('latency_ms', 'latency_jitter_ms', 'ignore_offset', 'count_growing', 'churn')
+SETTING_KINDS = ('latency_ms', 'latency_jitter_ms', 'ignore_offset', 'count_growing', 'churn', 'hide_downloaded')
 KINDS = QUEUED_KINDS + SETTING_KINDS
 FIELDS = {
     'pass': ('pass',),
@@ -170,23 +170,26 @@ def _churn(spec):
 
 
 class ListBehaviour:
-    """How the next list answer is bent: offset ignored, count inflated, data changed first (churn)."""
+    """How the next list answer is bent: offset ignored, count inflated, data changed first (churn), an absent
+    is_download read as false (hide_downloaded: the other reading of the API's "true or false (default)")."""
 
-    def __init__(self, ignore_offset, extra_count, churn):
+    def __init__(self, ignore_offset, extra_count, churn, hide_downloaded):
         self.ignore_offset = ignore_offset
         self.extra_count = extra_count
         self.churn = churn
+        self.hide_downloaded = hide_downloaded
 
 
 class FaultQueue:
     """Thread-safe queue of faults plus the settings (latency and list behaviours)."""
 
-    def __init__(self, latency_ms=0):
+    def __init__(self, latency_ms=0, hide_downloaded=False):
         self._lock = threading.Lock()
         self._faults = []
         self._latency_ms = latency_ms
         self._latency_jitter_ms = 0
         self._random = random.Random()
+        self._initial_hide_downloaded = hide_downloaded  # what clear() goes back to (--hide-downloaded)
         self._reset_list_settings()
 
     def _reset_list_settings(self):
@@ -194,6 +197,7 @@ class FaultQueue:
         self._count_growing = 0
         self._list_answers = 0
         self._churn = None
+        self._hide_downloaded = self._initial_hide_downloaded
 
     @property
     def latency_ms(self):
@@ -219,9 +223,9 @@ class FaultQueue:
                 raise FaultError('a %s setting takes only {"%s": value}' % (kind, kind))
             if kind in ('latency_ms', 'latency_jitter_ms'):
                 settings[kind] = _non_negative_number(spec, kind)
-            elif kind == 'ignore_offset':
+            elif kind in ('ignore_offset', 'hide_downloaded'):
                 if not isinstance(spec[kind], bool):
-                    raise FaultError('ignore_offset must be true or false, got %r' % (spec[kind],))
+                    raise FaultError('%s must be true or false, got %r' % (kind, spec[kind]))
                 settings[kind] = spec[kind]
             elif kind == 'count_growing':
                 settings[kind] = _non_negative_int(spec, kind)
@@ -236,6 +240,7 @@ class FaultQueue:
                 self._count_growing = settings['count_growing']
                 self._list_answers = 0
             self._churn = settings.get('churn', self._churn)
+            self._hide_downloaded = settings.get('hide_downloaded', self._hide_downloaded)
         return self.state()
 
     def take(self):
@@ -253,10 +258,10 @@ class FaultQueue:
         """The settings for one list answer (counts the answer for count_growing)."""
         with self._lock:
             self._list_answers += 1
-            return ListBehaviour(self._ignore_offset, self._count_growing * self._list_answers, self._churn)
+            return ListBehaviour(self._ignore_offset, self._count_growing * self._list_answers, self._churn, self._hide_downloaded)
 
     def clear(self):
-        """Drop the queued faults and turn the list behaviours off; the latency stays."""
+        """Drop the queued faults and turn the list behaviours off (hide_downloaded back to its start-up value); the latency stays."""
         with self._lock:
             self._faults = []
             self._reset_list_settings()
@@ -266,4 +271,5 @@ class FaultQueue:
         with self._lock:
             return {'faults': [fault.describe() for fault in self._faults], 'latency_ms': self._latency_ms,
                     'latency_jitter_ms': self._latency_jitter_ms,
-                    'ignore_offset': self._ignore_offset, 'count_growing': self._count_growing, 'churn': self._churn}
+                    'ignore_offset': self._ignore_offset, 'count_growing': self._count_growing, 'churn': self._churn,
+                    'hide_downloaded': self._hide_downloaded}

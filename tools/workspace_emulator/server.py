@@ -3,6 +3,7 @@
 
 """The HTTP server: the Workspace export-task API, IAM project lookup, and the loopback-only admin API."""
 
+import collections
 import hashlib
 import http.server
 import ipaddress
@@ -36,6 +37,8 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 MALFORMED_BODY = b'{"export_tasks": [{"task_id": '
 # The pause between the partial body of a reset fault and the reset, so that the client has read the headers.
 RESET_PAUSE = 0.2
+# Entries a request log keeps (about 16 MiB of them): every request a test or a demo makes, not a flood's.
+DEFAULT_LOG_SIZE = 10000
 
 
 class _HttpError(Exception):
@@ -52,10 +55,10 @@ class _HttpError(Exception):
 class EmulatorState:
     """Everything the request handlers share."""
 
-    def __init__(self, store, faults, authenticator, project_id, region, domain_id, access_key, exports):
+    def __init__(self, store, faults, authenticator, project_id, region, domain_id, access_key, exports, log_size=DEFAULT_LOG_SIZE):
         self.storage_url = None  # set once the object-storage listener is bound
         self.exports = exports  # export settings, files and pre-signed URLs
-        self.storage_log = RequestLog()
+        self.storage_log = RequestLog(log_size)
         self.storage_faults = FaultQueue()  # queued faults of the object-storage listener (its settings are unused)
         self.store = store
         self.faults = faults
@@ -64,7 +67,7 @@ class EmulatorState:
         self.region = region
         self.domain_id = domain_id
         self.access_key = access_key
-        self.request_log = RequestLog()
+        self.request_log = RequestLog(log_size)
 
     def config(self):
         return {'project_id': self.project_id, 'region': self.region, 'domain_id': self.domain_id,
@@ -72,7 +75,8 @@ class EmulatorState:
 
 
 class RequestLog:
-    """Finished requests, listed in the order they started.
+    """The last `size` finished requests (a ring: the oldest entry goes when a new one comes), listed in the order they
+    started, and how many entries were dropped so.
 
     A request's entry is added once its answer is out, so a client could read the log before the entry of the
     answer it has just received is there: a read first waits until no request is in flight, up to SETTLE_SECONDS
@@ -81,9 +85,10 @@ class RequestLog:
 
     SETTLE_SECONDS = 2.0
 
-    def __init__(self):
+    def __init__(self, size=DEFAULT_LOG_SIZE):
         self._changed = threading.Condition()
-        self._entries = []
+        self._entries = collections.deque(maxlen=size)
+        self._dropped = 0
         self._in_flight = 0
 
     def begin(self):
@@ -94,6 +99,8 @@ class RequestLog:
     def add(self, entry):
         with self._changed:
             self._in_flight -= 1
+            if len(self._entries) == self._entries.maxlen:
+                self._dropped += 1
             self._entries.append(entry)
             self._changed.notify_all()
 
@@ -102,10 +109,17 @@ class RequestLog:
             self._changed.wait_for(lambda: self._in_flight == 0, timeout=self.SETTLE_SECONDS)
             return sorted(self._entries, key=lambda entry: entry['started'])
 
+    def summary(self):
+        """How many entries the log holds, how many it may hold, and how many older ones it dropped to stay in that size."""
+        with self._changed:
+            return {'entries': len(self._entries), 'size': self._entries.maxlen, 'dropped': self._dropped}
+
     def clear(self):
+        """Empties the log (and its count of dropped entries)."""
         with self._changed:
             cleared = len(self._entries)
-            self._entries = []
+            self._entries.clear()
+            self._dropped = 0
         return {'cleared': cleared}
 
 
@@ -381,7 +395,8 @@ class RequestHandler(BaseHandler):
                 return answer, matched.groups(), urllib.parse.unquote(matched.group(1))
         operation, path_parameters = match_operation(self.command, raw_path)
         if operation is not None:
-            return (lambda _, raw_query, body: self._answer_start(operation, raw_query, body)), path_parameters, path_parameters['project_id']
+            return (lambda _, raw_query, body: self._answer_start(operation, path_parameters, raw_query, body)), path_parameters, \
+                path_parameters['project_id']
         return None
 
     def _answer_api(self, raw_path, raw_query, body):
@@ -408,16 +423,18 @@ class RequestHandler(BaseHandler):
     def _answer_list_request(self, _, raw_query, __):
         return self._answer_list(ListQuery(urllib.parse.parse_qsl(raw_query, keep_blank_values=True)))
 
-    def _answer_start(self, operation, raw_query, body):
-        operation.parameters_from(urllib.parse.parse_qsl(raw_query, keep_blank_values=True), body)
-        return self._send_json(200, {'task_id': self.server.state.exports.start(operation)})
+    def _answer_start(self, operation, path_parameters, raw_query, body):
+        parameters = operation.parameters_from(urllib.parse.parse_qsl(raw_query, keep_blank_values=True), body)
+        parameters.update((name, value) for name, value in path_parameters.items() if name != 'project_id')
+        return self._send_json(200, {'task_id': self.server.state.exports.start(operation, parameters)})
 
     def _answer_download(self, path_groups, _, __):
         state = self.server.state
         task_id = urllib.parse.unquote(path_groups[1])
         task, record = state.store.get(task_id)
         if task is None:
-            return self._send_json(404, {'error_code': TASK_NOT_FOUND, 'error_msg': 'The export task %s does not exist.' % task_id})
+            # The API documents 400, 401 and 500 only: an unknown task is a bad request.
+            return self._send_json(400, {'error_code': TASK_NOT_FOUND, 'error_msg': 'The export task %s does not exist.' % task_id})
         if record['status'] != 'SUCCESS':
             return self._send_json(400, {'error_code': TASK_NOT_DOWNLOADABLE, 'error_msg': 'The export task %s is %s: only a task in '
                                          'status SUCCESS has a file to download.' % (task_id, record['status'])})
@@ -427,13 +444,15 @@ class RequestHandler(BaseHandler):
             return self._send_bytes(302, b'', {'Location': state.exports.presigned_url(state.storage_url, task)})
         if mode == 'json':
             return self._send_json(200, {'download_url': state.exports.presigned_url(state.storage_url, task)})
-        return self._send_file(task)
+        # file_labelled_json: the file's bytes under the label an API definition's "produces: application/json" gives every answer.
+        return self._send_file(task, content_type='application/json;charset=UTF-8' if mode == 'file_labelled_json' else None)
 
-    def _send_file(self, task):
+    def _send_file(self, task, content_type=None):
+        """The task's file, labelled with its own content type unless content_type says otherwise."""
         export_file = self.server.state.exports.file(task)
         disposition = "attachment; filename*=UTF-8''%s" % urllib.parse.quote(task.file_name, safe='')
         return self._send_stream(200, export_file.chunks, export_file.length, {'Content-Disposition': disposition},
-                                 content_type=export_file.content_type)
+                                 content_type=content_type or export_file.content_type)
 
     def _answer_batch_delete(self, _, __, body):
         try:
@@ -449,7 +468,7 @@ class RequestHandler(BaseHandler):
             raise QueryError('task_ids must not repeat an ID')
         unknown = self.server.state.store.delete(task_ids, all_or_none=True)
         if unknown:
-            return self._send_json(404, {'error_code': TASK_NOT_FOUND, 'error_msg': 'The export task(s) %s do not exist.' % ', '.join(unknown)})
+            return self._send_json(400, {'error_code': TASK_NOT_FOUND, 'error_msg': 'The export task(s) %s do not exist.' % ', '.join(unknown)})
         return self._send_bytes(200, b'')
 
     def _answer_list(self, query):
@@ -457,6 +476,8 @@ class RequestHandler(BaseHandler):
         behaviour = state.faults.list_behaviour()
         if behaviour.churn:
             state.store.churn(**behaviour.churn)
+        if behaviour.hide_downloaded and query.is_download is None:
+            query.is_download = False
         records, count = state.store.page(query, offset=0 if behaviour.ignore_offset else None)
         # The records' JSON is cached by the store: the page is joined, not serialised again.
         body = b''.join((b'{"export_tasks": [', b', '.join(records), b'], "count": ', str(count + behaviour.extra_count).encode('ascii'), b'}'))
@@ -485,9 +506,12 @@ class RequestHandler(BaseHandler):
         state = self.server.state
         routes = {
             '/_emulator/tasks': {'GET': state.store.records, 'POST': lambda: state.store.add(self._json_body(body))},
+            '/_emulator/starts': {'GET': state.store.starts},
             '/_emulator/tasks/finish': {'POST': lambda: self._finish_tasks(self._json_body(body))},
             '/_emulator/requests': {'GET': state.request_log.entries, 'DELETE': state.request_log.clear},
+            '/_emulator/requests/summary': {'GET': state.request_log.summary},
             '/_emulator/storage/requests': {'GET': state.storage_log.entries, 'DELETE': state.storage_log.clear},
+            '/_emulator/storage/requests/summary': {'GET': state.storage_log.summary},
             '/_emulator/storage/faults': {'GET': state.storage_faults.state, 'POST': lambda: state.storage_faults.add(self._storage_faults(body)),
                                           'DELETE': state.storage_faults.clear},
             '/_emulator/faults': {'GET': state.faults.state, 'POST': lambda: state.faults.add(self._json_body(body)),

@@ -140,6 +140,7 @@ class ExportTask:
             self.finish_at = added_mono
             self.outcome = initial_status
         self.kind = None  # the export operation that started it, for tasks started through the API
+        self.parameters = None  # and the parameters it read from that request
         self.key = (self.create_time, self.task_id)  # the list order
         self.status = None  # of the cached record
         self.record = None
@@ -246,8 +247,9 @@ class ListQuery:
         self.is_download = None if is_download is None else is_download == 'true'
         self.sort_field = _choice(values, 'sort_field', SORT_FIELDS)
         self.sort_type = _choice(values, 'sort_type', SORT_TYPES)
-        if self.sort_type is not None and self.sort_field is None:
-            raise QueryError('sort_type must be used together with sort_field (allowed: %s)' % ', '.join(SORT_FIELDS))
+        if (self.sort_type is None) != (self.sort_field is None):
+            raise QueryError('sort_field and sort_type must be used together (sort_field: %s; sort_type: %s)'
+                             % (', '.join(SORT_FIELDS), ', '.join(SORT_TYPES)))
         self.offset = _integer(values, 'offset', 0, 0)
         self.limit = _integer(values, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT)
 
@@ -349,14 +351,20 @@ class TaskStore:
             self._refresh(now_mono)
             return [dict(task.record) for task in self._insert(specs, now_mono, self._wall_clock())]
 
-    def start(self, spec, kind):
-        """Add one task started by an export operation; returns the task."""
+    def start(self, spec, kind, parameters):
+        """Add one task started by an export operation with these parameters (as read); returns the task."""
         with self._lock:
             now_mono = self._clock()
             self._refresh(now_mono)
             task = self._insert([spec], now_mono, self._wall_clock())[0]
             task.kind = kind
+            task.parameters = parameters
             return task
+
+    def starts(self):
+        """The tasks started through the API, in creation order: their kind and the parameters read from the request."""
+        with self._lock:
+            return [{'task_id': task.task_id, 'kind': task.kind, 'parameters': task.parameters} for task in self._tasks if task.kind]
 
     def records(self):
         """Every task, in creation order, as of now."""

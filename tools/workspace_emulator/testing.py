@@ -161,6 +161,10 @@ class EmulatorProcess:
         """Every task's current record, in creation order, without going through the API."""
         return self._admin('GET', '/_emulator/tasks')
 
+    def starts(self):
+        """The exports started through the API: [{"task_id", "kind", "parameters"}], the parameters as the emulator read them."""
+        return self._admin('GET', '/_emulator/starts')
+
     def finish_tasks(self, task_ids, status='SUCCESS', fail_reason=None, error_code=None):
         """Finish CREATING tasks now with status SUCCESS or FAIL; returns their records."""
         document = {'task_ids': list(task_ids), 'status': status}
@@ -180,6 +184,10 @@ class EmulatorProcess:
             if len(log) >= count or time.monotonic() > deadline:
                 return log
             time.sleep(0.02)
+
+    def requests_summary(self):
+        """{"entries", "size", "dropped"} of the request log (a ring of --request-log-size entries)."""
+        return self._admin('GET', '/_emulator/requests/summary')
 
     def clear_log(self):
         self._admin('DELETE', '/_emulator/requests')

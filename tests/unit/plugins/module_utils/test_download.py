@@ -93,12 +93,36 @@ def test_a_json_link_is_followed_without_credentials(server, storage, tmp_path):
     assert server.requests[0]['headers']['X-Auth-Token'] == 'iam-token'
 
 
-def test_json_without_a_link_fails(server, tmp_path):
-    server.queue.append(Answer(200, {'file': 'none'}))
+@pytest.mark.parametrize('body', [
+    b'{"file": "none"}',  # a JSON object without a link
+    b'["https://example.com/a"]',  # JSON, but not an object
+    b'{"download_url": "https://example.com/a"' + b' ' * (64 * 1024),  # starts like a link document, longer than one
+    b'{' * 20000 + b'}' * 20000,  # nested deeper than the reader takes
+    b'  \n\x00PK\x03\x04 not JSON',
+])
+@pytest.mark.parametrize('content_type', ['application/json;charset=UTF-8', 'application/octet-stream'])
+def test_a_body_that_is_not_a_link_document_is_the_file_whatever_its_label(server, tmp_path, body, content_type):
+    server.queue.append(Answer(200, raw=body, headers={'Content-Type': content_type}))
     with make_client(server.url) as client:
-        with pytest.raises(WorkspaceApiError, match='no link to the file'):
-            download(client, tmp_path)
-    assert os.listdir(str(tmp_path)) == []
+        content, size, digest = download(client, tmp_path)[:3]
+    assert (content, size, digest) == (body, len(body), hashlib.sha256(body).hexdigest())
+    assert len(server.requests) == 1
+
+
+def test_a_link_document_is_a_link_whatever_its_label(server, storage, tmp_path):
+    server.queue.append(Answer(200, raw=b' {"url": "%s/bucket/t1.csv"}' % storage.url.encode(),
+                               headers={'Content-Type': 'text/plain'}))
+    storage.queue.append(file_answer())
+    with make_client(server.url) as client:
+        assert download(client, tmp_path)[0] == CONTENT
+    assert len(storage.requests) == 1
+
+
+def test_the_file_labelled_json_is_saved_as_it_came(server, tmp_path):
+    # A gateway labels every answer of an API that "produces: application/json"; the xlsx is still the file.
+    server.queue.append(Answer(200, raw=CONTENT * 50000, headers={'Content-Type': 'application/json'}))
+    with make_client(server.url) as client:
+        assert download(client, tmp_path)[0] == CONTENT * 50000
 
 
 def test_an_api_error_names_status_and_code(server, tmp_path):

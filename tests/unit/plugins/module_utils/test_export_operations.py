@@ -5,11 +5,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import inspect
 import json
 import re
 
 import pytest
+
+from urllib.parse import parse_qsl
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import OPERATIONS as API_OPERATIONS, Workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
@@ -19,6 +22,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceConfigError,
     WorkspaceTransportError,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_kinds import REQUIRED_LANGUAGE
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
     KINDS,
     OPERATIONS,
@@ -29,32 +33,40 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operatio
 )
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
 
-# The official SDK's request models, to prove the declarations name exactly its parameters.
-SDK_MODELS = {
-    'desktops': ('export_desktop_list_new_request', 'ExportDesktopListNewRequest'),
-    'users': ('export_users_new_req', 'ExportUsersNewReq'),
-    'user_groups': ('export_user_groups_new_req', 'ExportUserGroupsNewReq'),
-    'group_users': ('export_user_group_users_new_request', 'ExportUserGroupUsersNewRequest'),
-    'user_connections': ('export_user_connection_new_request', 'ExportUserConnectionNewRequest'),
-    'desktop_usage': ('export_desktop_usage_metric_new_request', 'ExportDesktopUsageMetricNewRequest'),
-    'user_usage': ('export_user_usage_metric_new_request', 'ExportUserUsageMetricNewRequest'),
-}
 SDK_TYPES = {'str': 'str', 'int': 'int', 'bool': 'bool', 'list[str]': 'list'}
 
 
-def sdk_model(kind):
-    module_name, class_name = SDK_MODELS[kind]
-    module = pytest.importorskip('huaweicloudsdkworkspace.v2.model.' + module_name)
-    return getattr(module, class_name)
+def sdk_model(operation):
+    """The official SDK's request model of an operation (its JSON body's, when it has one)."""
+    sdk = pytest.importorskip('huaweicloudsdkworkspace.v2')
+    model = getattr(sdk, operation + 'Request')
+    if 'body' in model.openapi_types:
+        model = getattr(sdk, model.openapi_types['body'])
+    return model
+
+
+def sdk_required(model):
+    """The parameters a generated SDK model requires: those its __init__ assigns unconditionally."""
+    assigned = set(re.findall(r'^        self\.(\w+) = \1$', inspect.getsource(model.__init__), re.MULTILINE))
+    return set(model.attribute_map[name] for name in assigned if name in model.attribute_map)
+
+
+def utc(days_ago):
+    return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days_ago)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 @pytest.mark.parametrize('kind', KINDS)
 def test_declarations_match_the_sdk_models(kind):
-    model = sdk_model(kind)
     operation = OPERATIONS[kind]
-    expected = dict((name, SDK_TYPES[kind_name]) for name, kind_name in model.openapi_types.items())
+    model = sdk_model(operation.name)
+    expected = dict((model.attribute_map[name], SDK_TYPES[kind_name]) for name, kind_name in model.openapi_types.items())
     assert expected.pop('language', None) == ('str' if operation.language else None)
     assert dict((name, parameter.kind) for name, parameter in operation.parameters.items()) == expected
+    required = sdk_required(model)
+    assert ('language' in required) == (operation.language == REQUIRED_LANGUAGE)
+    assert set(name for name, parameter in operation.parameters.items() if parameter.required) == required - {'language'}
+    request_model = getattr(pytest.importorskip('huaweicloudsdkworkspace.v2'), operation.name + 'Request')
+    assert operation.location == ('body' if 'body' in request_model.openapi_types else 'query')
 
 
 @pytest.mark.parametrize('name', [name for name, operation in API_OPERATIONS.items() if operation.service == 'workspace'])
@@ -77,12 +89,21 @@ def test_every_export_kind_is_an_operation_of_the_table_that_is_never_repeated(k
     ('desktops', {'status': 'ACTIVE', 'user_names': ['a', 'b'], 'without_any_tag': True}, 'en_US',
      {'status': 'ACTIVE', 'user_names': ['a', 'b'], 'without_any_tag': True, 'language': 'en_US'}),
     ('desktops', {'sort_field': 'created', 'sort_type': 'DESC', 'computer_name': None}, None,
-     {'sort_field': 'created', 'sort_type': 'DESC'}),
+     {'sort_field': 'created', 'sort_type': 'DESC', 'language': 'en_US'}),
+    ('desktops', {'computer_names': ['pc,1', 'pc2']}, None, {'computer_names': ['pc,1', 'pc2'], 'language': 'en_US'}),
+    ('desktop_versions', {'agent_version': '1.0.0', 'os_type': 'Windows'}, None,
+     {'agent_version': '1.0.0', 'os_type': 'Windows', 'language': 'en_US'}),
+    ('hosts', {'state': 'available', 'limit': 10, 'changes_since': '2015-08-27T09:49:58-05:00'}, 'zh_CN',
+     {'state': 'available', 'limit': 10, 'changes_since': '2015-08-27T09:49:58-05:00', 'language': 'zh_CN'}),
+    ('app_user_access', {'start_time': utc(3), 'end_time': utc(1), 'username': 'ann'}, None,
+     {'start_time': utc(3), 'end_time': utc(1), 'username': 'ann'}),
+    ('upgrade_strategies', {'strategy_type': 1, 'status': 0}, None, {'strategy_type': 1, 'status': 0, 'language': 'en_US'}),
+    ('terminal_bindings', {'mac': 'fa:16:3e:00:00:01'}, 'zh_CN', {'mac': 'fa:16:3e:00:00:01', 'language': 'zh_CN'}),
+    ('users', {'user_name': 'ann'}, None, {'user_name': 'ann'}),
     ('users', {'user_name': 'u' * 20, 'active_type': 'ADMIN_ACTIVATE'}, 'zh_CN',
      {'user_name': 'u' * 20, 'active_type': 'ADMIN_ACTIVATE', 'language': 'zh_CN'}),
     ('group_users', {'group_id': 'g1'}, None, {'group_id': 'g1'}),
-    ('user_connections', {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-12-01T00:00:00Z'}, None,
-     {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-12-01T00:00:00Z'}),
+    ('user_connections', {'start_time': utc(29), 'end_time': utc(0)}, None, {'start_time': utc(29), 'end_time': utc(0)}),
     ('desktop_usage', {'min_idle_days': 3, 'max_idle_days': 3, 'start_time': '2026-11-01T00:00:00.000Z',
                        'end_time': '2026-11-02T00:00:00Z'}, None,
      {'min_idle_days': 3, 'max_idle_days': 3, 'start_time': '2026-11-01T00:00:00.000Z', 'end_time': '2026-11-02T00:00:00Z'}),
@@ -113,16 +134,25 @@ def test_valid_parameters_pass(kind, parameters, language, expected):
     ('user_connections', {'min_e2e_rtt': -1}, None, ['parameters.min_e2e_rtt', 'at least 0']),
     ('user_connections', {'min_e2e_rtt': 9, 'max_e2e_rtt': 3}, None, ['parameters.max_e2e_rtt', 'parameters.min_e2e_rtt']),
     ('user_connections', {'start_time': 'yesterday'}, None, ['parameters.start_time', '2026-11-28T09:30:00Z']),
-    ('user_connections', {'start_time': '2026-10-01T00:00:00Z', 'end_time': '2026-11-28T00:00:00Z'}, None,
-     ['start_time', 'end_time', '30 days']),
+    ('user_connections', {'start_time': utc(29), 'end_time': utc(-2)}, None, ['start_time', 'end_time', '30 days']),
     ('user_usage', {'start_time': '2026-11-28T00:00:00Z', 'end_time': '2026-11-27T00:00:00Z'}, None,
      ['parameters.end_time', 'before']),
     ('desktop_usage', {'start_time': '2026-11-01T00:00:00Z', 'end_time': '2026-11-02T00:00:00Z'}, 'en_US',
      ['language does not apply to kind desktop_usage', 'desktops']),
     ('users', {}, 'fr_FR', ['language', 'zh_CN, en_US']),
     ('lamps', {}, None, ['kind must be one of', 'desktops, users']),
-    ('desktops', {'computer_names': ['pc,1', 'pc2']}, None, ['parameters.computer_names', 'without a comma']),
-    ('desktops', {'user_names': ['ann', 'bob,carl']}, None, ['parameters.user_names', 'without a comma']),
+    ('desktop_versions', {'os_type': 'Windows'}, None, ['parameters.agent_version is required', 'desktop_versions']),
+    ('hosts', {'state': 'lost'}, None, ['parameters.state', 'available, fault, released']),
+    ('hosts', {'changes_since': 'last week'}, None, ['parameters.changes_since', 'ISO 8601']),
+    ('hosts', {'limit': '10'}, None, ['parameters.limit', 'an integer']),
+    ('app_user_access', {'start_time': utc(2)}, None, ['parameters.end_time is required']),
+    ('app_user_access', {'start_time': utc(2), 'end_time': utc(1)}, 'en_US', ['language does not apply', 'app_user_access']),
+    ('app_user_access', {'start_time': utc(2), 'end_time': utc(1), 'sort_type': 'ASC'}, None, ['parameters.sort_field', 'both']),
+    ('upgrade_strategies', {'strategy_type': 2}, None, ['parameters.strategy_type', 'one of 0, 1']),
+    ('upgrade_strategies', {'is_force_upgrade': True}, None, ['parameters.is_force_upgrade', 'an integer']),
+    ('terminal_bindings', {'computer_names': ['pc']}, None, ['Unknown parameter(s) computer_names', 'computer_name, mac']),
+    ('user_connections', {'start_time': utc(40), 'end_time': utc(35)}, None, ['parameters.start_time', 'last 30 days']),
+    ('desktop_usage', {'start_time': utc(200), 'end_time': utc(190)}, None, ['parameters.start_time', 'last 180 days']),
     ('group_users', {'group_id': '..'}, None, ['parameters.group_id of kind group_users', '"." and ".."']),
     ('group_users', {'group_id': '.'}, None, ['parameters.group_id of kind group_users', '"." and ".."']),
 ])
@@ -161,9 +191,9 @@ def test_query_kind_sends_its_parameters_in_the_query_and_returns_the_task_id(se
     assert task_id == 'new-1'
     request, = server.requests
     assert (request['method'], request['path']) == ('GET', '/v3/proj/desktops/export')
-    assert request['query'] == {'status': 'ACTIVE', 'user_names': 'ann,bob', 'without_any_tag': 'false',
-                                'language': 'zh_CN'}
-    assert 'user_names=ann%2Cbob' in request['raw_query']  # one parameter, comma-separated, as the SDK sends it
+    # a list as one pair per item, the name repeated, as the SDKs send it
+    assert sorted(parse_qsl(request['raw_query'])) == [('language', 'zh_CN'), ('status', 'ACTIVE'), ('user_names', 'ann'),
+                                                       ('user_names', 'bob'), ('without_any_tag', 'false')]
     assert request['body'] == b'' and request['headers']['Authorization'].startswith('SDK-HMAC-SHA256 ')
 
 
@@ -187,7 +217,8 @@ def test_body_kind_sends_its_parameters_as_json(server):
 
 
 @pytest.mark.parametrize('kind, parameters', [('desktops', {'status': 'OFF'}), ('group_users', {'group_id': '..'}),
-                                              ('desktops', {'computer_names': ['pc,1']})])
+                                              ('desktops', {'computer_names': 'pc1'}),
+                                              ('desktop_versions', {'agent_version': '1.0'})])
 def test_bad_parameters_send_nothing(server, kind, parameters):
     with make_client(server.url) as client:
         with pytest.raises(WorkspaceConfigError, match='parameters.'):
@@ -256,3 +287,49 @@ def test_delete_after_a_lost_answer_sends_only_what_still_exists(server):
         delete_tasks(client, ['task-0001', 'task-0003'])
     posts = [json.loads(r['body'].decode())['task_ids'] for r in server.requests if r['method'] == 'POST']
     assert posts == [['task-0001', 'task-0003'], ['task-0001', 'task-0003'], ['task-0003']]
+
+
+@pytest.mark.parametrize('refusal', [
+    Answer(400, {'error_code': 'WKS.00010004', 'error_msg': 'The export task(s) task-0001 do not exist.'}),
+    Answer(400, {'error_code': 'WKS.00000099', 'error_msg': 'The export task(s) task-0001 do not exist.'}),
+])
+def test_delete_after_a_lost_answer_accepts_a_400_naming_the_vanished_ids(server, refusal):
+    server.tasks = [make_task(3)]
+    server.queue.append(Answer(drop=True))
+    server.queue.append(refusal)
+    with make_client(server.url) as client:
+        server.default = lambda request: (Answer(200, raw=b'') if request['method'] == 'POST'
+                                          else server.serve_tasks(request))
+        delete_tasks(client, ['task-0001', 'task-0003'])
+    posts = [json.loads(r['body'].decode())['task_ids'] for r in server.requests if r['method'] == 'POST']
+    assert posts == [['task-0001', 'task-0003'], ['task-0001', 'task-0003'], ['task-0003']]
+
+
+def test_a_400_that_names_no_vanished_task_stands(server):
+    server.tasks = [make_task(1), make_task(3)]
+    server.queue.append(Answer(400, {'error_code': 'WKS.00000001', 'error_msg': 'Invalid parameter: task_ids'}))
+    with make_client(server.url) as client:
+        with pytest.raises(WorkspaceApiError, match='HTTP 400'):
+            delete_tasks(client, ['task-0001', 'task-0003'])
+    assert len(server.requests) == 1
+
+
+def test_a_400_naming_tasks_that_all_still_exist_stands_after_one_look(server):
+    server.tasks = [make_task(1)]
+    server.queue.append(Answer(400, {'error_code': 'WKS.00010004', 'error_msg': 'The export task(s) task-0001 do not exist.'}))
+    server.default = server.serve_tasks
+    with make_client(server.url) as client:
+        with pytest.raises(WorkspaceApiError, match='WKS.00010004'):
+            delete_tasks(client, ['task-0001'])
+    assert [r['method'] for r in server.requests] == ['POST', 'GET']
+
+
+def test_delete_finds_a_downloaded_task_when_the_service_hides_it(server):
+    server.cloud.hide_downloaded = True
+    server.tasks = [make_task(3, is_download=True)]
+    server.queue.append(Answer(400, {'error_code': 'WKS.00010004', 'error_msg': 'The export task(s) task-0001 do not exist.'}))
+    server.default = lambda request: (Answer(200, raw=b'') if request['method'] == 'POST' else server.serve_tasks(request))
+    with make_client(server.url) as client:
+        delete_tasks(client, ['task-0001', 'task-0003'])
+    posts = [json.loads(r['body'].decode())['task_ids'] for r in server.requests if r['method'] == 'POST']
+    assert posts == [['task-0001', 'task-0003'], ['task-0003']]

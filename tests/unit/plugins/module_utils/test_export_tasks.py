@@ -131,7 +131,36 @@ def test_an_id_on_no_page_is_asked_for_by_id_before_it_is_called_unknown(server)
     server.tasks = [make_task(n) for n in range(150)]
     tasks, missing = make_api(server).get_by_ids(['task-0001', 'nope', 'task-0149'])
     assert [t['task_id'] for t in tasks] == ['task-0001', 'task-0149'] and missing == ['nope']
-    assert [r['query'].get('offset') or r['query']['task_id'] for r in server.requests] == ['0', '100', 'nope']
+    # then once more among the downloaded tasks (an absent is_download may mean false)
+    assert [(r['query'].get('offset') or r['query']['task_id'], r['query'].get('is_download')) for r in server.requests] \
+        == [('0', None), ('100', None), ('nope', None), ('nope', 'true')]
+
+
+@pytest.mark.parametrize('hide_downloaded', [False, True])
+def test_a_downloaded_task_is_found_under_either_reading_of_is_downloads_default(server, hide_downloaded):
+    server.cloud.hide_downloaded = hide_downloaded
+    server.tasks = [make_task(n, is_download=n % 2 == 1) for n in range(250)]
+    wanted = ['task-0001', 'task-0002', 'task-0003', 'nope']
+    tasks, missing = make_api(server).get_by_ids(wanted)
+    assert [t['task_id'] for t in tasks] == wanted[:3] and missing == ['nope']
+    assert [t['is_download'] for t in tasks] == [True, False, True]
+
+
+@pytest.mark.parametrize('hide_downloaded, requests', [(False, 2), (True, 2)])
+def test_one_downloaded_task_costs_at_most_one_more_request(server, hide_downloaded, requests):
+    server.cloud.hide_downloaded = hide_downloaded
+    server.tasks = [make_task(n, is_download=True) for n in range(150)]
+    tasks, missing = make_api(server).get_by_ids(['task-0003'])
+    assert [t['task_id'] for t in tasks] == ['task-0003'] and missing == []
+    assert len(server.requests) <= requests
+
+
+def test_an_is_download_filter_is_kept_without_a_second_look(server):
+    server.cloud.hide_downloaded = True
+    server.tasks = [make_task(1, is_download=True)]
+    tasks, missing = make_api(server).get_by_ids(['task-0001'], {'is_download': False})
+    assert tasks == [] and missing == ['task-0001']
+    assert [r['query'].get('is_download') for r in server.requests] == ['false']
 
 
 def test_project_id_resolved_through_iam_once(server):
@@ -176,12 +205,13 @@ def test_bad_queries_are_refused_naming_the_option(filters, offset, limit, words
         assert word in str(caught.value)
 
 
-@pytest.mark.parametrize('total, requests', [(0, 2), (1, 2), (250, 6)])
+@pytest.mark.parametrize('total, requests', [(0, 3), (1, 3), (250, 7)])
 def test_many_unknown_ids_cost_what_the_count_says_not_one_request_each(server, total, requests):
     server.tasks = [make_task(n) for n in range(total)]
     tasks, missing = make_api(server).get_by_ids(['ghost-%04d' % n for n in range(1000)])
     assert tasks == [] and missing == ['ghost-%04d' % n for n in range(1000)]
-    # the newest page, the pages its count announces, then one listing of every task; no page beyond the count
+    # the newest page, the pages its count announces, then one listing of every task; no page beyond the count;
+    # then the newest page of the downloaded tasks (none: nothing more to ask)
     assert len(server.requests) == requests
     assert all(int(request['query']['offset']) < max(total, 1) for request in server.requests)
     assert not any('task_id' in request['query'] for request in server.requests)

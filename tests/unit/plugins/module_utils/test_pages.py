@@ -311,8 +311,9 @@ def test_get_by_ids_reads_the_pages_at_once_and_asks_for_the_rest_by_id():
     pages = [query for query in cloud.requests if 'task_id' not in query]
     by_id = [query['task_id'] for query in cloud.requests if 'task_id' in query]
     # the newest page (its count bounds the rest); the 201 IDs not on it fill 3 more pages: those and one more,
-    # then the two IDs not there, one by one
-    assert len(pages) == 5 and sorted(by_id) == ['nope', 'task-00003']
+    # then the two IDs not there, one by one, and the one still not found once more among the downloaded tasks
+    assert len(pages) == 5 and sorted(by_id) == ['nope', 'nope', 'task-00003']
+    assert [query.get('is_download') for query in cloud.requests if query.get('task_id') == 'nope'] == [None, True]
 
 
 def test_pages_of_one_task_are_refused_as_unsafe():

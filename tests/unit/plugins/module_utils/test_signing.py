@@ -85,13 +85,6 @@ def test_date_header_added_in_utc_basic_format():
     assert headers['Authorization'].startswith('SDK-HMAC-SHA256 Access=%s, SignedHeaders=host;x-sdk-date, Signature=' % AK)
 
 
-def test_parse_authorization_round_trip():
-    header = _signing.authorization_header(AK, ['host', 'x-sdk-date'], 'ab12')
-    assert _signing.parse_authorization(header) == (AK, ['host', 'x-sdk-date'], 'ab12')
-    assert _signing.parse_authorization('Bearer x') is None
-    assert _signing.parse_authorization('SDK-HMAC-SHA256 Access=, SignedHeaders=host, Signature=1') is None
-
-
 # --- JSON bodies, and the agreement as a property ----------------------------------------------------------------
 
 def sdk_json_body(value):

@@ -7,6 +7,8 @@ __metaclass__ = type
 
 import json
 
+from urllib.parse import parse_qsl
+
 import pytest
 
 
@@ -109,6 +111,22 @@ def test_present_starts_one_export_and_returns_its_record(server, connection, ru
     assert result['export_task']['task_id'] == 'task-0001' and result['export_task']['status'] == 'SUCCESS'
     request, = starts(server)
     assert json.loads(request['body'].decode()) == {'active_type': 'USER_ACTIVATE', 'language': 'en_US'}
+
+
+@pytest.mark.parametrize('kind, parameters, language, pairs', [
+    ('desktops', {'computer_names': ['pc-1', 'pc,2']}, None,
+     [('computer_names', 'pc,2'), ('computer_names', 'pc-1'), ('language', 'en_US')]),
+    ('terminal_bindings', {'mac': 'fa:16:3e:00:00:01'}, 'zh_CN', [('language', 'zh_CN'), ('mac', 'fa:16:3e:00:00:01')]),
+])
+def test_a_start_sends_en_us_where_required_and_a_list_as_one_pair_per_item(server, connection, run_module, service, kind,
+                                                                            parameters, language, pairs):
+    options = dict(connection, kind=kind, parameters=parameters)
+    if language:
+        options['language'] = language
+    result = run_module(options)
+    assert result.get('changed') is True and result['task_id'] == 'task-0001', result
+    request, = starts(server)
+    assert sorted(parse_qsl(request['raw_query'])) == pairs
 
 
 @pytest.mark.parametrize('status', ['FAIL', 'EXPIRED'])
