@@ -84,7 +84,7 @@ options:
       - For a file download, the wait for its answer, and then for every 64 KiB of the file (or its end). A big file
         on a slow link is not cut; a body that stalls or trickles fails after about this many seconds.
       - It never bounds a wait for export tasks (that is C(wait_timeout) of the modules that wait).
-      - A finite number more than 0.
+      - A finite number more than 0 and at most 86400 (a day); a larger one is refused, naming this option.
     type: float
     default: 30
   retries:

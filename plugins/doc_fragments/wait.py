@@ -15,16 +15,18 @@ class ModuleDocFragment(object):
 options:
   wait_timeout:
     description:
-      - Seconds to wait in all, 0 or more, counted from the start of the module's run (the first look at the
+      - Seconds to wait in all, from 0 to 604800 (a week), counted from the start of the module's run (the first look at the
         tasks included).
       - When they pass and tasks are still C(CREATING), the module fails with the tasks and their files, and says
         that the exports go on in the service; the failed result holds the last records seen.
       - It bounds the wait only. The connection option O(timeout) stays the limit of each HTTP request.
+      - V(0) looks at the tasks once and does not wait; tasks already done come back, tasks still C(CREATING) are
+        the time-out.
     type: float
     default: 600
   wait_sleep:
     description:
-      - Seconds between two polls, more than 0. The last sleep is shortened so that the last poll ends by
+      - Seconds between two polls, more than 0 and at most 3600. The last sleep is shortened so that the last poll ends by
         O(wait_timeout).
       - Each poll reads the newest tasks, without a status filter, down to where the followed ones were last seen,
         and asks for any followed task not seen there by its ID. A task counts as finished only when a record shows

@@ -34,6 +34,8 @@ CONNECTION_ENV = {
     'ca_path': ('HUAWEICLOUD_SDK_CA_PATH', 'HW_CA_PATH'),
 }
 DEFAULT_TIMEOUT = 30.0
+# The longest an HTTP attempt may be given (a day): a deadline, a socket timeout and a wait stay far within time_t.
+MAX_TIMEOUT = 86400.0
 DEFAULT_RETRIES = 4
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 32
@@ -89,8 +91,10 @@ class Connection:
             self.endpoint, self.region, self.project_id, self.access_key, 'token' if self.auth_token else 'aksk')
 
 
-def check_seconds(option, value, allow_zero=False):
-    """value as a finite float of seconds, more than 0 (or 0 too with allow_zero); the error names option."""
+def check_seconds(option, value, allow_zero=False, maximum=None):
+    """value as a finite float of seconds, more than 0 (or 0 too with allow_zero) and at most maximum when given;
+    the error names option. The ceilings keep every deadline, socket timeout and Condition.wait within what the
+    platform's clocks take (10**10 seconds overflow time_t)."""
     bound = 'at least 0' if allow_zero else 'more than 0'
     try:
         seconds = float(value)
@@ -98,6 +102,8 @@ def check_seconds(option, value, allow_zero=False):
         seconds = float('nan')
     if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not allow_zero):
         raise WorkspaceConfigError('%s must be a finite number of seconds, %s, got %r' % (option, bound, value))
+    if maximum is not None and seconds > maximum:
+        raise WorkspaceConfigError('%s must be at most %g seconds, got %r' % (option, maximum, value))
     return seconds
 
 
@@ -269,7 +275,7 @@ def resolve_connection(options, environ=None):
         security_token=options.get('security_token'),
         auth_token=options.get('auth_token'),
         validate_certs=True if validate_certs is None else bool(validate_certs),
-        timeout=check_seconds('timeout', DEFAULT_TIMEOUT if timeout is None else timeout),
+        timeout=check_seconds('timeout', DEFAULT_TIMEOUT if timeout is None else timeout, maximum=MAX_TIMEOUT),
         retries=_check_int('retries', DEFAULT_RETRIES if retries is None else retries, 0),
         ca_path=_check_ca_path(options.get('ca_path')),
         concurrency=_check_int('concurrency', DEFAULT_CONCURRENCY if concurrency is None else concurrency,

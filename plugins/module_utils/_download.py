@@ -9,12 +9,15 @@ its sha256), and the record of which task a file on disk holds."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
 import re
+import signal
 import tempfile
+import threading
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceConfigError,
@@ -118,15 +121,57 @@ class TempFile:
             pass
 
 
+# The signals that end a run: Ctrl-C, a job cancelled (Automation Platform, a service manager), a closed terminal.
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ('SIGINT', 'SIGTERM', 'SIGHUP') if hasattr(signal, name))
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+@contextlib.contextmanager
+def removed_when_signalled(path):
+    """While the block runs, an ending signal first removes path, then has the effect it would have had (the
+    handler before, or the default: a SIGTERM still ends the process). Ignored signals stay ignored; outside the
+    main thread, where handlers cannot be set, the block's own clean-up is all there is."""
+    previous = {}
+
+    def restore():
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        previous.clear()
+
+    def on_signal(signum, frame):
+        _remove(path)
+        restore()
+        os.kill(os.getpid(), signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in ENDING_SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler not in (signal.SIG_IGN, None):
+                previous[signum] = handler
+                signal.signal(signum, on_signal)
+    try:
+        yield
+    finally:
+        restore()
+
+
 def download_to_temp(workspace, task_id, directory, name, deadline=None):
     """(temporary path, size, sha256 hex): the task's file streamed into a new temporary file in directory.
 
-    Memory stays at one chunk whatever the size. On any failure the temporary file is removed.
+    Memory stays at one chunk whatever the size. On any failure, and on a signal that ends the run, the temporary
+    file is removed.
     """
     sink = TempFile(directory, name)
     try:
-        workspace.download('DownloadExportFile', sink, deadline=deadline, task_id=task_id)
-        size, digest = sink.finish()
+        with removed_when_signalled(sink.path):
+            workspace.download('DownloadExportFile', sink, deadline=deadline, task_id=task_id)
+            size, digest = sink.finish()
     except BaseException:
         sink.discard()
         raise

@@ -65,11 +65,21 @@ def finished_task(api, task_id):
 def holds_file_of(path, task_id, expected):
     """The sha256 of path when it is known to hold task_id's file as the module saved it (and matches the
     expected checksum, when given); else None."""
-    record = read_record(path) if os.path.isfile(path) else None
+    record = read_record(path) if os.path.isfile(path) and not os.path.islink(path) else None
     if record is None or record[0] != task_id:
         return None
     actual = file_sha256(path)
     return actual if actual == record[1] and expected in (None, actual) else None
+
+
+def refuse_link(path, task_id, force):
+    """A symbolic link at path is never taken for the module's file, nor written through: without force it is left
+    as it is, with force the download replaces the link itself (atomic_move renames over it)."""
+    if os.path.islink(path) and not force:
+        raise WorkspaceResultError(
+            '%s is a symbolic link (to %s): it was left as it was and nothing was written through it; set force: true '
+            'to replace the link by the file of export task %s, or give another dest'
+            % (path, os.readlink(path), task_id), task_id=task_id)
 
 
 def finish(module, path, size, checksum, changed, task_id):
@@ -90,7 +100,8 @@ def place(module, temp_path, path, task_id, actual, expected, force):
         if expected is not None and actual != expected:
             raise WorkspaceResultError('The file of export task %s has sha256 %s, not the expected %s; %s was left '
                                        'as it was' % (task_id, actual, expected, path), task_id=task_id, checksum=actual)
-        if os.path.isfile(path):
+        refuse_link(path, task_id, force)  # made while the file downloaded
+        if os.path.isfile(path) and not os.path.islink(path):
             if file_sha256(path) == actual:
                 write_record(path, task_id, actual)
                 return False
@@ -141,6 +152,7 @@ def run(module):
         if os.path.isdir(path):
             raise WorkspaceConfigError('%s is a directory: the file of export task %s cannot be saved under that name; '
                                        'give dest as a file path' % (path, task_id))
+        refuse_link(path, task_id, params['force'])
         checksum = None if params['force'] else holds_file_of(path, task_id, expected)
         if checksum is not None:
             return finish(module, path, os.path.getsize(path), checksum, False, task_id)

@@ -34,6 +34,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     WAIT_ARG_SPEC,
     Waiter,
     check_wait_options,
+    first_look_deadline,
     timed_out_message,
 )
 
@@ -66,7 +67,7 @@ def _follow(module, workspace, task_id, timeout, sleep_seconds, deadline):
     params = module.params
     api = ExportTaskApi(workspace)
     try:
-        found = api.get_by_ids([task_id], deadline=deadline)[0]
+        found = api.get_by_ids([task_id], deadline=first_look_deadline(timeout, deadline))[0]
     except WorkspaceError:
         if deadline is None or time.monotonic() < deadline:
             raise

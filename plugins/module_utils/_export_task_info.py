@@ -29,6 +29,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import (
     WAIT_ARG_SPEC,
     Waiter,
     check_wait_options,
+    first_look_deadline,
     timed_out_message,
 )
 
@@ -68,7 +69,8 @@ def find_and_follow(module, filters, task_ids, wait, offset=None, limit=None):
     deadline = time.monotonic() + timeout if wait else None
     with connect(module) as workspace:
         api = ExportTaskApi(workspace)
-        tasks, count, missing = find_tasks(api, filters, task_ids, offset, limit, deadline=deadline)
+        first_look = first_look_deadline(timeout, deadline)
+        tasks, count, missing = find_tasks(api, filters, task_ids, offset, limit, deadline=first_look)
         if missing or not wait:
             return tasks, count, missing, None
         waiter = Waiter(TaskFollower(api).fetch, reporter=wait_reporter(module))

@@ -8,6 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import unicodedata
 from collections.abc import Mapping
 
 SECRET_OPTIONS = ('secret_key', 'security_token', 'auth_token')
@@ -65,3 +66,9 @@ def scrub(text, secrets):
         if quoted != secret:
             text = text.replace(quoted, MASK)
     return text
+
+
+def escape_controls(text):
+    """text with control and format characters written as escapes (\\x1b, \\n, \\u202e): a line built from a
+    server's text can then neither forge another line nor send a terminal sequence."""
+    return ''.join(repr(char)[1:-1] if unicodedata.category(char) in ('Cc', 'Cf') else char for char in str(text))

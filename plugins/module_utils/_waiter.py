@@ -20,6 +20,9 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import W
 CREATING = 'CREATING'
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_WAIT_SLEEP = 5.0
+# Ceilings of the wait options (a week, an hour): a deadline and each sleep stay far within what time_t takes.
+MAX_WAIT_TIMEOUT = 604800.0
+MAX_WAIT_SLEEP = 3600.0
 WAIT_ARG_SPEC = dict(
     wait_timeout=dict(type='float', default=DEFAULT_WAIT_TIMEOUT),
     wait_sleep=dict(type='float', default=DEFAULT_WAIT_SLEEP),
@@ -27,9 +30,15 @@ WAIT_ARG_SPEC = dict(
 
 
 def check_wait_options(params):
-    """(wait_timeout, wait_sleep): 0 or more and more than 0 finite seconds, before any request."""
-    return (check_seconds('wait_timeout', params['wait_timeout'], allow_zero=True),
-            check_seconds('wait_sleep', params['wait_sleep']))
+    """(wait_timeout, wait_sleep): 0 to a week and more than 0 to an hour, in seconds, before any request."""
+    return (check_seconds('wait_timeout', params['wait_timeout'], allow_zero=True, maximum=MAX_WAIT_TIMEOUT),
+            check_seconds('wait_sleep', params['wait_sleep'], maximum=MAX_WAIT_SLEEP))
+
+
+def first_look_deadline(timeout, deadline):
+    """The deadline of a wait's first look at its tasks: none when wait_timeout is 0, which means look once and
+    do not wait (a deadline that has passed already would not let even that look be sent)."""
+    return None if timeout == 0 else deadline
 
 
 def is_finished(record):

@@ -26,7 +26,6 @@ import datetime
 import re
 import threading
 import time
-import unicodedata
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceApiError,
@@ -39,7 +38,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     TaskFollower,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import Pager
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls, scrub
 
 CREATING = 'CREATING'
 FINAL_STATUSES = ('SUCCESS', 'FAIL', 'EXPIRED')
@@ -143,7 +142,7 @@ def clean_text(value, secrets, limit=None):
     """value as text without the run's secrets, with control and format characters escaped (no forged log
     line, no terminal sequence), cut to limit characters when given."""
     text = scrub(value, secrets)
-    text = ''.join(repr(char)[1:-1] if unicodedata.category(char) in ('Cc', 'Cf') else char for char in text)
+    text = escape_controls(text)
     if limit is not None and len(text) > limit:
         text = text[:limit] + '...(%d characters cut)' % (len(text) - limit)
     return text

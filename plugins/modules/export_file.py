@@ -67,6 +67,9 @@ options:
         no change; other bytes (another export's file of the same name, a file changed since) fail the module and
         leave O(dest) as it was, unless O(checksum) names the downloaded bytes.
       - With V(true), the file is downloaded every time; O(dest) is replaced only when the content differs.
+      - A symbolic link where the file goes is never taken for the module's file and nothing is written through it;
+        with V(false) the module fails and leaves the link as it is, with V(true) the link itself is replaced by
+        the downloaded file.
     type: bool
     default: false
   checksum:

@@ -138,5 +138,3 @@ def _injects_invocation(task_vars):
     if 'INJECT_INVOCATION' not in C.config.get_configuration_definitions():
         return True
     return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))
-
-

@@ -12,6 +12,7 @@ import time
 
 from ansible.utils.display import Display
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter
 
 HEARTBEAT_SECONDS = 30
@@ -43,7 +44,8 @@ class StderrWaitReporter(WaitReporter):
         self._last_line = None
 
     def _say(self, text):
-        self._write('%s: %s' % (self._prefix, text))
+        # Task IDs and statuses come from the API: escaped, so that none retitles or clears the terminal.
+        self._write('%s: %s' % (self._prefix, escape_controls(text)))
         self._last_line = self._clock()
 
     def started(self, task_ids, timeout):

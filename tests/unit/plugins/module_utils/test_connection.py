@@ -18,6 +18,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._connection impo
     resolve_connection,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
+from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import check_wait_options
 
 PROFILE = '''[basic]
 ak = PROFILEAK
@@ -316,3 +317,21 @@ def test_profile_syntax_error_does_not_quote_the_file(tmp_path):
 def test_every_test_runs_without_the_connection_environment():
     # tests/conftest.py removes them, so that a developer's shell cannot reach a real cloud from a test.
     assert not [name for name in os.environ if name.startswith(('HUAWEICLOUD_', 'HW_'))]
+
+
+@pytest.mark.parametrize('option, maximum', [('wait_timeout', 604800), ('wait_sleep', 3600)])
+def test_a_time_value_past_its_ceiling_is_refused_naming_the_option(option, maximum):
+    params = dict(wait_timeout=600.0, wait_sleep=5.0)
+    params[option] = 1e10
+    with pytest.raises(WorkspaceConfigError) as caught:
+        check_wait_options(params)
+    assert str(caught.value) == '%s must be at most %d seconds, got 10000000000.0' % (option, maximum)
+    params[option] = float(maximum)
+    assert check_wait_options(params)
+
+
+def test_a_request_timeout_past_a_day_is_refused_before_any_request():
+    with pytest.raises(WorkspaceConfigError) as caught:
+        resolve_connection(dict(AKSK, region='r', timeout=1e10), environ=NO_PROFILE)
+    assert str(caught.value) == 'timeout must be at most 86400 seconds, got 10000000000.0'
+    assert resolve_connection(dict(AKSK, region='r', timeout=86400), environ=NO_PROFILE).timeout == 86400.0

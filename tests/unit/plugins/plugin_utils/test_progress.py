@@ -68,3 +68,15 @@ def test_lines_go_to_stderr(capsys):
     write_stderr('export_task_info [host1]: a line')
     captured = capsys.readouterr()
     assert 'export_task_info [host1]: a line' in captured.err and captured.out == ''
+
+
+def test_ids_and_statuses_from_the_api_are_escaped_never_sent_to_the_terminal_raw():
+    progress, lines, _clock = reporter()
+    progress.started(['t1\x1b]0;owned\x07', 't2\x1b[2J'], 600)
+    progress.finished([dict(task_id='t1\x1b]0;owned\x07', status='SUCCESS\nforged line\u202e')])
+    assert lines == [
+        'export_task_info [host1]: waiting for 2 export task(s) to leave CREATING, time-out 600 s: '
+        't1\\x1b]0;owned\\x07, t2\\x1b[2J',
+        'export_task_info [host1]: 1 export task(s) finished: t1\\x1b]0;owned\\x07 SUCCESS\\nforged line\\u202e',
+    ]
+    assert not any(char in line for line in lines for char in '\x1b\x07\n\u202e')
