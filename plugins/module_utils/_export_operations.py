@@ -148,8 +148,8 @@ def _names_vanished_tasks(error, batch):
     the service documents (its error_msg names them), in which case it deleted nothing."""
     if error.status == 404:
         return True
-    return error.status == 400 and (error.error_code == UNKNOWN_TASK_CODE
-                                    or any(task_id in (error.error_msg or '') for task_id in batch))
+    named = any(task_id in (error.error_msg or '') for task_id in batch)
+    return error.status == 400 and (error.error_code == UNKNOWN_TASK_CODE or named)
 
 
 def delete_tasks(workspace, task_ids):

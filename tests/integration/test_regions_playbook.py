@@ -41,9 +41,11 @@ def credentials(emulators):
 
 
 def test_lists_and_waits_in_every_region_and_says_where_each_task_is(emulator_factory, run_playbook, tmp_path):
+    # Each running task finishes once two list answers have shown it CREATING (the listing, then the wait's first
+    # look): the playbook's own requests are the clock, so a slow start of ansible-playbook cannot let it finish first.
     emulators, inventory = start_regions(emulator_factory, tmp_path, {
-        'beijing4': [{'task_id': 'running', 'file_name': 'beijing4-desktops.xlsx', 'finish_after': 2}],
-        'singapore': [{'task_id': 'running', 'file_name': 'singapore-desktops.xlsx', 'finish_after': 2.5}]})
+        'beijing4': [{'task_id': 'running', 'file_name': 'beijing4-desktops.xlsx', 'finish_after_listings': 2}],
+        'singapore': [{'task_id': 'running', 'file_name': 'singapore-desktops.xlsx', 'finish_after_listings': 2}]})
     run = run_playbook('regions_export_tasks.yml', env=credentials(emulators),
                        args=('-i', inventory, '--forks', '2', '-e', 'wait_sleep=0.3', '-e', 'wait_timeout=120'))
     assert run.rc == 0, run.stdout + run.stderr

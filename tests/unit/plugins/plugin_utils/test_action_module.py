@@ -23,7 +23,7 @@ class _AnsibleTaggedStr(str):
 def test_plain_values_makes_every_string_a_plain_str():
     values = plain_values({_AnsibleTaggedStr('key'): [_AnsibleTaggedStr('a'), (1, {'b': _AnsibleTaggedStr('c')})]})
     assert values == {'key': ['a', [1, {'b': 'c'}]]}
-    assert type(list(values)[0]) is str and type(values['key'][0]) is str and type(values['key'][1][1]['b']) is str
+    assert all(value.__class__ is str for value in (list(values)[0], values['key'][0], values['key'][1][1]['b']))
 
 
 def test_a_word_for_a_number_of_seconds_fails_without_naming_a_str_subclass():
