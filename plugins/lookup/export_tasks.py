@@ -155,6 +155,7 @@ OPTIONS = dict((name, spec) for name, spec in _export_task_info.argument_spec().
 OPTIONS.update(query=dict(type='str'))
 RULES = dict(required_together=_export_task_info.REQUIRED_TOGETHER)
 
+
 def _compile_query(expression):
     """The compiled JMESPath expression, or None when there is none; a clear error otherwise."""
     if expression is None:

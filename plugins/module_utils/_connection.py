@@ -272,4 +272,3 @@ def resolve_connection(options, environ=None):
                                1, MAX_CONCURRENCY),
         warnings=warnings,
     )
-
