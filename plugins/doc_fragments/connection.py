@@ -16,7 +16,8 @@ options:
   access_key:
     description:
       - Access key ID (AK) for C(SDK-HMAC-SHA256) request signing, used together with O(secret_key).
-      - If not set, the environment variable E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) is used (the first one that is set and not empty; an empty one counts as not set).
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) is used (the first one that is
+        set and not empty; an empty one counts as not set).
       - When neither options nor the environment give any credentials, C(ak) from the C([basic]) section of the
         official SDK's profile file C(~/.huaweicloud/credentials) (or the file named by E(HUAWEICLOUD_SDK_CREDENTIALS_FILE))
         is used, together with its C(sk), C(security_token), C(project_id) and C(iam_endpoint).
