@@ -16,7 +16,8 @@ options:
   access_key:
     description:
       - Access key ID (AK) for C(SDK-HMAC-SHA256) request signing, used together with O(secret_key).
-      - If not set, the environment variable E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) is used (the first one set).
+      - If not set, the environment variable E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) is used (the first one that is
+        set and not empty; an empty one counts as not set).
       - When neither options nor the environment give any credentials, C(ak) from the C([basic]) section of the
         official SDK's profile file C(~/.huaweicloud/credentials) (or the file named by E(HUAWEICLOUD_SDK_CREDENTIALS_FILE))
         is used, together with its C(sk), C(security_token), C(project_id) and C(iam_endpoint).
@@ -120,26 +121,26 @@ requirements:
   - requests
 '''
 
-    # For lookups: where each option comes from besides the lookup's own keywords.
-    # Ansible lets the last source that is set win, so the contract's preferred variable comes last.
+    # For lookups: where each option comes from besides the lookup's own keywords. The lookup reads them itself
+    # (plugin_utils/_options.py), in this order: the first environment variable set and not empty wins.
     PLUGINS = r'''
 options:
   access_key:
     env:
-      - name: HW_ACCESS_KEY
       - name: HUAWEICLOUD_SDK_AK
+      - name: HW_ACCESS_KEY
     vars:
       - name: hwcloud_workspace_access_key
   secret_key:
     env:
-      - name: HW_SECRET_KEY
       - name: HUAWEICLOUD_SDK_SK
+      - name: HW_SECRET_KEY
     vars:
       - name: hwcloud_workspace_secret_key
   security_token:
     env:
-      - name: HW_SECURITY_TOKEN
       - name: HUAWEICLOUD_SDK_SECURITY_TOKEN
+      - name: HW_SECURITY_TOKEN
     vars:
       - name: hwcloud_workspace_security_token
   auth_token:
@@ -149,14 +150,14 @@ options:
       - name: hwcloud_workspace_auth_token
   region:
     env:
-      - name: HW_REGION_NAME
       - name: HUAWEICLOUD_SDK_REGION
+      - name: HW_REGION_NAME
     vars:
       - name: hwcloud_workspace_region
   project_id:
     env:
-      - name: HW_PROJECT_ID
       - name: HUAWEICLOUD_SDK_PROJECT_ID
+      - name: HW_PROJECT_ID
     vars:
       - name: hwcloud_workspace_project_id
   endpoint:
@@ -166,8 +167,8 @@ options:
       - name: hwcloud_workspace_endpoint
   iam_endpoint:
     env:
-      - name: HW_IAM_ENDPOINT
       - name: HUAWEICLOUD_SDK_IAM_ENDPOINT
+      - name: HW_IAM_ENDPOINT
     vars:
       - name: hwcloud_workspace_iam_endpoint
   validate_certs:
@@ -175,8 +176,8 @@ options:
       - name: hwcloud_workspace_validate_certs
   ca_path:
     env:
-      - name: HW_CA_PATH
       - name: HUAWEICLOUD_SDK_CA_PATH
+      - name: HW_CA_PATH
     vars:
       - name: hwcloud_workspace_ca_path
   timeout:

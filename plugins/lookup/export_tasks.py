@@ -128,28 +128,22 @@ _raw:
       is_download: false
 '''
 
-from ansible.errors import AnsibleLookupError, AnsibleOptionsError
+from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
-    connection_argument_spec,
-    resolve_connection,
-)
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_task_info, _session
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
     FILTERS,
     ExportTaskApi,
     find_tasks,
     unknown_task_ids_message,
-    validate_query,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import check_max_tasks
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC, check_max_tasks
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure, masked
-from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import resolve_plugin_options
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import connection_variables, plugin_options
 
 try:
     import jmespath
@@ -161,9 +155,12 @@ except ImportError:
 
 display = Display()
 
-# The API's filters that this lookup offers as keywords; task IDs are its terms instead of task_id.
+# The lookup's own options beside the connection's (DOCUMENTATION describes each): the module's filters, with task
+# IDs as terms instead of task_id, and query.
 LOOKUP_FILTERS = tuple(name for name in FILTERS if name != 'task_id')
-CONNECTION_OPTIONS = tuple(connection_argument_spec())
+OPTIONS = dict((name, spec) for name, spec in _export_task_info.argument_spec().items() if name in LOOKUP_FILTERS)
+OPTIONS.update(query=dict(type='str'), **MAX_TASKS_ARG_SPEC)
+RULES = dict(required_together=_export_task_info.REQUIRED_TOGETHER)
 
 
 def _compile_query(expression):
@@ -216,37 +213,30 @@ def _task_ids(terms):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        keywords = set(self.option_definitions) - {'_terms'}
-        unknown = sorted(set(kwargs) - keywords)
-        if unknown:
-            hint = ' (give task IDs as terms)' if 'task_id' in unknown or 'task_ids' in unknown else ''
-            raise AnsibleLookupError('Unknown option(s) %s%s; the options are %s' % (
-                ', '.join(unknown), hint, ', '.join(sorted(keywords))))
-        try:
-            resolve_plugin_options(self, variables, kwargs, self._templar)
-        except AnsibleOptionsError as exc:
-            raise AnsibleLookupError(to_native(exc.message)) from None
-
-        task_ids = _task_ids(terms)
-        filters = dict((name, self.get_option(name)) for name in LOOKUP_FILTERS)
-        expression = self.get_option('query')
-        compiled = _compile_query(expression)
-        options = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
+        found = connection_variables(variables, self._templar)
+        secrets = secret_values(dict(found, **kwargs))
         try:
             # Everything is checked before the first request.
-            validate_query(filters)
-            max_tasks = check_max_tasks(self.get_option('max_tasks'))
-            connection = resolve_connection(options)
-            for warning in connection.warnings:
-                display.warning(warning)
-            with open_workspace(WorkspaceClient(connection)) as workspace:
+            params = plugin_options(_session.argument_spec(OPTIONS), kwargs, found, **RULES)
+            max_tasks = check_max_tasks(params['max_tasks'])
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            hint = ' (give task IDs as terms)' if {'task_id', 'task_ids'} & set(kwargs) else ''
+            raise AnsibleLookupError(failure(exc, secrets)[0] + hint) from None
+        secrets = sorted(set(secrets) | set(secret_values(params)), key=len, reverse=True)
+
+        task_ids = _task_ids(terms)
+        filters = dict((name, params[name]) for name in LOOKUP_FILTERS)
+        compiled = _compile_query(params['query'])
+        try:
+            with _session.session(params, display.warning) as workspace:
+                secrets = sorted(set(secrets) | set(secret_values(workspace.connection)), key=len, reverse=True)
                 tasks, dummy, missing = find_tasks(ExportTaskApi(workspace, max_tasks), filters, task_ids=task_ids)
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            raise AnsibleLookupError(failure(exc, secret_values(options))[0]) from None
+            raise AnsibleLookupError(failure(exc, secrets)[0]) from None
         if missing:
             raise AnsibleLookupError(unknown_task_ids_message(missing))
         # Records a server wrote may echo the request's credentials: masked as the modules' results are.
-        tasks = masked(tasks, secret_values(options))
+        tasks = masked(tasks, secrets)
         if compiled is None:
             return tasks
-        return _apply_query(compiled, expression, tasks)
+        return _apply_query(compiled, params['query'], tasks)

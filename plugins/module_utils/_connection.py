@@ -15,29 +15,18 @@ import stat
 from configparser import ConfigParser, Error as ConfigParserError
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback
-
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import (
+    CONNECTION_ENV,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    SECRET_OPTIONS,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import SECRET_OPTIONS
 from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds
 
-# Environment variables per option, the first set one wins (the official SDK's names first).
-CONNECTION_ENV = {
-    'access_key': ('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
-    'secret_key': ('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'),
-    'security_token': ('HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'),
-    'auth_token': ('HW_AUTH_TOKEN',),
-    'region': ('HUAWEICLOUD_SDK_REGION', 'HW_REGION_NAME'),
-    'project_id': ('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'),
-    'endpoint': ('HW_WORKSPACE_ENDPOINT',),
-    'iam_endpoint': ('HUAWEICLOUD_SDK_IAM_ENDPOINT', 'HW_IAM_ENDPOINT'),
-    'ca_path': ('HUAWEICLOUD_SDK_CA_PATH', 'HW_CA_PATH'),
-}
-DEFAULT_TIMEOUT = 30.0
 # The longest an HTTP attempt may be given (a day): a deadline, a socket timeout and a wait stay far within time_t.
 MAX_TIMEOUT = 86400.0
-DEFAULT_RETRIES = 4
-DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 32
 
 # region and project_id become parts of host names and paths: nothing that could change the URL's meaning.
@@ -184,9 +173,10 @@ def _check_credentials(options):
         return
     if not access_key and not secret_key:
         raise WorkspaceConfigError(
-            'No credentials: set access_key and secret_key (env HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK or '
-            'HW_ACCESS_KEY/HW_SECRET_KEY), or auth_token (env HW_AUTH_TOKEN), or the [basic] section of %s'
-            % PROFILE_FILE_ENV)
+            'No credentials: set access_key and secret_key (env %s), or auth_token (env %s), or the [basic] section '
+            'of %s' % (' or '.join('/'.join(pair) for pair in zip(CONNECTION_ENV['access_key'],
+                                                                  CONNECTION_ENV['secret_key'])),
+                       ' or '.join(CONNECTION_ENV['auth_token']), PROFILE_FILE_ENV))
     if not secret_key:
         raise WorkspaceConfigError('access_key is set but secret_key is not: AK/SK signing needs both')
     if not access_key:
@@ -272,28 +262,4 @@ def resolve_connection(options, environ=None):
         concurrency=_check_int('concurrency', DEFAULT_CONCURRENCY if concurrency is None else concurrency,
                                1, MAX_CONCURRENCY),
         warnings=warnings,
-    )
-
-
-def connection_argument_spec():
-    """The modules' argument spec for the connection; env fallbacks in CONNECTION_ENV order."""
-    def option(name, **extra):
-        spec = dict(type='str', fallback=(env_fallback, list(CONNECTION_ENV[name])))
-        spec.update(extra)
-        return spec
-
-    return dict(
-        access_key=option('access_key', no_log=False),
-        secret_key=option('secret_key', no_log=True),
-        security_token=option('security_token', no_log=True),
-        auth_token=option('auth_token', no_log=True),
-        region=option('region'),
-        project_id=option('project_id'),
-        endpoint=option('endpoint'),
-        iam_endpoint=option('iam_endpoint'),
-        validate_certs=dict(type='bool', default=True),
-        ca_path=option('ca_path', type='path'),
-        timeout=dict(type='float', default=DEFAULT_TIMEOUT),
-        retries=dict(type='int', default=DEFAULT_RETRIES),
-        concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
     )

@@ -16,14 +16,11 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
-from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, WorkspaceClient
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
-    connection_argument_spec,
-    resolve_connection,
-)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import connection_argument_spec
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.module_utils._session import session
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter
 
 
@@ -54,10 +51,7 @@ def run_module(operation):
 def connect(module):
     """The Workspace of the module's connection options, its project resolved; the credentials file's warnings
     become the module's. Close it (a with block)."""
-    connection = resolve_connection(module.params)
-    for warning in connection.warnings:
-        module.warn(warning)
-    return open_workspace(WorkspaceClient(connection))
+    return session(module.params, module.warn)
 
 
 def wait_reporter(module):

@@ -11,7 +11,8 @@ __metaclass__ = type
 import unicodedata
 from collections.abc import Mapping
 
-SECRET_OPTIONS = ('secret_key', 'security_token', 'auth_token')
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import SECRET_OPTIONS
+
 MASK = '********'
 # Strings nested in a wrongly typed secret (a list, a dict) shorter than this are not masked: masking "a" or "k"
 # everywhere would make every message unreadable, and such a fragment gives nothing away on its own.

@@ -3,49 +3,31 @@
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""A front end's session: options in (checked by ansible-core's ArgumentSpecValidator against one spec, the
-connection options' environment variables included), warnings out, an open Workspace back.
+"""A front end's session: options in (checked by ansible-core's ArgumentSpecValidator against the connection
+options' spec plus the front end's own, the environment variables included), warnings out, an open Workspace back.
 
-The modules get the same from AnsibleModule and _module.connect; a front end without an AnsibleModule (the event
-source) uses this, so that the options, their environment variables, their checks and their messages stay one.
+A module gets its options from AnsibleModule and calls session(module.params, module.warn) (_module.connect); the
+lookup and the event source validate theirs here first, so that the options, their environment variables, their
+checks and their messages are one.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedError
+from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
-    CONNECTION_ENV,
-    connection_argument_spec,
-    resolve_connection,
-)
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import connection_argument_spec
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
-
-
-def _environment_fallback(environ):
-    """A fallback strategy (as env_fallback) that reads environ instead of os.environ: the first variable set
-    and not empty wins."""
-    def fallback(*names):
-        for name in names:
-            if environ.get(name):
-                return environ[name]
-        raise AnsibleFallbackNotFound
-    return fallback
 
 
 def argument_spec(options_spec, environ=None):
     """options_spec with the connection options, whose environment variables are read from environ
-    (default os.environ) in CONNECTION_ENV order."""
-    environ = os.environ if environ is None else environ
-    spec = connection_argument_spec()
-    for name, variables in CONNECTION_ENV.items():
-        spec[name] = dict(spec[name], fallback=(_environment_fallback(environ), list(variables)))
+    (default os.environ)."""
+    spec = connection_argument_spec(environ)
     spec.update(options_spec)
     return spec
 
@@ -70,7 +52,8 @@ def validate(spec, params, **rules):
 
 def resolve(params, warn, environ=None):
     """The Connection of validated params (checked further, naming the option; nothing is sent); each
-    warning (a credentials file readable by others) goes to warn."""
+    warning (a credentials file readable by others) goes to warn. environ (default os.environ) names the
+    credentials file."""
     connection = resolve_connection(params, environ)
     for warning in connection.warnings:
         warn(warning)
@@ -78,12 +61,14 @@ def resolve(params, warn, environ=None):
 
 
 def open_session(connection):
-    """The Workspace of connection, its project resolved (one IAM request when project_id is not set).
+    """The Workspace of a resolved connection, its project resolved (one IAM request when project_id is not set).
     Close it (a with block)."""
     return open_workspace(WorkspaceClient(connection))
 
 
-def connect(params, warn, environ=None):
-    """resolve then open_session: what _module.connect(module) is for a module (connect(module.params,
-    module.warn))."""
+def session(params, warn, environ=None):
+    """The open Workspace of validated params: resolve, then open_session. Close it (a with block).
+
+    A front end that must find every error before its first request and send it later (the event source) calls
+    the two halves itself."""
     return open_session(resolve(params, warn, environ))

@@ -3,65 +3,45 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A lookup's option resolution: core's documented options (keywords, variables, environment), in the module's
-words (an action plugin validates its module's options with plugin_utils/_action_module.py)."""
+"""A lookup's options: its keywords, else the hwcloud_workspace_<option> variables, else the environment, checked
+by ansible-core's ArgumentSpecValidator as a module's are (module_utils/_session.py), in the module's words."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.errors import AnsibleOptionsError
-from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.parsing.convert_bool import boolean
-
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import SECRET_OPTIONS
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _session
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import OPTION_NAMES, VARIABLE_PREFIX
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._action_module import plain_values
 
 
-def _check_keyword(definitions, name, value):
-    """The module's words for a bad choice or boolean; core would read an unknown word as false."""
-    definition = definitions[name]
-    if value is None:
-        return
-    if definition.get('choices') and value not in definition['choices']:
-        raise AnsibleOptionsError('%s must be one of %s, got %r' % (name, ', '.join(definition['choices']), value))
-    if definition.get('type') in ('bool', 'boolean'):
-        try:
-            boolean(value, strict=True)
-        except TypeError:
-            raise AnsibleOptionsError('%s must be a boolean (true or false), got %r' % (name, value)) from None
+def connection_variables(variables, templar=None):
+    """The hwcloud_workspace_<option> variables that are set and not null, templated with templar, by variable name.
 
-
-def _option_variables(plugin, variables, templar):
-    """The variables the plugin's options read (hwcloud_workspace_*) that are set, templated.
-
-    A lookup gets the variables as written, so hwcloud_workspace_secret_key: "{{ vault_sk }}" would arrive
-    as that text; only the variables the options read are templated.
+    A lookup gets the variables as written, so hwcloud_workspace_secret_key: "{{ vault_sk }}" would arrive as that
+    text; only the variables the connection options read are templated.
     """
-    names = set(entry['name'] for definition in plugin.option_definitions.values()
-                for entry in definition.get('vars') or ())
     variables = variables or {}
-    found = dict((name, variables[name]) for name in names if name in variables)
+    found = dict((VARIABLE_PREFIX + name, variables[VARIABLE_PREFIX + name]) for name in OPTION_NAMES
+                 if variables.get(VARIABLE_PREFIX + name) is not None)
     if templar is not None:
         found = dict((name, templar.template(value)) for name, value in found.items())
     return found
 
 
-def resolve_plugin_options(plugin, variables, keywords, templar=None):
-    """Set a lookup's options: its keywords, else its variables (templated with templar), else the environment
-    (core's public set_options).
+def plugin_options(spec, keywords, found_variables, **rules):
+    """The validated options of a plugin (spec: _session.argument_spec of its own options): keywords, else the
+    connection variables found (connection_variables), else the environment and the defaults. A keyword given as
+    None counts as not given.
 
-    Raises AnsibleOptionsError, with every secret masked: for a bad choice or boolean in the module's words,
-    otherwise core's message (which names the keyword or variable the value came from), with the plugin
-    named by its FQCN as users know it rather than by its Python module.
+    A variable's value is checked under the variable's name, as the roles' argument specs name it; a variable whose
+    option is given as a keyword is not looked at. Raises WorkspaceConfigError with every message of a step.
     """
-    for name, value in keywords.items():
-        _check_keyword(plugin.option_definitions, name, value)
-    found = _option_variables(plugin, variables, templar)
-    try:
-        plugin.set_options(var_options=found, direct=keywords)
-    except AnsibleOptionsError as exc:
-        message = to_native(exc.message).replace(repr(type(plugin).__module__), repr(plugin.ansible_name))
-        cause = exc.__cause__
-        if cause is not None and not any(repr(name) in message for name in SECRET_OPTIONS):
-            message += ' (%s)' % to_native(cause)
-        raise AnsibleOptionsError(scrub(message, secret_values(dict(found, **keywords)))) from None
+    used = dict((name, value) for name, value in found_variables.items()
+                if keywords.get(name[len(VARIABLE_PREFIX):]) is None)
+    variable_spec = dict((name, dict((key, value) for key, value in spec[name[len(VARIABLE_PREFIX):]].items()
+                                     if key not in ('default', 'fallback')))
+                         for name in used)
+    checked = _session.validate(variable_spec, plain_values(used))
+    params = dict((name[len(VARIABLE_PREFIX):], value) for name, value in checked.items() if value is not None)
+    params.update(plain_values(keywords))
+    return _session.validate(spec, params, **rules)

@@ -15,7 +15,7 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import CONNECTION_ENV, SECRET_OPTIONS
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import CONNECTION_ENV, SECRET_OPTIONS
 from tools import ee
 from tools.workspace_emulator.testing import EmulatorProcess, without_cloud_credentials
 

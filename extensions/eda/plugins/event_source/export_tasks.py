@@ -246,9 +246,12 @@ def _make_collection_importable():
 _make_collection_importable()
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils import _session, _watch  # noqa: E402
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import CONNECTION_ENV  # noqa: E402
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import (  # noqa: E402
+    CONNECTION_ENV,
+    SECRET_OPTIONS,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError  # noqa: E402
-from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import SECRET_OPTIONS, secret_values  # noqa: E402
+from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values  # noqa: E402
 from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds  # noqa: E402
 
 DEFAULT_INTERVAL = 30.0

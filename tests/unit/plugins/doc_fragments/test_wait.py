@@ -16,7 +16,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils import (
     _export_task_info,
     _wait_for_exports,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import connection_argument_spec
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import connection_argument_spec
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WAIT_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.modules import export_file, export_task, export_task_info, wait_for_exports
 

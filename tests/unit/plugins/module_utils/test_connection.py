@@ -11,10 +11,10 @@ import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import (
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import check_seconds, resolve_connection
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import (
     CONNECTION_ENV,
     connection_argument_spec,
-    resolve_connection,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
 

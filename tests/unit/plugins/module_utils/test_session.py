@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils import _session
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import CONNECTION_ENV
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import CONNECTION_ENV
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
 
 OPTIONS = dict(interval=dict(type='float', default=30.0), initial=dict(type='bool', default=False),
@@ -35,7 +35,7 @@ def test_every_message_at_once_naming_the_options():
     with pytest.raises(WorkspaceConfigError) as failed:
         _session.validate(_session.argument_spec(OPTIONS, {}), {'intervall': 1, 'initial': 'maybe', 'since': '2h'},
                           mutually_exclusive=[['initial', 'since']])
-    message = str(failed.value)
+    message = str(failed.value).replace("<class 'str'>", 'str')  # as ansible-core before 2.19 writes it
     assert message.startswith('unknown option(s) intervall; the options are access_key, auth_token, ca_path, ')
     assert 'parameters are mutually exclusive: initial|since' in message
     assert "argument 'initial' is of type str and we were unable to convert to bool" in message
@@ -49,6 +49,6 @@ def test_connect_resolves_the_connection_and_hands_its_warnings_over(tmp_path):
     params = _session.validate(_session.argument_spec({}, environ),
                                {'endpoint': 'http://127.0.0.1:1', 'project_id': 'proj'})
     warnings = []
-    with _session.connect(params, warnings.append, environ) as workspace:
+    with _session.session(params, warnings.append, environ) as workspace:
         assert workspace.project_id == 'proj' and workspace.connection.access_key == 'PROFILEAK'
     assert len(warnings) == 1 and 'readable by group or others' in warnings[0]
