@@ -58,12 +58,14 @@ TIMES = os.path.join(ROOT, '.build', 'matrix', 'times')
 WORKERS = os.environ.get('PYTEST_WORKERS', '4')
 # pytest's exit status when the files given hold no serial test.
 NO_TESTS_COLLECTED = 5
-# The end-to-end tests the oldest leg runs with pytest besides ansible-test: those whose outcome depends on
-# ansible-core and that no target can check (the controller and shipped results compared field for field, async,
-# the lookup's and the modules' secrets at -vvv). Every leg runs every unit test and every target on both paths;
-# the rest of pytest runs once, in the newest leg: tests/emulator and tests/release do not import ansible-core's
-# execution, and the other end-to-end files test paging, transport and waiting, the same module_utils on every
-# ansible-core.
+# The end-to-end tests the oldest leg runs with pytest besides ansible-test: what no target can check and whose
+# outcome depends on ansible-core: the controller and shipped results and async compared field for field, invocation,
+# deprecation and validator warnings, secrets at -vvv, progress on stderr (test_every_module_on_the_controller,
+# test_export_task_info, test_wait_for_exports_module), the lookup's connection from the controller's environment
+# (test_lookup), the documented examples and playbooks, whose Jinja each ansible-core evaluates its own way. Every
+# leg runs every unit test and every target on both paths; the rest of pytest runs once, in the newest leg:
+# tests/emulator and tests/release do not import ansible-core's execution, and the other end-to-end files test
+# paging, transport and waiting, the same module_utils on every ansible-core.
 OLDEST_TESTS = tuple('tests/integration/%s.py' % name for name in (
     'test_every_module_on_the_controller', 'test_documented_examples', 'test_export_task_info', 'test_lookup',
     'test_playbooks', 'test_wait_for_exports_module'))
