@@ -145,7 +145,8 @@ def integration_on(path, arguments):
             handle.write('# Written by tools/ansible_test.py for this run: the execution path, the emulator it started.\n')
             handle.write(json.dumps(integration_vars(emulator, path), indent=2, sort_keys=True) + '\n')  # JSON is YAML
         print('== %s path, emulator on %s for the run' % (path, emulator.url), flush=True)
-        failed = ansible_test(copy, 'integration', arguments)
+        # Every target runs even after one failed: a leg of the matrix reports all its failures at once.
+        failed = ansible_test(copy, 'integration', ['--continue-on-error'] + list(arguments))
         if failed:
             print("== the emulator's last log lines:\n%s" % '\n'.join(emulator.stderr_text().splitlines()[-40:]), flush=True)
         return failed
