@@ -8,8 +8,8 @@
 ansible-test wants the collection at ansible_collections/hwcloud/workspace/ in a git work tree, and the built
 tarball has no integration targets (galaxy.yml build_ignore). So the checkout's files (the tracked ones and the
 untracked ones git does not ignore, as they are in the work tree) are copied to
-.build/ansible-test/<command>-py<X.Y>/ansible_collections/hwcloud/workspace and committed there (one copy per
-command, path and Python: legs, or units and integration, may run at once); ansible-test runs in that copy with
+.build/ansible-test/<command>-core<X.Y>-py<X.Y>/ansible_collections/hwcloud/workspace and committed there (one
+copy per command, path, ansible-core and Python: legs, or units and integration, may run at once); ansible-test runs in that copy with
 --local on this venv's Python. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
 script that ansible-test may ask for is seeded as tools/sanity.py does.
 
@@ -40,11 +40,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)  # run as a script: tools.sanity and tools.workspace_emulator
 
+from ansible.release import __version__ as ansible_version  # noqa: E402  pylint: disable=wrong-import-position
 from tools.sanity import seed_get_pip  # noqa: E402  pylint: disable=wrong-import-position
 from tools.workspace_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 PYTHON_VERSION = '%d.%d' % sys.version_info[:2]
+# The leg: ansible-core X.Y and the Python, which name the copies (legs of one Python may run at once).
+LEG = 'core%s-py%s' % ('.'.join(ansible_version.split('.')[:2]), PYTHON_VERSION)
 VARS_FILE = os.path.join('tests', 'integration', 'integration_config.yml')
 # Seconds until a started export finishes: a scenario that starts an export and waits for it takes about this long.
 EXPORT_DELAY = '0.5'
@@ -60,7 +63,7 @@ GIT = ['git', '-c', 'user.name=ansible-test', '-c', 'user.email=ansible-test@loc
 
 def copy_checkout(name):
     """The work tree's files (not .git, nothing ignored) as a fresh git repository; its path."""
-    copy = os.path.join(ROOT, '.build', 'ansible-test', '%s-py%s' % (name, PYTHON_VERSION),
+    copy = os.path.join(ROOT, '.build', 'ansible-test', '%s-%s' % (name, LEG),
                         'ansible_collections', 'hwcloud', 'workspace')
     listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT, check=True,
                             stdout=subprocess.PIPE).stdout.decode('utf-8', 'surrogateescape').split('\0')
@@ -169,7 +172,7 @@ def integration(arguments):
         started = time.monotonic()
         failed = integration_on(path, arguments)
         outcomes.append((path, failed, time.monotonic() - started))
-    print('== integration on %s: %s' % (PYTHON_VERSION, ', '.join(
+    print('== integration on %s: %s' % (LEG, ', '.join(
         '%s %s in %d s' % (path, 'failed' if failed else 'passed', seconds) for path, failed, seconds in outcomes)), flush=True)
     return max(failed for _, failed, _ in outcomes)
 
