@@ -9,8 +9,8 @@ ansible-test wants the collection at ansible_collections/hwcloud/workspace/ in a
 tarball has no integration targets (galaxy.yml build_ignore). So the checkout's files (the tracked ones and the
 untracked ones git does not ignore, as they are in the work tree) are copied to
 .build/ansible-test/<command>-core<X.Y>-py<X.Y>/ansible_collections/hwcloud/workspace and committed there (one
-copy per command, path, ansible-core and Python: legs, or units and integration, may run at once); ansible-test runs in that copy with
---local on this venv's Python. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
+copy per command, path, ansible-core and Python: legs, or units and integration, may run at once); ansible-test
+runs in that copy with --local on this venv's Python. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
 script that ansible-test may ask for is seeded as tools/sanity.py does.
 
 units without targets runs every test file of tests/unit on UNIT_WORKERS workers except those that tests/conftest.py
@@ -18,9 +18,8 @@ marks serial (they time things on the wall clock), which run after, alone.
 
 integration runs the targets on both execution paths, one after the other (--path runs one): `controller`, over the
 inventory's local connection, where the action plugins compute each module's result in the controller process, and
-`shipped`, over the test connection plugin tests/integration/connection_plugins/shipped.py (the local connection
-under another name, found in the setup_emulator target's connection_plugins), where they ship the module as to a
-remote host. For each path it starts one emulator (tools/workspace_emulator on a free port, exports done after
+`shipped`, over the test connection plugin `shipped` (the local connection under another name, in the connection_plugins
+of the setup_emulator target, on which every target depends), where they ship the module as to a remote host. For each path it starts one emulator (tools/workspace_emulator on a free port, exports done after
 EXPORT_DELAY seconds), names it and the path to the targets in tests/integration/integration_config.yml (the vars
 file of the play ansible-test writes for every target, so its ansible_connection wins over the inventory's; the
 setup_emulator target resets the emulator's settings for each target and proves the path), and stops it when
