@@ -1,17 +1,18 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
-#   make test   what CI runs (.ci/run): on the newest ansible-core (.venv) the emulator, end-to-end and
-#               documentation tests, ansible-test units, integration and sanity; the event source with ansible-rulebook;
-#               ansible-lint, the docs lint and the docs site, the changelog lint and galaxy-importer; then the oldest
-#               supported ansible-core's leg (test-oldest).
-# Parts of it: make pytest, units, integration, sanity, eda-test, lint, docs-lint, docs, changelog-lint, importer,
-# test-matrix, test-oldest.
+#   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then two at a time: every leg of
+#               the version matrix (ansible-test units and integration on both execution paths on each supported
+#               ansible-core; pytest's ansible-core-dependent files and sanity on the oldest), the newest leg's
+#               sanity, the event source with ansible-rulebook, the execution environments, ansible-lint, the docs
+#               lint and the docs site, the changelog lint and galaxy-importer; then the time of every leg.
+# Parts of it: make pytest, units, integration, sanity, eda-test, ee-test, lint, docs-lint, docs, changelog-lint,
+# importer, test-matrix, and one leg: make leg-2.16 (any leg of `python3 tools/matrix.py legs`).
 #
 # Versions (tools/matrix.py): .venv is the `newest` leg, made with Python 3.13 (3.12 when 3.13 is missing), on
-# which pip installs the newest ansible-core; the `oldest` leg (requires_ansible, ansible-core 2.19 on Python 3.11)
-# has its own venv under .build/matrix. The release tools (ansible-lint, antsibull-docs, Sphinx, galaxy-importer)
-# have their own venv, .build/release-venv, so that their pins never change the ansible-core under test.
-# pytest runs on four workers, then the tests that time things alone (tools/matrix.py, tests/conftest.py).
+# which pip installs the newest ansible-core; every other leg (2.16 on Python 3.11 ... 2.20 on 3.12) has its own
+# venv under .build/matrix, kept between runs. The release tools (ansible-lint, antsibull-docs, Sphinx,
+# galaxy-importer) have their own venv, .build/release-venv, so that their pins never change the ansible-core under
+# test. pytest runs on four workers, then the tests that time things alone (tools/matrix.py, tests/conftest.py).
 PYTHON ?= $(shell python3 tools/matrix.py python newest)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -30,8 +31,11 @@ EDA_VENV := .build/eda-venv
 EDA_STAMP := $(EDA_VENV)/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix test-oldest eda-test collection \
-	clean units integration ee-test
+LEGS := $(shell python3 tools/matrix.py legs)
+LEG_CHECKS := $(addprefix leg-,$(LEGS))
+
+.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix eda-test collection \
+	clean units integration ee-test $(LEG_CHECKS)
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,18 +60,20 @@ demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
 # pytest first and alone (its serial part times things), leaving tests/unit to ansible-test units; then the rest two
-# at a time, so that the oldest leg runs beside the newest leg's checks (most of them keep one core busy), each
-# target's output shown whole when it ends.
-CHECKS := test-oldest units integration eda-test ee-test sanity lint docs changelog-lint importer
+# at a time, each target's output shown whole when it ends, the longest first (the oldest leg, with its sanity and
+# pytest files, and the execution environments' builds); then the time of every leg (a failed check too).
+CHECKS := leg-$(firstword $(LEGS)) ee-test sanity $(filter-out leg-$(firstword $(LEGS)),$(LEG_CHECKS)) lint importer docs \
+	eda-test changelog-lint
 test:
 	$(MAKE) pytest PYTEST_ARGS=--ignore=tests/unit
-	$(MAKE) -j2 --output-sync=target $(CHECKS)
+	$(MAKE) -j2 --output-sync=target $(CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
 pytest: $(STAMP) $(COLLECTION_LINK)
 	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)
 
-# ansible-test on a copy of the checkout (tools/ansible_test.py): units runs tests/unit, integration the targets in
-# tests/integration/targets against one emulator. One target: .venv/bin/python -m tools.ansible_test integration NAME.
+# ansible-test on a copy of the checkout (tools/ansible_test.py), on the newest leg: units runs tests/unit,
+# integration the targets in tests/integration/targets on both execution paths (in the controller and shipped), each
+# against an emulator of its own. One target: .venv/bin/python -m tools.ansible_test integration NAME.
 units: $(STAMP)
 	$(BIN)/python -m tools.ansible_test units
 
@@ -116,13 +122,17 @@ changelog-lint: $(STAMP)
 importer: $(TOOLS_STAMP)
 	$(WITH_TOOLS) $(TOOLS)/bin/python -m tools.importer
 
-# Both legs: the newest ansible-core is what .venv has (make pytest sanity); the oldest gets its own venv and runs
-# ansible-test units, integration and sanity and the end-to-end tests that depend on ansible-core (see
-# tools/matrix.py's OLDEST_TESTS).
-test-matrix: pytest sanity test-oldest
+# The version matrix (tools/matrix.py): every leg two at a time, then their times. A leg is ansible-test units and
+# integration on both paths, on the oldest also pytest's ansible-core-dependent files (OLDEST_TESTS) and sanity.
+# The newest leg uses .venv; the others make their venv under .build/matrix/<leg> when it is missing or stale.
+test-matrix:
+	$(MAKE) -j2 --output-sync=target $(LEG_CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
-test-oldest: $(COLLECTION_LINK)
-	python3 tools/matrix.py run oldest
+leg-newest: $(STAMP)
+	python3 tools/matrix.py run newest
+
+$(filter-out leg-newest,$(LEG_CHECKS)): leg-%: $(COLLECTION_LINK)
+	python3 tools/matrix.py run $*
 
 collection: $(STAMP)
 	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist .

@@ -3,23 +3,27 @@
 """Run `ansible-test units` or `ansible-test integration` on the checkout, with the venv that runs this.
 
     VENV/bin/python -m tools.ansible_test units [TARGET ...] [ANSIBLE-TEST OPTIONS]
-    VENV/bin/python -m tools.ansible_test integration [TARGET ...] [ANSIBLE-TEST OPTIONS]
+    VENV/bin/python -m tools.ansible_test integration [--path controller|shipped] [TARGET ...] [ANSIBLE-TEST OPTIONS]
 
 ansible-test wants the collection at ansible_collections/hwcloud/workspace/ in a git work tree, and the built
 tarball has no integration targets (galaxy.yml build_ignore). So the checkout's files (the tracked ones and the
 untracked ones git does not ignore, as they are in the work tree) are copied to
-.build/ansible-test/<command>-py<X.Y>/ansible_collections/hwcloud/workspace and committed there (one copy per
-command and Python: both legs, or units and integration, may run at once); ansible-test runs in that copy with
---local on this venv's Python. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
+.build/ansible-test/<command>-core<X.Y>-py<X.Y>/ansible_collections/hwcloud/workspace and committed there (one
+copy per command, path, ansible-core and Python: legs, or units and integration, may run at once); ansible-test
+runs in that copy with --local on this venv's Python. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
 script that ansible-test may ask for is seeded as tools/sanity.py does.
 
 units without targets runs every test file of tests/unit on UNIT_WORKERS workers except those that tests/conftest.py
 marks serial (they time things on the wall clock), which run after, alone.
 
-integration starts one emulator (tools/workspace_emulator on a free port, exports done after EXPORT_DELAY
-seconds) for the whole run, names it to the targets in tests/integration/integration_config.yml (a vars file
-ansible-test gives every target; the setup_emulator target resets the emulator's settings for each), and stops it
-when ansible-test ends.
+integration runs the targets on both execution paths, one after the other (--path runs one): `controller`, over the
+inventory's local connection, where the action plugins compute each module's result in the controller process, and
+`shipped`, over the test connection plugin `shipped` (the local connection under another name, in the connection_plugins
+of the setup_emulator target, on which every target depends), where they ship the module as to a remote host. For each path it starts one emulator (tools/workspace_emulator on a free port, exports done after
+EXPORT_DELAY seconds), names it and the path to the targets in tests/integration/integration_config.yml (the vars
+file of the play ansible-test writes for every target, so its ansible_connection wins over the inventory's; the
+setup_emulator target resets the emulator's settings for each target and proves the path), and stops it when
+ansible-test ends.
 """
 
 import ast
@@ -29,27 +33,36 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)  # run as a script: tools.sanity and tools.workspace_emulator
 
+from ansible.release import __version__ as ansible_version  # noqa: E402  pylint: disable=wrong-import-position
 from tools.sanity import seed_get_pip  # noqa: E402  pylint: disable=wrong-import-position
 from tools.workspace_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 PYTHON_VERSION = '%d.%d' % sys.version_info[:2]
+# The leg: ansible-core X.Y and the Python, which name the copies (legs of one Python may run at once).
+LEG = 'core%s-py%s' % ('.'.join(ansible_version.split('.')[:2]), PYTHON_VERSION)
 VARS_FILE = os.path.join('tests', 'integration', 'integration_config.yml')
 # Seconds until a started export finishes: a scenario that starts an export and waits for it takes about this long.
 EXPORT_DELAY = '0.5'
+# Execution path: the variables that choose it (besides integration_path, which setup_emulator checks).
+PATHS = {
+    'controller': {},
+    'shipped': {'ansible_connection': 'shipped'},
+}
 # As many workers as tools/matrix.py gives pytest: on two cores the unit tests mostly wait on local HTTP.
 UNIT_WORKERS = os.environ.get('PYTEST_WORKERS', '4')
 GIT = ['git', '-c', 'user.name=ansible-test', '-c', 'user.email=ansible-test@localhost', '-c', 'commit.gpgsign=false']
 
 
-def copy_checkout(command):
+def copy_checkout(name):
     """The work tree's files (not .git, nothing ignored) as a fresh git repository; its path."""
-    copy = os.path.join(ROOT, '.build', 'ansible-test', '%s-py%s' % (command, PYTHON_VERSION),
+    copy = os.path.join(ROOT, '.build', 'ansible-test', '%s-%s' % (name, LEG),
                         'ansible_collections', 'hwcloud', 'workspace')
     listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT, check=True,
                             stdout=subprocess.PIPE).stdout.decode('utf-8', 'surrogateescape').split('\0')
@@ -102,9 +115,10 @@ def units(copy, arguments):
     return ansible_test(copy, 'units', serial + ['--num-workers', '1'] + list(arguments)) or failed
 
 
-def integration_vars(emulator):
-    """The variables every target gets: where the emulator is, and its demo credentials."""
-    return {
+def integration_vars(emulator, path):
+    """The variables every target gets: the execution path, where the emulator is, and its demo credentials."""
+    return dict(PATHS[path], **{
+        'integration_path': path,
         'emulator_url': emulator.url,
         'emulator_storage_url': emulator.storage_url,
         'emulator_project_id': emulator.project_id,
@@ -121,22 +135,45 @@ def integration_vars(emulator):
             'access_key': emulator.access_key,
             'secret_key': emulator.secret_key,
         },
-    }
+    })
 
 
-def integration(copy, arguments):
+def integration_on(path, arguments):
+    """ansible-test integration on one execution path, in a copy of its own, against an emulator of its own."""
+    copy = copy_checkout('integration-' + path)
     emulator = EmulatorProcess(export_delay=EXPORT_DELAY)
     try:
         with open(os.path.join(copy, VARS_FILE), 'w', encoding='utf-8') as handle:
-            handle.write('# Written by tools/ansible_test.py for this run: the emulator it started.\n')
-            handle.write(json.dumps(integration_vars(emulator), indent=2, sort_keys=True) + '\n')  # JSON is YAML
-        print('== emulator on %s for the run' % emulator.url, flush=True)
-        failed = ansible_test(copy, 'integration', arguments)
+            handle.write('# Written by tools/ansible_test.py for this run: the execution path, the emulator it started.\n')
+            handle.write(json.dumps(integration_vars(emulator, path), indent=2, sort_keys=True) + '\n')  # JSON is YAML
+        print('== %s path, emulator on %s for the run' % (path, emulator.url), flush=True)
+        # Every target runs even after one failed: a leg of the matrix reports all its failures at once.
+        failed = ansible_test(copy, 'integration', ['--continue-on-error'] + list(arguments))
         if failed:
             print("== the emulator's last log lines:\n%s" % '\n'.join(emulator.stderr_text().splitlines()[-40:]), flush=True)
         return failed
     finally:
         emulator.stop()
+
+
+def integration(arguments):
+    """Both paths one after the other (each runs every target; a failure on the first does not skip the second), or
+    the one that --path names."""
+    paths = list(PATHS)
+    if '--path' in arguments:
+        at = arguments.index('--path')
+        if at + 1 == len(arguments) or arguments[at + 1] not in PATHS:
+            raise SystemExit('--path takes one of: %s' % ', '.join(PATHS))
+        paths = [arguments[at + 1]]
+        arguments = arguments[:at] + arguments[at + 2:]
+    outcomes = []
+    for path in paths:
+        started = time.monotonic()
+        failed = integration_on(path, arguments)
+        outcomes.append((path, failed, time.monotonic() - started))
+    print('== integration on %s: %s' % (LEG, ', '.join(
+        '%s %s in %d s' % (path, 'failed' if failed else 'passed', seconds) for path, failed, seconds in outcomes)), flush=True)
+    return max(failed for _, failed, _ in outcomes)
 
 
 def main(arguments):
@@ -145,8 +182,9 @@ def main(arguments):
         return 2
     command, rest = arguments[0], arguments[1:]
     seed_get_pip()
-    copy = copy_checkout(command)
-    return (units if command == 'units' else integration)(copy, rest)
+    if command == 'integration':
+        return integration(rest)
+    return units(copy_checkout(command), rest)
 
 
 if __name__ == '__main__':

@@ -1,19 +1,26 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The ansible-core versions the collection is tested on, the Pythons they run on, and how pytest runs.
+"""The ansible-core versions the collection is tested on (the legs), the Pythons they run on, and how pytest runs.
 
-    python3 tools/matrix.py python newest           prints the Python of a leg (the first of its Pythons found)
+    python3 tools/matrix.py legs                    prints the legs, the oldest first (make test runs one per leg)
+    python3 tools/matrix.py python LEG              prints the Python of a leg (the first of its Pythons found)
     python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
-    python3 tools/matrix.py run oldest              the end-to-end tests that depend on ansible-core (pytest,
-                                                    OLDEST_TESTS), ansible-test units and integration
-                                                    (tools/ansible_test.py) and sanity on the oldest
+    python3 tools/matrix.py run LEG                 a leg: ansible-test units, then ansible-test integration on both
+                                                    execution paths (tools/ansible_test.py); on the oldest also the
+                                                    end-to-end tests that depend on ansible-core (pytest,
+                                                    OLDEST_TESTS) and sanity (tools/sanity.py); prints the time of
+                                                    each part and of the leg
+    python3 tools/matrix.py times                   prints the time of every leg's last run
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
 
-Two legs: `newest` is .venv, made by the Makefile with the leg's Python, where pip installs the newest ansible-core
-(make pytest, make sanity); `oldest` is meta/runtime.yml's requires_ansible, in its own venv under .build/matrix
-(make test-oldest). make test and make test-matrix run both. Pythons are looked up as `pythonX.Y` on PATH, then in
-pyenv's versions folder (where the machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a
-silent skip.
+Every supported ansible-core is a leg, each on a Python it supports. `newest` is .venv, made by the Makefile with
+its Python, where pip installs the newest ansible-core (it also runs make pytest, make sanity and the other checks);
+every other leg has its own venv, .build/matrix/<leg>, kept between runs and made again when the requirements
+change: the leg's ansible-core pinned, plus requirements.txt and tests/requirements.txt without their own
+ansible-core line (which would fight the pin). The oldest is meta/runtime.yml's requires_ansible
+(tests/release/test_metadata.py holds them together). make test runs the legs two at a time beside the newest
+leg's other checks. Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the
+machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a silent skip.
 
 pytest runs in two parts: every test not marked `serial` on four workers (pytest-xdist: each test starts its own
 emulator on a free port and writes under its own tmp_path; --dist loadfile runs a file's tests one after the other
@@ -25,28 +32,40 @@ clock).
 import glob
 import hashlib
 import os
+import re
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# leg: (ansible-core requirement, Pythons to try, first found wins). The oldest must match requires_ansible
-# (tests/release/test_metadata.py checks it); ansible-core 2.19 runs on Python 3.11 to 3.13, 2.21 on 3.12 to 3.14.
+# leg: (ansible-core requirement, Pythons to try, first found wins), the oldest first. Each Python is one that
+# ansible-core version supports on the controller (2.16: 3.10-3.12, 2.17: 3.10-3.12, 2.18: 3.11-3.13, 2.19 and
+# 2.20: 3.11-3.13, 2.21: 3.12-3.14); between them the legs cover 3.11, 3.12 and 3.13.
 LEGS = {
+    '2.16': ('ansible-core==2.16.*', ('3.11',)),
+    '2.17': ('ansible-core==2.17.*', ('3.12',)),
+    '2.18': ('ansible-core==2.18.*', ('3.11',)),
+    '2.19': ('ansible-core==2.19.*', ('3.11',)),
+    '2.20': ('ansible-core==2.20.*', ('3.12',)),
     'newest': ('ansible-core', ('3.13', '3.12')),
-    'oldest': ('ansible-core==2.19.*', ('3.11', '3.12')),
 }
+OLDEST = next(iter(LEGS))
+NEWEST = 'newest'
 REQUIREMENTS = ('requirements.txt', os.path.join('tests', 'requirements.txt'))
+TIMES = os.path.join(ROOT, '.build', 'matrix', 'times')
 # Four workers for two cores: most of a test's time is spent waiting (on ansible-playbook's start, on tasks that
 # finish seconds later in the emulator), not computing.
 WORKERS = os.environ.get('PYTEST_WORKERS', '4')
 # pytest's exit status when the files given hold no serial test.
 NO_TESTS_COLLECTED = 5
-# The end-to-end tests the oldest leg runs with pytest: those whose outcome depends on ansible-core (the action
-# plugins against shipped modules, facts, invocation, deprecation warnings, argument validation, the lookup).
-# Its ansible-test units and integration run every unit test and every target besides. The rest runs once, in
-# the newest leg: tests/emulator and tests/release do not import ansible-core's execution (the emulator, the
-# release files, the documentation's commands that name .venv), and the other end-to-end files test paging,
-# transport and waiting, which are the same module_utils on every ansible-core.
+# The end-to-end tests the oldest leg runs with pytest besides ansible-test: what no target can check and whose
+# outcome depends on ansible-core: the controller and shipped results and async compared field for field, invocation,
+# deprecation and validator warnings, secrets at -vvv, progress on stderr (test_every_module_on_the_controller,
+# test_export_task_info, test_wait_for_exports_module), the lookup's connection from the controller's environment
+# (test_lookup), the documented examples and playbooks, whose Jinja each ansible-core evaluates its own way. Every
+# leg runs every unit test and every target on both paths; the rest of pytest runs once, in the newest leg:
+# tests/emulator and tests/release do not import ansible-core's execution, and the other end-to-end files test
+# paging, transport and waiting, the same module_utils on every ansible-core.
 OLDEST_TESTS = tuple('tests/integration/%s.py' % name for name in (
     'test_every_module_on_the_controller', 'test_documented_examples', 'test_export_task_info', 'test_lookup',
     'test_playbooks', 'test_wait_for_exports_module'))
@@ -75,24 +94,35 @@ def first_python(versions):
     raise SystemExit('none of the Pythons %s is on this machine (PATH, pyenv versions)' % ', '.join(versions))
 
 
-def venv_for(leg):
-    """.build/matrix/<leg>, created or brought up to date when the requirements changed."""
-    core, versions = LEGS[leg]
-    venv = os.path.join(ROOT, '.build', 'matrix', leg)
-    digest = hashlib.sha256(core.encode())
+def requirements_besides_core():
+    """The requirement lines of REQUIREMENTS except ansible-core's: a leg pins its own."""
+    lines = []
     for name in REQUIREMENTS:
-        with open(os.path.join(ROOT, name), 'rb') as handle:
-            digest.update(handle.read())
-    stamp = os.path.join(venv, '.installed-' + digest.hexdigest()[:16])
+        with open(os.path.join(ROOT, name), encoding='utf-8') as handle:
+            for line in handle:
+                requirement = line.split('#', 1)[0].strip()
+                project = re.match(r'[A-Za-z0-9._-]+', requirement)
+                if project and re.sub(r'[._-]+', '-', project.group(0).lower()) != 'ansible-core':
+                    lines.append(requirement)
+    return lines
+
+
+def venv_for(leg):
+    """The Python of the leg's venv: .venv for the newest (the Makefile makes it), else .build/matrix/<leg>, created
+    or made again when the requirements changed."""
+    if leg == NEWEST:
+        return os.path.join(ROOT, '.venv', 'bin', 'python')
+    core, versions = LEGS[leg]
+    requirements = [core] + requirements_besides_core()
+    venv = os.path.join(ROOT, '.build', 'matrix', leg)
+    stamp = os.path.join(venv, '.installed-' + hashlib.sha256('\n'.join(requirements).encode()).hexdigest()[:16])
     python = os.path.join(venv, 'bin', 'python')
     if not os.path.exists(stamp):
         interpreter = first_python(versions)
-        print('matrix %s: %s on %s' % (leg, core, interpreter), flush=True)
+        print('== matrix %s: a venv with %s on %s' % (leg, core, interpreter), flush=True)
         subprocess.run([interpreter, '-m', 'venv', '--clear', venv], check=True)
-        install = [python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', core]
-        for name in REQUIREMENTS:
-            install += ['-r', os.path.join(ROOT, name)]
-        subprocess.run(install, check=True)
+        subprocess.run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'] + requirements,
+                       check=True)
         open(stamp, 'w').close()
     return python
 
@@ -106,27 +136,65 @@ def run_pytest(python, arguments=()):
     return (0 if serial == NO_TESTS_COLLECTED else serial) or failed
 
 
+def leg_parts(leg, python):
+    """(name, command) of each part of a leg, in the order they run."""
+    parts = [('units', [python, '-m', 'tools.ansible_test', 'units'])]
+    parts += [('integration ' + path, [python, '-m', 'tools.ansible_test', 'integration', '--path', path])
+              for path in ('controller', 'shipped')]
+    if leg == OLDEST:
+        parts.append(('pytest', [python, 'tools/matrix.py', 'pytest'] + list(OLDEST_TESTS)))
+        parts.append(('sanity', [python, '-m', 'tools.sanity']))
+    return parts
+
+
 def run(leg):
+    """Every part of the leg, even after one failed; the time of each, printed and kept in TIMES; 0 if all passed."""
+    started = time.monotonic()
     python = venv_for(leg)
     versions = subprocess.run([python, '-c', 'import sys, ansible; print(ansible.__version__, sys.version.split()[0])'],
                               check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
     print('== matrix %s: ansible-core %s on Python %s' % (leg, versions[0], versions[1]), flush=True)
-    failed = run_pytest(python, OLDEST_TESTS)
-    for command in ('units', 'integration'):
-        failed = subprocess.call([python, '-m', 'tools.ansible_test', command], cwd=ROOT) or failed
-    failed = subprocess.call([python, '-m', 'tools.sanity'], cwd=ROOT) or failed
-    return failed
+    outcomes = [('venv', 0, time.monotonic() - started)]
+    for name, command in leg_parts(leg, python):
+        part_started = time.monotonic()
+        failed = subprocess.call(command, cwd=ROOT)
+        outcomes.append((name, failed, time.monotonic() - part_started))
+    total = time.monotonic() - started
+    summary = 'matrix %s (ansible-core %s, Python %s): %s in %d s: %s' % (
+        leg, versions[0], versions[1], 'FAILED' if any(failed for _, failed, _ in outcomes) else 'passed', total,
+        ', '.join('%s %s%d s' % (name, 'FAILED ' if failed else '', seconds) for name, failed, seconds in outcomes))
+    os.makedirs(TIMES, exist_ok=True)
+    with open(os.path.join(TIMES, leg), 'w', encoding='utf-8') as handle:
+        handle.write(summary + '\n')
+    print('== ' + summary, flush=True)
+    return max(failed for _, failed, _ in outcomes)
+
+
+def times():
+    for leg in LEGS:
+        path = os.path.join(TIMES, leg)
+        if os.path.exists(path):
+            with open(path, encoding='utf-8') as handle:
+                print(handle.read().strip())
+        else:
+            print('matrix %s: not run' % leg)
+    return 0
 
 
 def main(arguments):
+    if arguments == ['legs']:
+        print(' '.join(LEGS))
+        return 0
     if len(arguments) == 2 and arguments[0] == 'python' and arguments[1] in LEGS:
         print(first_python(LEGS[arguments[1]][1]))
         return 0
     if len(arguments) >= 2 and arguments[0] == 'python':
         print(first_python(arguments[1:]))
         return 0
-    if arguments == ['run', 'oldest']:  # the newest leg is .venv: make pytest sanity
+    if len(arguments) == 2 and arguments[0] == 'run' and arguments[1] in LEGS:
         return run(arguments[1])
+    if arguments == ['times']:
+        return times()
     if arguments[:1] == ['pytest']:
         return run_pytest(sys.executable, arguments[1:])
     print(__doc__, file=sys.stderr)

@@ -3,7 +3,7 @@
 """Run `ansible-test sanity` on the collection as it ships, with no ignore file.
 
 ansible-test needs the collection at ansible_collections/hwcloud/workspace/ in a git work tree, so the
-built tarball is unpacked there under .build/sanity-pyX.Y/ and committed. Its venvs bootstrap pip with a script downloaded from a host that these
+built tarball is unpacked there under .build/sanity-coreX.Y-pyX.Y/ and committed. Its venvs bootstrap pip with a script downloaded from a host that these
 machines cannot reach; when that script is not cached yet, a stand-in built on ensurepip is cached instead.
 """
 
@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tarfile
 import types
+
+from ansible.release import __version__ as ansible_version
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, '.build')
@@ -46,8 +48,9 @@ def seed_get_pip():
 
 
 def unpack_collection():
-    # One folder per Python: make test runs the oldest leg's sanity while the newest leg's may be running.
-    work = os.path.join(BUILD, 'sanity-py%d.%d' % sys.version_info[:2])
+    # One folder per ansible-core and Python: make test runs the oldest leg's sanity beside the newest leg's.
+    core = '.'.join(ansible_version.split('.')[:2])
+    work = os.path.join(BUILD, 'sanity-core%s-py%d.%d' % ((core,) + sys.version_info[:2]))
     dist = os.path.join(work, 'dist')
     shutil.rmtree(dist, ignore_errors=True)
     subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', dist, ROOT],

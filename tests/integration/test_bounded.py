@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Bounded by construction, end to end: the connection's timeout limits each request in every module and never a
-wait, a download that stalls or trickles fails as documented leaving nothing behind, and the controller path reads
-the task's environment (HOME, for the credentials file) exactly as a shipped module does."""
+wait, and a download that stalls or trickles fails as documented leaving nothing behind. (That the controller path
+reads the task's environment as a shipped module does is the target export_task_info's, on both paths.)"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -85,19 +85,3 @@ def test_a_trickled_and_a_stalled_download_fail_as_documented_leaving_nothing(fa
     result = run.result('download')
     assert result['_outcome'] == 'failed' and words in result['msg'], result
     assert [name for name in os.listdir(str(tmp_path)) if not name.startswith(('playbook', 'results'))] == []
-
-
-def test_the_tasks_environment_decides_where_the_credentials_file_is(emulator_factory, run_play, tmp_path):
-    emulator = emulator_factory(seed=SEED)
-    home = tmp_path / 'home'
-    (home / '.huaweicloud').mkdir(parents=True)
-    credentials = home / '.huaweicloud' / 'credentials'
-    credentials.write_text('[basic]\nak = %s\nsk = %s\n' % (emulator.access_key, emulator.secret_key))
-    credentials.chmod(0o600)
-    connection = dict(endpoint=emulator.url, iam_endpoint=emulator.url, project_id=emulator.project_id)
-    tasks = [{'name': 'list', 'ignore_errors': True, 'hwcloud.workspace.export_task_info': {}}]
-    found = run_play(play(connection, tasks, environment={'HOME': str(home)}))
-    assert found.result('list')['_outcome'] == 'ok' and found.result('list')['count'] == 1
-    elsewhere = run_play(play(connection, tasks, environment={'HOME': str(tmp_path)}))
-    assert elsewhere.result('list')['_outcome'] == 'failed'
-    assert elsewhere.result('list')['msg'].startswith('No credentials')

@@ -234,8 +234,8 @@ def test_the_validators_warnings_reach_the_play_on_both_paths(emulator_factory, 
       hwcloud.workspace.export_file:
         task_id: ready
         dest: "%s/"
-        attributes: ""
-        attr: ""
+        attributes: null
+        attr: null
 %s
 ''' % (dest, '\n'.join('        %s: %s' % (key, json.dumps(value)) for key, value in conn.items())), **options)
         assert run.rc == 0, run.stdout + run.stderr

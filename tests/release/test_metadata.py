@@ -36,18 +36,39 @@ def test_galaxy_links_are_the_repository_of_the_docs_edit_link():
     assert {'cloud', 'huawei', 'workspace'} <= set(galaxy['tags'])
 
 
+def leg_version(leg):
+    return tuple(int(part) for part in re.fullmatch(r'ansible-core==(\d+)\.(\d+)\.\*', matrix.LEGS[leg][0]).groups())
+
+
 def test_requires_ansible_is_the_oldest_tested_ansible_core():
-    oldest = re.fullmatch(r'ansible-core==(\d+\.\d+)\.\*', matrix.LEGS['oldest'][0]).group(1)
+    oldest = '%d.%d' % leg_version(matrix.OLDEST)
     assert load('meta', 'runtime.yml')['requires_ansible'] == '>=%s.0' % oldest
     with open(os.path.join(ROOT, 'requirements.txt'), encoding='utf-8') as handle:
         assert 'ansible-core>=%s\n' % oldest in handle.read()
 
 
-def test_make_test_runs_on_the_newest_leg_not_the_oldest():
-    """tests/release runs in .venv only: the newest leg's Python, with a newer ansible-core than the oldest leg's."""
-    oldest = re.fullmatch(r'ansible-core==(\d+)\.(\d+)\.\*', matrix.LEGS['oldest'][0]).groups()
-    assert '%d.%d' % sys.version_info[:2] in matrix.LEGS['newest'][1]
-    assert tuple(int(part) for part in ansible.__version__.split('.')[:2]) > tuple(int(part) for part in oldest)
+def test_every_minor_version_from_the_oldest_to_the_newest_is_a_leg_on_a_python_it_supports():
+    """One leg per ansible-core minor version, in order, each named by its version and pinned to it, each on a
+    Python that version's controller supports (ansible-core's own python_requires)."""
+    pinned = [leg for leg in matrix.LEGS if leg != matrix.NEWEST]
+    versions = [leg_version(leg) for leg in pinned]
+    assert pinned == ['%d.%d' % version for version in versions] and pinned[0] == matrix.OLDEST
+    assert versions == [(2, minor) for minor in range(versions[0][1], versions[0][1] + len(versions))]
+    assert tuple(int(part) for part in ansible.__version__.split('.')[:2]) > versions[-1]
+    controller_pythons = {(2, 16): range(10, 13), (2, 17): range(10, 13), (2, 18): range(11, 14),
+                          (2, 19): range(11, 14), (2, 20): range(12, 15)}  # Python 3.<minor>
+    for leg, version in zip(pinned, versions):
+        assert all(int(python.split('.')[1]) in controller_pythons[version] for python in matrix.LEGS[leg][1]), leg
+
+
+def test_make_test_runs_on_the_newest_leg():
+    """tests/release runs in .venv only: the newest leg's Python."""
+    assert '%d.%d' % sys.version_info[:2] in matrix.LEGS[matrix.NEWEST][1]
+
+
+def test_a_leg_installs_its_pinned_ansible_core_and_no_other_requirement_of_it():
+    assert all(not re.match(r'ansible[-_.]core\b', line, flags=re.I) for line in matrix.requirements_besides_core())
+    assert {'requests>=2.25', 'pytest>=7'} <= set(matrix.requirements_besides_core())
 
 
 def test_tool_output_in_a_checkout_is_neither_committed_nor_shipped(tmp_path):
