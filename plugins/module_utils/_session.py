@@ -39,8 +39,14 @@ def validate(spec, params, **rules):
     An option given as None counts as not given, so that its default or its environment variable applies.
     """
     given = dict((name, value) for name, value in params.items() if value is not None)
+    # ArgumentSpecValidator would turn a list or a dictionary into its text for a string option (a secret's
+    # value sent, or quoted later): refused here, naming the option only.
+    messages = ['%s must be a string, got a %s' % (name, 'list' if isinstance(value, (list, tuple)) else 'dictionary')
+                for name, value in sorted(given.items())
+                if spec.get(name, {}).get('type', 'str') == 'str' and isinstance(value, (list, tuple, dict))]
+    if messages:
+        raise WorkspaceConfigError('; '.join(messages))
     result = ArgumentSpecValidator(spec, **rules).validate(given)
-    messages = []
     if result.unsupported_parameters:
         unknown = sorted(str(name) for name in given if name not in spec)
         messages.append('unknown option(s) %s; the options are %s' % (', '.join(unknown), ', '.join(sorted(spec))))

@@ -18,6 +18,7 @@ import yaml
 
 from ansible_collections.hwcloud.workspace.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.hwcloud.workspace.plugins.doc_fragments.filters import ModuleDocFragment as FiltersFragment
+from ansible_collections.hwcloud.workspace.plugins.doc_fragments.listing import ModuleDocFragment as ListingFragment
 from ansible_collections.hwcloud.workspace.plugins.lookup import export_tasks as lookup_plugin
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import PROFILE_FILE_ENV
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import (
@@ -94,8 +95,10 @@ def test_the_event_source_documents_the_table_and_its_own_options():
 def test_the_lookup_documents_its_spec():
     documentation = yaml.safe_load(lookup_plugin.DOCUMENTATION)
     assert documentation['extends_documentation_fragment'] == [
-        'hwcloud.workspace.connection', 'hwcloud.workspace.filters', 'hwcloud.workspace.connection.plugins']
-    documented = dict(yaml.safe_load(FiltersFragment.DOCUMENTATION)['options'], **documentation['options'])
+        'hwcloud.workspace.connection', 'hwcloud.workspace.filters', 'hwcloud.workspace.listing',
+        'hwcloud.workspace.connection.plugins']
+    documented = dict(yaml.safe_load(FiltersFragment.DOCUMENTATION)['options'],
+                      **yaml.safe_load(ListingFragment.DOCUMENTATION)['options'], **documentation['options'])
     del documented['_terms']
     assert set(documented) == set(lookup_plugin.OPTIONS) and not set(documented) & set(OPTION_NAMES)
     for name, spec in lookup_plugin.OPTIONS.items():
