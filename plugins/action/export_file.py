@@ -8,10 +8,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_file
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import export_file
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._action import ControllerAction
 
 
 class ActionModule(ControllerAction):
 
-    operation = _export_file
+    operation = export_file

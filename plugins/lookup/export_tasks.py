@@ -133,13 +133,14 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_task_info, _session
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _session
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
     FILTERS,
     ExportTaskApi,
     find_tasks,
     unknown_task_ids_message,
 )
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import export_task_info
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC, check_max_tasks
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure, masked
@@ -158,9 +159,9 @@ display = Display()
 # The lookup's own options beside the connection's (DOCUMENTATION describes each): the module's filters, with task
 # IDs as terms instead of task_id, and query.
 LOOKUP_FILTERS = tuple(name for name in FILTERS if name != 'task_id')
-OPTIONS = dict((name, spec) for name, spec in _export_task_info.argument_spec().items() if name in LOOKUP_FILTERS)
+OPTIONS = dict((name, spec) for name, spec in export_task_info.argument_spec().items() if name in LOOKUP_FILTERS)
 OPTIONS.update(query=dict(type='str'), **MAX_TASKS_ARG_SPEC)
-RULES = dict(required_together=_export_task_info.REQUIRED_TOGETHER)
+RULES = dict(required_together=export_task_info.REQUIRED_TOGETHER)
 
 
 def _compile_query(expression):

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 
 """The kinds of export: one declaration each, the single source of the API table's start operations (_api),
-the checks before a start (_export_operations) and the documentation (held to it by
+the checks before a start (_export_writes) and the documentation (held to it by
 tests/unit/plugins/module_utils/test_export_kinds.py).
 
 Each kind is the operation's name in the official SDK huaweicloudsdkworkspace (3.1.219), its method and path,

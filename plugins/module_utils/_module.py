@@ -6,7 +6,7 @@
 """What every module shares, shipped or run in the controller: the argument spec with the connection options,
 the connection itself, progress, and the shipped module's run.
 
-An operation (the _export_task_info, _export_task, _export_file and _wait_for_exports pieces) defines
+An operation (a module of the _operations package: export_task_info, export_task, export_file, wait_for_exports) defines
 argument_spec(), module_kwargs() and run(module). run gets an AnsibleModule on a target, or the controller's
 module-shaped stand-in (plugin_utils/_action_module.py); it returns the result or raises WorkspaceError.
 """

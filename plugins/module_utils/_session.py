@@ -43,7 +43,7 @@ def validate(spec, params, **rules):
     # value sent, or quoted later): refused here, naming the option only.
     messages = ['%s must be a string, got a %s' % (name, 'list' if isinstance(value, (list, tuple)) else 'dictionary')
                 for name, value in sorted(given.items())
-                if spec.get(name, {}).get('type', 'str') == 'str' and isinstance(value, (list, tuple, dict))]
+                if name in spec and spec[name].get('type', 'str') == 'str' and isinstance(value, (list, tuple, dict))]
     if messages:
         raise WorkspaceConfigError('; '.join(messages))
     result = ArgumentSpecValidator(spec, **rules).validate(given)

@@ -146,7 +146,7 @@ request_id:
   sample: 8e1f6f0a2a0b4c4f9a1b2c3d4e5f6a7b
 '''
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _wait_for_exports as operation
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import wait_for_exports as operation
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 
 

@@ -31,7 +31,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._api import OPER
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._download import downloaded
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import delete_tasks, start_export
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_writes import delete_tasks, start_export
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import ExportTaskApi
 
 # tests/conftest.py puts the repository root on sys.path.

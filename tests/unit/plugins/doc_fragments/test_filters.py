@@ -9,7 +9,7 @@ __metaclass__ = type
 import yaml
 
 from ansible_collections.hwcloud.workspace.plugins.doc_fragments.filters import ModuleDocFragment
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_task_info
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import export_task_info
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
     CREATING,
     EXPIRED,
@@ -38,7 +38,7 @@ def test_the_fragment_documents_the_declared_choices():
 
 
 def test_the_module_s_argument_spec_takes_its_choices_from_the_declaration():
-    spec = _export_task_info.argument_spec()
+    spec = export_task_info.argument_spec()
     assert spec['status']['choices'] == list(STATUSES)
     assert spec['sort_field']['choices'] == list(SORT_FIELDS)
     assert spec['sort_type']['choices'] == list(SORT_TYPES)

@@ -13,7 +13,10 @@ import yaml
 
 from ansible_collections.hwcloud.workspace.plugins.doc_fragments.listing import ModuleDocFragment
 from ansible_collections.hwcloud.workspace.plugins.lookup import export_tasks as lookup_export_tasks
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _export_task_info, _wait_for_exports
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import (
+    export_task_info as export_task_info_operation,
+    wait_for_exports as wait_for_exports_operation,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import (
     MAX_TASKS_ARG_SPEC,
     MAX_TASKS_CEILING,
@@ -23,7 +26,8 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import W
 from ansible_collections.hwcloud.workspace.plugins.modules import export_task_info, wait_for_exports
 
 ROLE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'wait_for_exports')
-LISTING = {'export_task_info': (_export_task_info, export_task_info), 'wait_for_exports': (_wait_for_exports, wait_for_exports)}
+LISTING = {'export_task_info': (export_task_info_operation, export_task_info),
+           'wait_for_exports': (wait_for_exports_operation, wait_for_exports)}
 
 
 def _yaml(*parts):

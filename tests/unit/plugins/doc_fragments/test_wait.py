@@ -10,18 +10,18 @@ import pytest
 import yaml
 
 from ansible_collections.hwcloud.workspace.plugins.doc_fragments.wait import ModuleDocFragment
-from ansible_collections.hwcloud.workspace.plugins.module_utils import (
-    _export_file,
-    _export_task,
-    _export_task_info,
-    _wait_for_exports,
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import (
+    export_file as export_file_operation,
+    export_task as export_task_operation,
+    export_task_info as export_task_info_operation,
+    wait_for_exports as wait_for_exports_operation,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import connection_argument_spec
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WAIT_ARG_SPEC
 from ansible_collections.hwcloud.workspace.plugins.modules import export_file, export_task, export_task_info, wait_for_exports
 
-OPERATIONS = {'export_task_info': _export_task_info, 'export_task': _export_task, 'export_file': _export_file,
-              'wait_for_exports': _wait_for_exports}
+OPERATIONS = {'export_task_info': export_task_info_operation, 'export_task': export_task_operation,
+              'export_file': export_file_operation, 'wait_for_exports': wait_for_exports_operation}
 MODULES = {'export_task_info': export_task_info, 'export_task': export_task, 'export_file': export_file,
            'wait_for_exports': wait_for_exports}
 WAITING = ('export_task_info', 'export_task', 'wait_for_exports')

@@ -19,7 +19,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_kinds im
     NO_LANGUAGE,
     REQUIRED_LANGUAGE,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_task import argument_spec
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations.export_task import argument_spec
 from ansible_collections.hwcloud.workspace.plugins.modules import export_task
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))

@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitOutcome
-from ansible_collections.hwcloud.workspace.plugins.module_utils._wait_for_exports import problems, run
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations.wait_for_exports import problems, run
 
 
 def record(task_id, status, **fields):

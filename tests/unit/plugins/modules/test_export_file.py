@@ -16,7 +16,8 @@ import time
 import pytest
 
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils import _download, _export_file
+from ansible_collections.hwcloud.workspace.plugins.module_utils import _download
+from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import export_file as export_file_operation
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.modules import export_file
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer, make_task
@@ -205,7 +206,7 @@ def place_at_once(directory, contents, force=False, still_downloadable=lambda ta
     def place(index):
         start.wait()
         try:
-            outcomes[index] = _export_file.place(PlacingModule(), temps[index], path, 'task-%d' % (first_task + index), None, force,
+            outcomes[index] = export_file_operation.place(PlacingModule(), temps[index], path, 'task-%d' % (first_task + index), None, force,
                                                  still_downloadable)
         except WorkspaceResultError as exc:
             outcomes[index] = exc

@@ -15,7 +15,7 @@ import time
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError, WorkspaceResultError
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_writes import (
     KINDS,
     LANGUAGES,
     delete_tasks,

@@ -23,7 +23,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceTransportError,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._export_kinds import REQUIRED_LANGUAGE
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_operations import (
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_writes import (
     KINDS,
     OPERATIONS,
     delete_tasks,
