@@ -164,7 +164,8 @@ def test_a_proxy_that_refuses_the_tunnel_is_named(proxy_environment):
         proxy.close()
     assert 'the proxy %s failed' % proxy.url in str(caught.value)
     assert '407 Proxy Authentication Required' in str(caught.value)
-    assert proxy.requests[0] == b'CONNECT workspace.cn-north-4.example.invalid:443 HTTP/1.1'
+    # HTTP/1.0 or 1.1, as the installed urllib3 writes it
+    assert proxy.requests[0].startswith(b'CONNECT workspace.cn-north-4.example.invalid:443 HTTP/1.')
 
 
 def test_a_host_in_no_proxy_is_reached_directly_and_a_failure_names_no_proxy(proxy_environment):

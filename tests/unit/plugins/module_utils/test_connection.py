@@ -11,7 +11,7 @@ import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import check_seconds, resolve_connection
+from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import (
     CONNECTION_ENV,
     connection_argument_spec,

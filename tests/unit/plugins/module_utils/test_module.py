@@ -10,13 +10,12 @@ import types
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection import resolve_connection
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceConfigError, WorkspaceResultError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import run_module
 from ansible_collections.hwcloud.workspace.tests.unit.fake_cloud import Answer
+from ansible_collections.hwcloud.workspace.tests.unit.module_args import patch_module_args
 
 SECRET = 'run-module-secret-value'
 

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.hwcloud.workspace.tests.unit.module_args import patch_module_args
 
 
 @pytest.fixture
