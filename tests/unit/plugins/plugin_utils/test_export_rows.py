@@ -41,7 +41,7 @@ def memory(field):
 
 base = memory('VmRSS')
 try:
-    outcome = {'rows': len(read_rows(sys.argv[1]))}
+    outcome = {'rows': read_rows(sys.argv[1])}  # the files measured hold a row or two
 except ExportRowsError as exc:
     outcome = {'error': str(exc)}
 outcome['grew'] = memory('VmHWM') - base
@@ -196,9 +196,9 @@ def test_shared_strings_as_many_as_the_part_bound_allows_stay_within_the_memory_
             for name in source.namelist():
                 target.writestr(name, types if name == '[Content_Types].xml' else source.read(name))
     path = write(tmp_path, 'strings.xlsx', output.getvalue())
-    assert read_rows(path) == [{'Name': (b'%x' % (5 * 2654435761 % 2 ** 32)).decode(), 'Count': 1}]
-    outcome = measured_read(path)
-    assert outcome['rows'] == 1 and outcome['grew'] < MEMORY_BOUND
+    outcome = measured_read(path)  # each read of that part takes seconds: one, in the process that measures it
+    assert outcome['rows'] == [{'Name': (b'%x' % (5 * 2654435761 % 2 ** 32)).decode(), 'Count': 1}]
+    assert outcome['grew'] < MEMORY_BOUND
 
 
 def test_declared_sizes_are_bounded(tmp_path, monkeypatch):
@@ -272,9 +272,9 @@ def test_a_million_empty_rows_are_read_within_bounds(tmp_path):
     head = sheet(HEADER_ROW + data)[:-len(b'</sheetData></worksheet>')]
     chunks = [head] + [b''.join(itertools.islice(empty_rows, 10000)) for _block in range(100)] + [last, b'</sheetData></worksheet>']
     path = write(tmp_path, 'gap.xlsx', workbook_bytes(chunks))
-    assert read_rows(path) == [{'Name': 'alpha', 'Count': 1}]  # the data ends after 1,000 empty rows
     outcome = measured_read(path)
-    assert outcome['rows'] == 1 and outcome['grew'] < MEMORY_BOUND
+    assert outcome['rows'] == [{'Name': 'alpha', 'Count': 1}]  # the data ends after 1,000,000 empty rows
+    assert outcome['grew'] < MEMORY_BOUND
 
 
 def test_a_sheet_claiming_every_row_and_column_is_read_within_bounds(tmp_path):
@@ -282,9 +282,9 @@ def test_a_sheet_claiming_every_row_and_column_is_read_within_bounds(tmp_path):
     content = sheet(HEADER_ROW + b'<row r="2"><c r="A2" t="inlineStr"><is><t>alpha</t></is></c><c r="XFD2"><v>9</v></c></row>'
                     b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>').replace(b'<sheetData>', claim + b'<sheetData>')
     path = write(tmp_path, 'claim.xlsx', workbook_bytes(content))
-    assert read_rows(path) == [{'Name': 'alpha', 'Count': None}]
     outcome = measured_read(path)
-    assert outcome['rows'] == 1 and outcome['grew'] < MEMORY_BOUND
+    assert outcome['rows'] == [{'Name': 'alpha', 'Count': None}]
+    assert outcome['grew'] < MEMORY_BOUND
 
 
 def test_a_header_wider_than_the_bound_is_refused(tmp_path):
