@@ -40,7 +40,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
     TaskFollower,
     unknown_task_ids_message,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import Pager
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import DEFAULT_MAX_TASKS, Pager
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls, scrub
 
 # How far behind its own clock a poll reads: tasks that show up in the list a little after newer ones, and a
@@ -238,13 +238,14 @@ class Watch:
 
     When filters has no is_download, the newest tasks are read twice, with is_download=false and =true: together
     they are every task whichever way the service reads an absent is_download (it may mean false).
-    A poll that raises changes nothing: the next one sees what it would have seen.
+    A poll that raises changes nothing: the next one sees what it would have seen. A listing holds at most max_tasks
+    tasks (past that it fails, naming the option).
     """
 
     def __init__(self, workspace, filters=None, task_ids=None, initial=False, since=None, clock=time.time,
-                 lookback=LOOKBACK):
+                 lookback=LOOKBACK, max_tasks=DEFAULT_MAX_TASKS):
         self.budget = _Budget(workspace)
-        self.api = ExportTaskApi(self.budget)
+        self.api = ExportTaskApi(self.budget, max_tasks)
         self.follower = TaskFollower(self.api)
         self.filters = dict(filters or {})
         self.task_ids = task_ids

@@ -12,6 +12,8 @@ import json
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
+__all__ = ['patch_module_args']
+
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core before 2.19

@@ -94,6 +94,13 @@ options:
         filter). A running task is followed by its ID until it finishes, also when it stops matching; one that is
         deleted before it finishes is dropped with a log line.
     type: bool
+  max_tasks:
+    description:
+      - The most export tasks that one listing of matching tasks may hold (the start with O(initial) or O(since),
+        and each poll), from 1 to 1000000. When the API counts more, or sends more than that, the source stops with
+        an error that names this option, instead of reading on, so memory stays bounded whatever the service claims.
+    type: int
+    default: 100000
   access_key:
     description:
       - Access key ID (AK) for C(SDK-HMAC-SHA256) request signing, used together with O(secret_key).
@@ -251,6 +258,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_opti
     SECRET_OPTIONS,
 )
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError  # noqa: E402
+from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC, check_max_tasks  # noqa: E402
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values  # noqa: E402
 from ansible_collections.hwcloud.workspace.plugins.module_utils._time_values import check_seconds  # noqa: E402
 
@@ -265,6 +273,7 @@ OPTIONS = dict(
                 default=list(_watch.FINAL_STATUSES)),
     file_name=dict(type='str'),
     is_download=dict(type='bool'),
+    **MAX_TASKS_ARG_SPEC
 )
 RULES = dict(mutually_exclusive=[['initial', 'since'], ['task_ids', 'since']])
 
@@ -290,6 +299,7 @@ class ExportTaskSource:
         try:
             params = _session.validate(spec, given, **RULES)
             self.interval = check_seconds('interval', params['interval'])
+            self.max_tasks = check_max_tasks(params['max_tasks'])
             self.statuses = frozenset(params['status'])
             self.task_ids = None if params['task_ids'] is None else list(dict.fromkeys(
                 _non_empty('task_ids', params['task_ids'])))
@@ -325,7 +335,7 @@ class ExportTaskSource:
                         # In a worker thread: the IAM look-up of the project is a request like any other.
                         workspace = await asyncio.to_thread(_session.open_session, self.connection)
                         self.watch = _watch.Watch(workspace, self.filters, self.task_ids, self.initial, self.since,
-                                                  self._clock)
+                                                  self._clock, max_tasks=self.max_tasks)
                     if self.watch.last_poll is None:
                         finished = await asyncio.to_thread(self.watch.start)
                     else:

@@ -206,8 +206,9 @@ def place_at_once(directory, contents, force=False, still_downloadable=lambda ta
     def place(index):
         start.wait()
         try:
-            outcomes[index] = export_file_operation.place(PlacingModule(), temps[index], path, 'task-%d' % (first_task + index), None, force,
-                                                 still_downloadable)
+            outcomes[index] = export_file_operation.place(PlacingModule(), temps[index], path,
+                                                          'task-%d' % (first_task + index), None, force,
+                                                          still_downloadable)
         except WorkspaceResultError as exc:
             outcomes[index] = exc
         finally:

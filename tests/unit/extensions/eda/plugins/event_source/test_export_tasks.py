@@ -594,6 +594,19 @@ def test_events_hold_no_secret_and_no_control_character_from_a_hostile_record(se
     assert event['export_task']['file_name'] == '\\x1b]0;owned\\x07export.xlsx'
 
 
+def test_a_start_that_would_hold_more_than_max_tasks_stops_the_source_naming_it(server, args):
+    server.tasks = [task(number, 'SUCCESS') for number in range(1, 4)]
+
+    async def scenario():
+        harness = Harness(dict(args, initial=True, max_tasks=2))
+        with pytest.raises(ExportTaskSourceError) as stopped:
+            await harness.started()
+        return stopped.value
+
+    error = run(scenario())
+    assert 'more than max_tasks (2) export tasks (the API counts 3)' in str(error)
+
+
 def test_a_failing_first_listing_is_tried_again(server, args):
     server.tasks = [task(1)]
     server.queue = [Answer(500, {'error_code': 'X', 'error_msg': 'oops'})]
@@ -745,8 +758,9 @@ def test_the_engine_arguments_are_ignored(server, args):
     ({'secret_key': None}, 'access_key is set but secret_key is not'),
     ({'intervall': 5, 'task_id': 'x'}, 'unknown option(s) intervall, task_id; the options are access_key, auth_token, '
                                        'ca_path, concurrency, endpoint, file_name, iam_endpoint, initial, interval, '
-                                       'is_download, project_id, region, retries, secret_key, security_token, since, '
-                                       'status, task_ids, timeout, validate_certs'),
+                                       'is_download, max_tasks, project_id, region, retries, secret_key, '
+                                       'security_token, since, status, task_ids, timeout, validate_certs'),
+    ({'max_tasks': 0}, 'max_tasks must be a whole number from 1 to 1000000, got 0'),
 ])
 def test_invalid_options_stop_main_before_any_request(server, args, changes, message):
     with pytest.raises(ExportTaskSourceError) as failed:
