@@ -143,6 +143,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks im
 from ansible_collections.hwcloud.workspace.plugins.module_utils._operations import export_task_info
 from ansible_collections.hwcloud.workspace.plugins.module_utils._pages import MAX_TASKS_ARG_SPEC, check_max_tasks
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import secret_values
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._compat import flatten_terms
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure, masked
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._options import connection_variables, plugin_options
 
@@ -204,7 +205,7 @@ def _apply_query(compiled, expression, tasks):
 
 def _task_ids(terms):
     task_ids = []
-    for term in LookupBase._flatten(terms or []):
+    for term in flatten_terms(terms or []):
         if not isinstance(term, str) or not term.strip():
             raise AnsibleLookupError('The terms of this lookup are export task IDs (non-empty strings), got %r' % (term,))
         task_ids.append(term.strip())

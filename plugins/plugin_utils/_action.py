@@ -13,7 +13,6 @@ import os
 
 from collections.abc import Mapping
 
-from ansible import constants as C
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import full_argument_spec
@@ -23,13 +22,13 @@ from ansible_collections.hwcloud.workspace.plugins.plugin_utils._action_module i
     ModuleExit,
     module_environment,
 )
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._compat import (
+    injects_invocation,
+    register_facts_as_variables,
+    task_environment,
+)
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._failures import failure, masked
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._progress import StderrWaitReporter
-
-try:
-    from ansible.plugins.action import VariableLayer
-except ImportError:  # before ansible-core 2.21 a module's ansible_facts are read as top-level variables anyway
-    VariableLayer = None
 
 
 class ControllerAction(ActionBase):
@@ -59,7 +58,7 @@ class ControllerAction(ActionBase):
             wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
             result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
         if not self._task.async_val:
-            self._register_facts(result.get('ansible_facts'))
+            register_facts_as_variables(self, result.get('ansible_facts'))
         return result
 
     def _runs_in_controller(self):
@@ -70,25 +69,10 @@ class ControllerAction(ActionBase):
         """
         return self._connection.transport == 'local' and not self._task.async_val and not self._play_context.become
 
-    def _register_facts(self, facts):
-        """The facts as a module's (ansible_facts.<name>) and as variables like set_fact's, so that reading the
-        documented top-level name gives no INJECT_FACTS_AS_VARS deprecation (ansible-core 2.21 and later)."""
-        if not facts or VariableLayer is None:
-            return
-        # Core lets only actions that cannot run async record variables; this run is not async.
-        self._supports_async = False
-        try:
-            self.register_host_variables(facts, VariableLayer.CACHEABLE_FACT)
-            self.register_host_variables(facts, VariableLayer.EPHEMERAL_FACT)
-        finally:
-            del self._supports_async
-
     def _environment(self):
         """The environment the module would see: the controller's, plus the task's environment keyword."""
-        task_environment = {}
-        self._compute_environment_string(raw_environment_out=task_environment)
         environ = dict(os.environ)
-        environ.update((str(name), str(value)) for name, value in task_environment.items())
+        environ.update((str(name), str(value)) for name, value in task_environment(self).items())
         return environ
 
     def _run_in_controller(self, task_vars):
@@ -119,7 +103,7 @@ class ControllerAction(ActionBase):
         if 'msg' in result:
             result['msg'] = scrub(result['msg'], secrets)
         result = masked(result, secrets)
-        if _injects_invocation(task_vars):
+        if injects_invocation(task_vars):
             result['invocation'] = masked(dict(module_args=params), secrets)
         return result
 
@@ -130,11 +114,3 @@ def _secret_of_wrong_type(arguments):
     if not wrong:
         return None
     return '%s must be a string, not a list or a dictionary (the value is not shown)' % ' and '.join(wrong)
-
-
-def _injects_invocation(task_vars):
-    """Whether a module's result would hold invocation: always before ansible-core 2.21, then only when its
-    INJECT_INVOCATION setting (default false) says so."""
-    if 'INJECT_INVOCATION' not in C.config.get_configuration_definitions():
-        return True
-    return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))

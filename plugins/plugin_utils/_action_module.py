@@ -22,6 +22,8 @@ from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS, AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
+from ansible_collections.hwcloud.workspace.plugins.plugin_utils._compat import set_module_internals, validation_details
+
 
 def plain_values(value):
     """value with every string a plain str, as a shipped module receives its arguments: the templar's str
@@ -68,48 +70,36 @@ class ControllerModule(AnsibleModule):
     """AnsibleModule's interface without its process: arguments come from the task, results go back as values.
 
     AnsibleModule.__init__ is not called (it reads its arguments from stdin, logs to syslog and may exit the
-    process); the attributes its file methods use are set here instead.
+    process); the attributes its file methods use are set here instead (the private ones by _compat).
     """
 
     def __init__(self, name, argument_spec, arguments, check_mode=False, diff=False, wait_reporter=None,
                  add_file_common_args=False, supports_check_mode=False, **checks):
         # pylint: disable=super-init-not-called
-        self._name = name
+        set_module_internals(self, name, diff)
         self.argument_spec = dict(argument_spec)
         if add_file_common_args:
             for option, spec in FILE_COMMON_ARGUMENTS.items():
                 self.argument_spec.setdefault(option, spec)
         self.supports_check_mode = supports_check_mode
         self.check_mode = check_mode
-        self._diff = diff
         self.no_log = False
         self.bypass_checks = False
         self.cleanup_files = []
-        self._debug = False
-        self._verbosity = 0
-        self._socket_path = None
-        self._shell = None
         self.run_command_environ_update = {}
-        self._clean = {}
-        self._tmpdir = None
-        self._remote_tmp = None  # tmpdir, when a file method asks for one, is made in the system's temp dir
-        self._keep_remote_files = False
-        self._selinux_enabled = None
-        self._selinux_mls_enabled = None
-        self._selinux_initial_context = None
         self.wait_reporter = wait_reporter
         self.warnings = []
         self.deprecations = []
         result = ArgumentSpecValidator(self.argument_spec, **checks).validate(plain_values(arguments))
         self.validation_result = result
         self.params = result.validated_parameters
-        self.no_log_values = set(result._no_log_values)  # pylint: disable=protected-access
-        self.aliases = dict(result._aliases)  # pylint: disable=protected-access
+        details = validation_details(result)
+        self.no_log_values = details.no_log_values
+        self.aliases = details.aliases
         # What ModuleArgumentSpecValidator makes an AnsibleModule print: the same words.
-        for warning in result._warnings:  # pylint: disable=protected-access
+        for warning in details.alias_warnings:
             self.warn('Both option {option} and its alias {alias} are set.'.format(**warning))
-        for deprecation in result._deprecations:  # pylint: disable=protected-access
-            self.deprecations.append(dict(deprecation))
+        self.deprecations.extend(details.deprecations)
         if result.error_messages:
             message = result.errors.msg
             if isinstance(result.errors[0], UnsupportedError):
