@@ -786,7 +786,9 @@ def test_memory_does_not_grow_with_the_tasks_seen_over_three_hundred_polls(serve
     """Each poll (30 s apart) one export starts, the one started before succeeds, and one is created and finishes
     in between: 600 finished exports, each reported once, while the state holds only the tasks of the look-back
     window, those still running and the last page read."""
-    polls, interval = 300, 30  # the window fills after 20 polls; the state stays that size from then on
+    # The look-back window and the one page read (100 tasks) are full after about 70 polls: from then on the
+    # state stays one size.
+    polls, interval, steady = 300, 30, 100
     server.tasks = [task(0, 'SUCCESS', seconds=0)]
     sizes = []
 
@@ -811,7 +813,7 @@ def test_memory_does_not_grow_with_the_tasks_seen_over_three_hundred_polls(serve
     # seen is remembered until the next poll, whatever its create_time, so that it is never reported again).
     window = 2 * (10 * 60 // interval) + 1 + 100
     assert max(sizes) <= window
-    assert sizes[-1] == sizes[polls // 10]
+    assert sizes[-1] == sizes[steady]
 
 
 def test_the_plugin_imports_its_collection_when_run_by_path_as_ansible_rulebook_does(tmp_path):
