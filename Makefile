@@ -1,10 +1,11 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
 #   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then two at a time: every leg of
-#               the version matrix (ansible-test units and integration on both execution paths on each supported
-#               ansible-core; pytest's ansible-core-dependent files and sanity on the oldest), the newest leg's
-#               sanity, the event source with ansible-rulebook, the execution environments, ansible-lint, the docs
-#               lint and the docs site, the changelog lint and galaxy-importer; then the time of every leg.
+#               the version matrix (ansible-test units on each supported ansible-core; every integration target on
+#               both execution paths on the oldest and the newest, in the controller on 2.18; pytest's
+#               every-module comparison and sanity on the oldest: tools/matrix.py LEGS), the newest leg's sanity,
+#               the event source with ansible-rulebook, the execution environments, ansible-lint, the docs lint and
+#               the docs site, the changelog lint and galaxy-importer; then the time of every leg.
 # Parts of it: make pytest, units, integration, sanity, eda-test, ee-test, lint, docs-lint, docs, changelog-lint,
 # importer, test-matrix, and one leg: make leg-2.16 (any leg of `python3 tools/matrix.py legs`).
 #
@@ -123,8 +124,9 @@ importer: $(TOOLS_STAMP)
 	$(WITH_TOOLS) $(TOOLS)/bin/python -m tools.importer
 
 # The version matrix (tools/matrix.py): every leg two at a time, then their times. A leg is ansible-test units and
-# integration on both paths, on the oldest also pytest's ansible-core-dependent files (OLDEST_TESTS) and sanity.
-# The newest leg uses .venv; the others make their venv under .build/matrix/<leg> when it is missing or stale.
+# the parts tools/matrix.py LEGS gives it (integration on one or both paths, pytest's OLDEST_TESTS, sanity); one leg
+# with every part: python3 tools/matrix.py run 2.17 --all. The newest leg uses .venv; the others make their venv
+# under .build/matrix/<leg> when it is missing or stale.
 test-matrix:
 	$(MAKE) -j2 --output-sync=target $(LEG_CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
