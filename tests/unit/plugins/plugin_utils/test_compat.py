@@ -174,6 +174,6 @@ def test_no_plugin_but_compat_touches_a_private_name_of_ansible_core():
             elif isinstance(node, ast.ImportFrom) and (node.module or '').startswith('ansible.'):
                 private = [alias.name for alias in node.names if alias.name.startswith('_')]
                 if private or '._' in node.module:
-                    found.append('%s:%d from %s import %s' % (os.path.relpath(path, COLLECTION), node.lineno, node.module,
-                                                             ', '.join(alias.name for alias in node.names)))
+                    names = ', '.join(alias.name for alias in node.names)
+                    found.append('%s:%d from %s import %s' % (os.path.relpath(path, COLLECTION), node.lineno, node.module, names))
     assert found == [], 'ansible-core internals belong in plugins/plugin_utils/_compat.py: %s' % found
