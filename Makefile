@@ -1,9 +1,10 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
 #   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then two at a time: every leg of
-#               the version matrix (ansible-test units on each supported ansible-core; every integration target on
-#               both execution paths on the oldest and the newest, in the controller on 2.18; pytest's
-#               every-module comparison and sanity on the oldest: tools/matrix.py LEGS), the newest leg's sanity,
+#               the version matrix (ansible-test units on each supported ansible-core, on the middle ones those of
+#               what meets ansible-core; every integration target on both execution paths on the oldest, in the
+#               controller on the newest; pytest's every-module comparison and sanity on the oldest:
+#               tools/matrix.py LEGS), the newest leg's sanity,
 #               the event source with ansible-rulebook, the execution environments, ansible-lint, the docs lint and
 #               the docs site, the changelog lint and galaxy-importer; then the time of every leg.
 # Parts of it: make pytest, units, integration, sanity, eda-test, ee-test, lint, docs-lint, docs, changelog-lint,
@@ -61,10 +62,10 @@ demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
 # pytest first and alone (its serial part times things), leaving tests/unit to ansible-test units; then the rest two
-# at a time, each target's output shown whole when it ends, the longest first (the oldest leg, with its sanity and
-# pytest files, and the execution environments' builds); then the time of every leg (a failed check too).
-CHECKS := leg-$(firstword $(LEGS)) ee-test sanity $(filter-out leg-$(firstword $(LEGS)),$(LEG_CHECKS)) lint importer docs \
-	eda-test changelog-lint
+# at a time, each target's output shown whole when it ends, the longest first (the oldest and the newest leg, the
+# execution environments' builds); then the time of every leg (a failed check too).
+CHECKS := leg-$(firstword $(LEGS)) leg-newest ee-test sanity $(filter-out leg-$(firstword $(LEGS)) leg-newest,$(LEG_CHECKS)) \
+	lint importer docs eda-test changelog-lint
 test:
 	$(MAKE) pytest PYTEST_ARGS=--ignore=tests/unit
 	$(MAKE) -j2 --output-sync=target $(CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
@@ -123,9 +124,9 @@ changelog-lint: $(STAMP)
 importer: $(TOOLS_STAMP)
 	$(WITH_TOOLS) $(TOOLS)/bin/python -m tools.importer
 
-# The version matrix (tools/matrix.py): every leg two at a time, then their times. A leg is ansible-test units and
-# the parts tools/matrix.py LEGS gives it (integration on one or both paths, pytest's OLDEST_TESTS, sanity); one leg
-# with every part: python3 tools/matrix.py run 2.17 --all. The newest leg uses .venv; the others make their venv
+# The version matrix (tools/matrix.py): every leg two at a time, then their times. A leg is the parts
+# tools/matrix.py LEGS gives it (ansible-test units, integration on one or both paths, pytest's OLDEST_TESTS,
+# sanity); one leg with every part: python3 tools/matrix.py run 2.17 --all. The newest leg uses .venv; the others make their venv
 # under .build/matrix/<leg> when it is missing or stale.
 test-matrix:
 	$(MAKE) -j2 --output-sync=target $(LEG_CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status

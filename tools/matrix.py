@@ -5,11 +5,11 @@
     python3 tools/matrix.py legs                    prints the legs, the oldest first (make test runs one per leg)
     python3 tools/matrix.py python LEG              prints the Python of a leg (the first of its Pythons found)
     python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
-    python3 tools/matrix.py run LEG [--all]         a leg: ansible-test units, then the leg's parts in LEGS:
-                                                    ansible-test integration on one or both execution paths
-                                                    (tools/ansible_test.py), pytest's OLDEST_TESTS, sanity
-                                                    (tools/sanity.py); --all runs every part on any leg; prints the
-                                                    time of each part and of the leg
+    python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units (all of them or
+                                                    those of what meets ansible-core), ansible-test integration on
+                                                    one or both execution paths (tools/ansible_test.py), pytest's
+                                                    OLDEST_TESTS, sanity (tools/sanity.py); --all runs every part on
+                                                    any leg; prints the time of each part and of the leg
     python3 tools/matrix.py times                   prints the time of every leg's last run
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
 
@@ -38,24 +38,25 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# leg: (ansible-core requirement, Pythons to try (first found wins), parts besides units), the oldest first. Each
-# Python is one that ansible-core version supports on the controller (2.16: 3.10-3.12, 2.17: 3.10-3.12, 2.18:
-# 3.11-3.13, 2.19 and 2.20: 3.11-3.13, 2.21: 3.12-3.14); between them the legs cover 3.11, 3.12 and 3.13.
+# leg: (ansible-core requirement, Pythons to try (first found wins), parts), the oldest first. Each Python is one
+# that ansible-core version supports on the controller (2.16: 3.10-3.12, 2.17: 3.10-3.12, 2.18: 3.11-3.13, 2.19 and
+# 2.20: 3.11-3.13, 2.21: 3.12-3.14); between them the legs cover 3.11, 3.12 and 3.13.
 #
-# Every leg runs ansible-test units, among them the controller adapter's tests against that core's own ActionBase,
-# AnsibleModule and validator (tests/unit/plugins/plugin_utils/test_action.py, test_compat.py). Every integration
-# target on both execution paths costs about 5 minutes of one core per leg (a module process is about 0.4 s of
-# CPU; measured in the note of issue 32), so within make test's 20 minutes on two cores it runs on the oldest and the
-# newest, and on 2.18, the core of Automation Platform 2.6, in the controller, the path where the action plugins
-# meet the core's internals. `python3 tools/matrix.py run LEG --all` runs everything on any leg.
-BOTH_PATHS = ('integration controller', 'integration shipped')
+# Parts: `units` is every unit test; `core units` the unit tests of what meets ansible-core (core_unit_tests():
+# the modules through AnsibleModule, the action plugins' adapter against the core's own ActionBase, the lookup, the
+# filter, the event source, the module_utils that import ansible-core), leaving out the module_utils tests whose
+# subject imports nothing of ansible-core (transport, signing, paging, waiting: the same code on every leg).
+# Every integration target on one execution path costs 2 to 4 minutes of one core per leg (a module process is
+# about 0.4 s of CPU), so within make test's 20 minutes on two cores the targets run on both paths on the oldest, in
+# the controller on the newest (whose shipped modules pytest's every-module comparison runs), and the middle legs
+# run the core units. `python3 tools/matrix.py run LEG --all` runs every part on any leg.
 LEGS = {
-    '2.16': ('ansible-core==2.16.*', ('3.11',), BOTH_PATHS + ('pytest', 'sanity')),
-    '2.17': ('ansible-core==2.17.*', ('3.12',), ()),
-    '2.18': ('ansible-core==2.18.*', ('3.11',), ('integration controller',)),
-    '2.19': ('ansible-core==2.19.*', ('3.11',), ()),
-    '2.20': ('ansible-core==2.20.*', ('3.12',), ()),
-    'newest': ('ansible-core', ('3.13', '3.12'), BOTH_PATHS),
+    '2.16': ('ansible-core==2.16.*', ('3.11',), ('units', 'integration controller', 'integration shipped', 'pytest', 'sanity')),
+    '2.17': ('ansible-core==2.17.*', ('3.12',), ('core units',)),
+    '2.18': ('ansible-core==2.18.*', ('3.11',), ('core units',)),
+    '2.19': ('ansible-core==2.19.*', ('3.11',), ('core units',)),
+    '2.20': ('ansible-core==2.20.*', ('3.12',), ('core units',)),
+    'newest': ('ansible-core', ('3.13', '3.12'), ('units', 'integration controller')),
 }
 OLDEST = next(iter(LEGS))
 NEWEST = 'newest'
@@ -139,17 +140,33 @@ def run_pytest(python, arguments=()):
     return (0 if serial == NO_TESTS_COLLECTED else serial) or failed
 
 
+def core_unit_tests():
+    """tests/unit without the module_utils tests whose subject (plugins/module_utils/_NAME.py for test_NAME.py)
+    imports nothing from ansible-core."""
+    tests = []
+    for path in sorted(glob.glob(os.path.join(ROOT, 'tests', 'unit', '**', 'test_*.py'), recursive=True)):
+        relative = os.path.relpath(path, ROOT)
+        subject = os.path.join(ROOT, 'plugins', 'module_utils', '_' + os.path.basename(path)[len('test_'):])
+        if os.path.dirname(relative) == os.path.join('tests', 'unit', 'plugins', 'module_utils') and os.path.exists(subject):
+            with open(subject, encoding='utf-8') as handle:
+                if not re.search(r'^(from|import) ansible[. ]', handle.read(), re.MULTILINE):
+                    continue
+        tests.append(relative)
+    return tests
+
+
 def leg_parts(leg, python, everything=False):
-    """(name, command) of each part of a leg, in the order they run: units, then the leg's other parts (all of them
-    with everything)."""
+    """(name, command) of each part of a leg, in the order they run (every part with everything)."""
     commands = {
+        'units': [python, '-m', 'tools.ansible_test', 'units'],
+        'core units': [python, '-m', 'tools.ansible_test', 'units'] + core_unit_tests(),
         'integration controller': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'controller'],
         'integration shipped': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'shipped'],
         'pytest': [python, 'tools/matrix.py', 'pytest'] + list(OLDEST_TESTS),
         'sanity': [python, '-m', 'tools.sanity'],
     }
-    names = list(commands) if everything else LEGS[leg][2]
-    return [('units', [python, '-m', 'tools.ansible_test', 'units'])] + [(name, commands[name]) for name in names]
+    names = [name for name in commands if name != 'core units'] if everything else LEGS[leg][2]
+    return [(name, commands[name]) for name in names]
 
 
 def run(leg, everything=False):
