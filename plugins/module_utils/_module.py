@@ -14,6 +14,8 @@ module-shaped stand-in (plugin_utils/_action_module.py); it returns the result o
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import signal
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
@@ -31,13 +33,27 @@ def full_argument_spec(operation):
     return spec
 
 
+# The signals of a cancelled job or a closed terminal, whose default action ends a process at once. A module that
+# ended so would skip every finally block and leave its temporary files (AnsiballZ's payload directory among them).
+EXITING_SIGNALS = tuple(getattr(signal, name) for name in ('SIGTERM', 'SIGHUP') if hasattr(signal, name))
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def run_module(operation):
     """The shipped module: build the AnsibleModule, call operation.run(module) and exit with its result.
 
     run returns the result dict (changed defaults to false). A WorkspaceError fails the module with its
     message (scrubbed of the run's secrets) and its structured fields (as_result()); anything else is a bug
-    and keeps its traceback.
+    and keeps its traceback. SIGTERM and SIGHUP, unless handled or ignored, end the module with SystemExit (status
+    128 + the signal's number), as SIGINT ends it with KeyboardInterrupt: the finally blocks run and remove what
+    the run made.
     """
+    for signum in EXITING_SIGNALS:
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _exit_on_signal)
     module = AnsibleModule(argument_spec=full_argument_spec(operation), **operation.module_kwargs())
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)

@@ -4,7 +4,8 @@
 
 YAML cannot send a signal to its own run, so this is pytest: the download is held open by the emulator's trickle
 fault (one byte per interval), the test waits until the temporary file exists, then signals the playbook as a
-terminal's Ctrl-C (SIGINT to the process group) or a job cancel (SIGTERM to the process group) does.
+terminal's Ctrl-C (SIGINT to the process group) or a job cancel (SIGTERM to the process group) does. The runs'
+TMPDIR is the test's own, where a shipped module's AnsiballZ payload directory lives while it runs.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -75,8 +76,9 @@ def _playbook_command(tmp_path, emulator, dest, connection):
     playbook.write_text(PLAYBOOK)
     (tmp_path / 'vars.json').write_text(json.dumps(dict(connection_vars(emulator), dest=str(dest))))
     environment = without_cloud_credentials(os.environ)
+    (tmp_path / 'tmp').mkdir()
     environment.update(ANSIBLE_CONNECTION_PLUGINS=os.path.join(HERE, 'connection_plugins'), ANSIBLE_NOCOLOR='1',
-                       ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+                       ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', TMPDIR=str(tmp_path / 'tmp'))
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook), '-i', 'localhost,',
                '-c', connection, '-e', 'ansible_python_interpreter=%s' % sys.executable,
                '-e', '@' + str(tmp_path / 'vars.json')]
@@ -103,8 +105,14 @@ def test_a_signal_during_a_download_leaves_no_temporary_file(emulator_factory, t
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert process.returncode != 0, output
-    # The module's process may outlive ansible-playbook by a moment (shipped): wait until the directory settles.
+    # The module's process may outlive ansible-playbook by a moment (shipped): wait until the directories settle.
     _wait_for(lambda: not os.listdir(str(dest)), 'an empty destination (left: %s)' % os.listdir(str(dest)))
+    _wait_for(lambda: not _ours(tmp_path / 'tmp'), 'no file or directory of the module left in TMPDIR')
+
+
+def _ours(directory):
+    """What the collection's modules left in directory (ansible-core's own leftovers are not ours to judge)."""
+    return [name for name in os.listdir(str(directory)) if 'hwcloud.workspace' in name]
 
 
 def test_a_later_run_removes_what_a_killed_run_left(emulator_factory, tmp_path):
