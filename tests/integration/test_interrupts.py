@@ -14,8 +14,10 @@ __metaclass__ = type
 import json
 import os
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -70,15 +72,23 @@ def _descendants(pid):
     return found
 
 
-def _playbook_command(tmp_path, emulator, dest, connection):
+@pytest.fixture
+def run_tmpdir():
+    """The playbook's TMPDIR: short, as ansible-core's local RPC server keeps a socket there (paths of sockets are
+    limited to about 100 bytes, which tmp_path under pytest-xdist exceeds)."""
+    path = tempfile.mkdtemp(prefix='hw-int-')
+    yield path
+    shutil.rmtree(path)
+
+
+def _playbook_command(tmp_path, emulator, dest, connection, run_tmpdir):
     """The ansible-playbook command that downloads int-1 into dest, and its environment."""
     playbook = tmp_path / 'playbook.yml'
     playbook.write_text(PLAYBOOK)
     (tmp_path / 'vars.json').write_text(json.dumps(dict(connection_vars(emulator), dest=str(dest))))
     environment = without_cloud_credentials(os.environ)
-    (tmp_path / 'tmp').mkdir()
     environment.update(ANSIBLE_CONNECTION_PLUGINS=os.path.join(HERE, 'connection_plugins'), ANSIBLE_NOCOLOR='1',
-                       ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', TMPDIR=str(tmp_path / 'tmp'))
+                       ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0', TMPDIR=run_tmpdir)
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook), '-i', 'localhost,',
                '-c', connection, '-e', 'ansible_python_interpreter=%s' % sys.executable,
                '-e', '@' + str(tmp_path / 'vars.json')]
@@ -87,13 +97,13 @@ def _playbook_command(tmp_path, emulator, dest, connection):
 
 @pytest.mark.parametrize('connection', ['local', 'shipped'])
 @pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM], ids=['SIGINT', 'SIGTERM'])
-def test_a_signal_during_a_download_leaves_no_temporary_file(emulator_factory, tmp_path, connection, signum):
+def test_a_signal_during_a_download_leaves_no_temporary_file(emulator_factory, tmp_path, run_tmpdir, connection, signum):
     emulator = emulator_factory(seed=dict(tasks=[dict(task_id='int-1', file_name='int-1.xlsx', status='SUCCESS')]))
     # The first request looks the task up; the second, the download, trickles.
     emulator.inject([{'pass': 1}, {'trickle': 1, 'interval_ms': 200}])
     dest = tmp_path / 'dest'
     dest.mkdir()
-    command, environment = _playbook_command(tmp_path, emulator, dest, connection)
+    command, environment = _playbook_command(tmp_path, emulator, dest, connection, run_tmpdir)
     process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
@@ -107,22 +117,22 @@ def test_a_signal_during_a_download_leaves_no_temporary_file(emulator_factory, t
     assert process.returncode != 0, output
     # The module's process may outlive ansible-playbook by a moment (shipped): wait until the directories settle.
     _wait_for(lambda: not os.listdir(str(dest)), 'an empty destination (left: %s)' % os.listdir(str(dest)))
-    _wait_for(lambda: not _ours(tmp_path / 'tmp'), 'no file or directory of the module left in TMPDIR')
+    _wait_for(lambda: not _ours(run_tmpdir), 'no file or directory of the module left in TMPDIR')
 
 
 def _ours(directory):
     """What the collection's modules left in directory (ansible-core's own leftovers are not ours to judge)."""
-    return [name for name in os.listdir(str(directory)) if 'hwcloud.workspace' in name]
+    return [name for name in os.listdir(directory) if 'hwcloud.workspace' in name]
 
 
-def test_a_later_run_removes_what_a_killed_run_left(emulator_factory, tmp_path):
+def test_a_later_run_removes_what_a_killed_run_left(emulator_factory, tmp_path, run_tmpdir):
     """SIGKILL cannot be caught: the temporary file stays. The next run into the directory removes it once no run
     holds it and it is old (its age is set here rather than waited for)."""
     emulator = emulator_factory(seed=dict(tasks=[dict(task_id='int-1', file_name='int-1.xlsx', status='SUCCESS')]))
     emulator.inject([{'pass': 1}, {'trickle': 1, 'interval_ms': 200}])
     dest = tmp_path / 'dest'
     dest.mkdir()
-    command, environment = _playbook_command(tmp_path, emulator, dest, 'local')
+    command, environment = _playbook_command(tmp_path, emulator, dest, 'local', run_tmpdir)
     process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
