@@ -22,7 +22,7 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._client import R
 from ansible_collections.hwcloud.workspace.plugins.module_utils._connection_options import connection_argument_spec
 from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import WorkspaceError
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import scrub, secret_values
-from ansible_collections.hwcloud.workspace.plugins.module_utils._session import session
+from ansible_collections.hwcloud.workspace.plugins.module_utils._session import plain_type_names, session
 from ansible_collections.hwcloud.workspace.plugins.module_utils._waiter import WaitReporter
 
 
@@ -42,6 +42,13 @@ def _exit_on_signal(signum, frame):
     raise SystemExit(128 + signum)
 
 
+class WorkspaceModule(AnsibleModule):
+    """An AnsibleModule whose failures name types as on every ansible-core (its validation's words vary)."""
+
+    def fail_json(self, msg, **kwargs):
+        super(WorkspaceModule, self).fail_json(msg=plain_type_names(msg), **kwargs)
+
+
 def run_module(operation):
     """The shipped module: build the AnsibleModule, call operation.run(module) and exit with its result.
 
@@ -54,7 +61,7 @@ def run_module(operation):
     for signum in EXITING_SIGNALS:
         if signal.getsignal(signum) == signal.SIG_DFL:
             signal.signal(signum, _exit_on_signal)
-    module = AnsibleModule(argument_spec=full_argument_spec(operation), **operation.module_kwargs())
+    module = WorkspaceModule(argument_spec=full_argument_spec(operation), **operation.module_kwargs())
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     try:

@@ -14,6 +14,8 @@ checks and their messages are one.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
@@ -30,6 +32,15 @@ def argument_spec(options_spec, environ=None):
     spec = connection_argument_spec(environ)
     spec.update(options_spec)
     return spec
+
+
+# A type as ansible-core's type checks print it: "<class 'str'>" in some versions and places, "str" in others.
+_TYPE_REPR = re.compile(r"<class '(?:[\w.]+\.)?(\w+)'>")
+
+
+def plain_type_names(message):
+    """A validation message with every type named as in `is of type str`, the same on every ansible-core."""
+    return _TYPE_REPR.sub(r'\1', message)
 
 
 def validate(spec, params, **rules):
@@ -50,7 +61,7 @@ def validate(spec, params, **rules):
     if result.unsupported_parameters:
         unknown = sorted(str(name) for name in given if name not in spec)
         messages.append('unknown option(s) %s; the options are %s' % (', '.join(unknown), ', '.join(sorted(spec))))
-    messages += [str(error) for error in result.errors if not isinstance(error, UnsupportedError)]
+    messages += [plain_type_names(str(error)) for error in result.errors if not isinstance(error, UnsupportedError)]
     if messages:
         raise WorkspaceConfigError('; '.join(messages))
     return result.validated_parameters

@@ -22,6 +22,7 @@ from ansible.module_utils.basic import FILE_COMMON_ARGUMENTS, AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
+from ansible_collections.hwcloud.workspace.plugins.module_utils._session import plain_type_names
 from ansible_collections.hwcloud.workspace.plugins.plugin_utils._compat import set_module_internals, validation_details
 
 
@@ -104,7 +105,7 @@ class ControllerModule(AnsibleModule):
             message = result.errors.msg
             if isinstance(result.errors[0], UnsupportedError):
                 message = 'Unsupported parameters for (%s) module: %s' % (name, message)
-            self.fail_json(msg=message)
+            self.fail_json(msg=plain_type_names(message))
 
     def warn(self, warning, *args, **kwargs):
         self.warnings.append(warning)
