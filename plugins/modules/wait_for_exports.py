@@ -22,7 +22,9 @@ description:
     running tasks). Over a local connection it runs in the controller process and prints its progress on
     standard error; on a remote host it runs there, silently.
   - The role P(hwcloud.workspace.wait_for_exports#role) is this module behind an argument spec; its variables
-    C(wait_for_exports_timeout) and C(wait_for_exports_sleep) become O(wait_timeout) and O(wait_sleep).
+    C(wait_for_exports_task_ids), C(wait_for_exports_timeout), C(wait_for_exports_sleep) and
+    C(wait_for_exports_max_tasks) become O(task_ids), O(wait_timeout), O(wait_sleep) and O(max_tasks). The role
+    sets C(wait_for_exports_tasks) also when the wait fails, and its message names those variables instead.
 author:
   - Workspace collection maintainers (@hwcloud-workspace)
 extends_documentation_fragment:

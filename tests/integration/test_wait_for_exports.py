@@ -86,8 +86,7 @@ RESCUED_CASE = '''
             msg:
               task: "{{ ansible_failed_task.name }}"
               message: "{{ ansible_failed_result.msg }}"
-              tasks: "{{ ansible_failed_result.export_tasks | default(None) }}"
-              fact: "{{ wait_for_exports_tasks | default(None) }}"
+              tasks: "{{ wait_for_exports_tasks | default(None) }}"
 '''
 
 
@@ -126,7 +125,8 @@ def test_given_tasks_all_succeed_connection_from_variables(emulator_factory, run
     assert run.rc == 0, run.stdout + run.stderr
     # Quiet: the role's tasks without any skipped one, no internal fact, the progress on stderr.
     role_lines = [line for line in run.stdout.splitlines() if line.startswith('TASK [hwcloud.workspace.wait_for_exports : ')]
-    assert len(role_lines) == 2, role_lines  # the argument check and the wait
+    # the argument check, the wait, the fact and the check that every task gave a file
+    assert len(role_lines) == 4, role_lines
     assert 'skipping:' not in run.stdout and 'wait_for_exports__' not in run.stdout, run.stdout
     progress = [line for line in run.stderr.splitlines() if line.startswith('hwcloud.workspace.wait_for_exports [localhost]: ')]
     assert 'waiting for 3 export task(s)' in progress[0] and 'time-out 60 s' in progress[0], progress
@@ -174,6 +174,7 @@ def test_a_task_that_disappears_while_waited_on_fails_the_role_once(run_playbook
     assert run.rc == 0, run.stdout + run.stderr
     assert len(re.findall(r'^fatal: ', run.stdout, re.MULTILINE)) == 1, run.stdout
     found = run.result('failed gone')['msg']
+    assert found['task'] == 'Check that every export task gave a file', found  # the wait itself did not fail
     # Every reason in one message: the task that had failed already, then the one that disappeared.
     assert found['message'].splitlines() == [
         '1 export task(s) ended without a file:',
