@@ -8,13 +8,10 @@ file streamed to disk.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
 import hashlib
 import os
 
 import pytest
-
-from tools.workspace_emulator import files
 
 CREDENTIAL_HEADERS = ('authorization', 'x-auth-token', 'x-security-token', 'x-project-id', 'x-sdk-date')
 
@@ -104,34 +101,6 @@ def test_role_exports_waits_and_downloads_quietly(emulator_factory, run_playbook
     assert emulator.secret_key not in run.stdout + run.stderr
     assert run.result('Delete the export task when export_and_download_delete is true, task %s' % fact['task_id'])['changed'] \
         is False
-
-
-def first_row_key(task_id):
-    """The Desktop ID of the emulator's first data row for that task (drawn from the task ID): its file's own mark."""
-    return files.rows('ExportDesktopListNew', task_id, datetime.datetime.now(datetime.timezone.utc))[1][1].encode('ascii')
-
-
-def test_a_second_export_of_the_same_file_name_never_replaces_the_first_whose_task_is_deleted(emulator_factory, run_playbook,
-                                                                                              dest):
-    emulator = emulator_factory(export_delay=0.5)
-    emulator.export_settings(file_name='report.csv')  # the service names both exports alike
-    first_run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
-    assert first_run.rc == 0, first_run.stdout + first_run.stderr
-    first = first_run.result('fact')['export_and_download_file']
-    second_run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
-    assert second_run.rc != 0
-    second, = emulator.tasks()  # the first one was deleted after its download; the second is kept
-    assert second['task_id'] != first['task_id'] and second['file_name'] == 'report.csv'
-    with open(first['path'], 'rb') as handle:
-        content = handle.read()
-    # On disk: the first task's own bytes, as its fact says; the second export's bytes are still in the service.
-    assert first_row_key(first['task_id']) in content and first['checksum'] == hashlib.sha256(content).hexdigest()
-    assert os.listdir(str(dest)) == ['report.csv']
-    failure, = [line for line in second_run.stdout.splitlines() if line.startswith('fatal:')]  # one failure shown
-    assert 'Export task %s was not deleted' % second['task_id'] in failure
-    assert 'export_and_download_dest' in failure and first['path'] in failure
-    downloads = [entry for entry in emulator.requests_log() if entry['path'].endswith('/download')]
-    assert [entry['path'].split('/')[-2] for entry in downloads] == [first['task_id'], second['task_id']]
 
 
 DOWNLOAD_PLAY = '''
