@@ -1,18 +1,13 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""End to end, for what the targets role_export_and_download, export_task and export_file cannot check: what the
-role's play prints, files of two exports that the service names alike, a start whose answer is lost, and a large
-file streamed to disk.
+"""End to end, for what the targets role_export_and_download and export_task cannot check: what the role's play
+prints, and a start whose answer is lost.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-
 import pytest
-
-CREDENTIAL_HEADERS = ('authorization', 'x-auth-token', 'x-security-token', 'x-project-id', 'x-sdk-date')
 
 # Play variables that connect the role to the emulator given by emulator_vars().
 ROLE_CONNECTION = '''    hwcloud_workspace_endpoint: "{{ emulator.url }}"
@@ -70,12 +65,6 @@ def dest(tmp_path):
     return directory
 
 
-def assert_no_credentials_reached_storage(emulator):
-    for request in emulator.storage_requests():
-        assert not set(CREDENTIAL_HEADERS) & set(name.lower() for name in request['headers']), request['headers']
-        assert emulator.secret_key not in repr(request)
-
-
 def test_role_exports_waits_and_downloads_quietly(emulator_factory, run_playbook, dest):
     """What the play prints at default verbosity, here through a redirect to object storage (the target
     role_export_and_download checks the file, the start, the task and object storage's requests): nothing skipped, no
@@ -89,37 +78,6 @@ def test_role_exports_waits_and_downloads_quietly(emulator_factory, run_playbook
     assert emulator.secret_key not in run.stdout + run.stderr
     assert run.result('Delete the export task when export_and_download_delete is true, task %s' % task_id)['changed'] \
         is False
-
-
-DOWNLOAD_PLAY = '''
-- hosts: localhost
-  gather_facts: false
-''' + GROUP_CONNECTION + '''  tasks:
-    - name: download
-      hwcloud.workspace.export_file:
-        task_id: "{{ task_id }}"
-        dest: "{{ dest }}"
-        force: "{{ force }}"
-      ignore_errors: true
-'''
-
-
-def test_export_file_never_takes_another_exports_file_of_the_same_name_for_its_own(emulator_factory, run_playbook, dest):
-    emulator = emulator_factory(seed={'tasks': [{'file_name': 'report.csv', 'status': 'SUCCESS'}] * 2})
-    first, second = [task['task_id'] for task in emulator.tasks()]
-    saved = dest / 'report.csv'
-
-    def download(task_id, force=False):
-        return run_playbook(DOWNLOAD_PLAY, emulator_vars(emulator, dest=str(dest), task_id=task_id, force=force)).result('download')
-
-    assert download(first)['changed'] is True and saved.read_bytes() == emulator.file_bytes(first)
-    assert download(first)['changed'] is False  # the module's own record: this task's file, nothing fetched
-    refused = download(second)
-    assert refused['_outcome'] == 'failed' and second in refused['msg'] and str(saved) in refused['msg']
-    assert saved.read_bytes() == emulator.file_bytes(first) and os.listdir(str(dest)) == ['report.csv']
-    replaced = download(second, force=True)
-    assert replaced['changed'] is True and saved.read_bytes() == emulator.file_bytes(second)
-    assert download(second)['changed'] is False and os.listdir(str(dest)) == ['report.csv']
 
 
 START_ONLY_PLAY = '''
@@ -162,15 +120,3 @@ def test_the_role_says_an_export_may_have_been_started_when_the_answer_of_its_st
     failed = run.result('Check that every step succeeded')
     assert failed['_outcome'] == 'failed' and 'The export may have been started' in failed['msg']
     assert 'No export task was started' not in failed['msg'] and len(emulator.tasks()) == 1
-
-
-def test_a_large_file_streams_to_disk(emulator_factory, run_playbook, dest):
-    emulator = emulator_factory(export_delay=0.2)
-    emulator.export_settings(file_size=64 * 1024 * 1024, download='redirect')
-    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, delete=False))
-    assert run.rc == 0, run.stdout + run.stderr
-    fact = run.result('fact')['export_and_download_file']
-    digest = emulator.file_digest(fact['task_id'])
-    assert fact['size'] == digest['size'] == 64 * 1024 * 1024 == os.path.getsize(fact['path'])
-    assert fact['checksum'] == digest['sha256']
-    assert_no_credentials_reached_storage(emulator)
