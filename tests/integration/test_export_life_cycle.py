@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
 """End to end, for what the targets role_export_and_download and export_task cannot check: what the role's play
-prints, and a start whose answer is lost.
+prints, and a start whose answer trickles in past its timeout.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -92,10 +92,10 @@ START_ONLY_PLAY = '''
 '''
 
 
-@pytest.mark.parametrize('fault', [{'drop': 1, 'after_handling': True}, {'trickle': 1, 'interval_ms': 2000}])
-def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_playbook, fault):
+def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_playbook):
+    """The answer trickles in past the start's timeout of 1 s (a closed connection is the target export_task's)."""
     emulator = emulator_factory()
-    emulator.inject(fault)
+    emulator.inject({'trickle': 1, 'interval_ms': 2000})
     run = run_playbook(START_ONLY_PLAY, emulator_vars(emulator))
     result = run.result('start')
     assert result['_outcome'] == 'failed' and '/v3/%s/desktops/export' % emulator.project_id in result['msg']
@@ -103,20 +103,3 @@ def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_p
     assert result['changed'] is True and result['task_id'] is None and 'may have been started' in result['msg']
     starts = [entry for entry in emulator.wait_for_requests(1) if entry['path'].endswith('/desktops/export')]
     assert len(starts) == 1 and len(emulator.tasks()) == 1
-
-
-ROLE_RESCUE_PLAY = ROLE_PLAY.replace('''    - name: fact
-      ansible.builtin.debug:
-        var: export_and_download_file
-''', '''      ignore_errors: true
-''')
-
-
-def test_the_role_says_an_export_may_have_been_started_when_the_answer_of_its_start_was_lost(emulator_factory, run_playbook,
-                                                                                             dest):
-    emulator = emulator_factory()
-    emulator.inject({'drop': 1, 'after_handling': True})
-    run = run_playbook(ROLE_RESCUE_PLAY, role_vars(emulator, dest))
-    failed = run.result('Check that every step succeeded')
-    assert failed['_outcome'] == 'failed' and 'The export may have been started' in failed['msg']
-    assert 'No export task was started' not in failed['msg'] and len(emulator.tasks()) == 1
