@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every module and both roles, one way: in the controller process over a local connection (localhost's Python
 cannot import requests there), and shipped (a connection that is not local, and async) with the same results.
-Progress on standard error for every wait, facts that read without a deprecation, validator warnings."""
+Progress on standard error for every wait, facts that read without a deprecation."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -152,7 +152,7 @@ def run_everything(emulator_factory, run_playbook, tmp_path, name, asynchronous=
 
 
 def test_every_module_and_both_roles_run_in_the_controller_and_shipped_alike(emulator_factory, run_playbook, tmp_path,
-                                                                           python_without_requests):
+                                                                            python_without_requests):
     controller, run = run_everything(emulator_factory, run_playbook, tmp_path, 'controller', connection='local',
                                      python=python_without_requests)
     shipped, _run = run_everything(emulator_factory, run_playbook, tmp_path, 'shipped', connection='shipped')
@@ -216,27 +216,3 @@ def test_every_wait_prints_its_progress_on_standard_error(emulator_factory, run_
                '600 s: %s' % task_id in progress, progress
         assert 'hwcloud.workspace.export_task [localhost]: 1 export task(s) finished: %s SUCCESS' % task_id in progress
     assert not any(task_id in run.stdout for task_id in task_ids if 'waiting for' in run.stdout)
-
-
-def test_the_validators_warnings_reach_the_play_on_both_paths(emulator_factory, run_playbook, tmp_path,
-                                                              python_without_requests):
-    emulator = emulator_factory(seed=SEED)
-    conn = connection_vars(emulator)
-    for path, options in (('controller', dict(connection='local', python=python_without_requests)),
-                          ('shipped', dict(connection='shipped'))):
-        dest = tmp_path / path
-        dest.mkdir()
-        run = run_playbook('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: both option and alias
-      hwcloud.workspace.export_file:
-        task_id: ready
-        dest: "%s/"
-        attributes: null
-        attr: null
-%s
-''' % (dest, '\n'.join('        %s: %s' % (key, json.dumps(value)) for key, value in conn.items())), **options)
-        assert run.rc == 0, run.stdout + run.stderr
-        assert 'Both option attributes and its alias attr are set.' in run.stdout + run.stderr, path

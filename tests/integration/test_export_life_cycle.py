@@ -1,22 +1,13 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""End to end, for what the targets role_export_and_download, export_task and export_file cannot check: what the
-role's play prints, files of two exports that the service names alike, a start whose answer is lost, and a large
-file streamed to disk.
+"""End to end, for what the targets role_export_and_download and export_task cannot check: what the role's play
+prints, and a start whose answer trickles in past its timeout.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
-import hashlib
-import os
-
 import pytest
-
-from tools.workspace_emulator import files
-
-CREDENTIAL_HEADERS = ('authorization', 'x-auth-token', 'x-security-token', 'x-project-id', 'x-sdk-date')
 
 # Play variables that connect the role to the emulator given by emulator_vars().
 ROLE_CONNECTION = '''    hwcloud_workspace_endpoint: "{{ emulator.url }}"
@@ -74,95 +65,19 @@ def dest(tmp_path):
     return directory
 
 
-def assert_no_credentials_reached_storage(emulator):
-    for request in emulator.storage_requests():
-        assert not set(CREDENTIAL_HEADERS) & set(name.lower() for name in request['headers']), request['headers']
-        assert emulator.secret_key not in repr(request)
-
-
 def test_role_exports_waits_and_downloads_quietly(emulator_factory, run_playbook, dest):
-    """What the play prints (the target role_export_and_download checks the rest, with the file and a JSON link):
-    nothing skipped, no internal variable, no secret; here through a redirect to object storage."""
+    """What the play prints at default verbosity, here through a redirect to object storage (the target
+    role_export_and_download checks the file, the start, the task and object storage's requests): nothing skipped, no
+    internal variable, no secret, and the deletion it was not asked for named by its task, unchanged."""
     emulator = emulator_factory(export_delay=1.5)
     emulator.export_settings(download='redirect')
     run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, parameters={'status': 'ACTIVE'}, delete=False))
     assert run.rc == 0, run.stdout + run.stderr
-    fact = run.result('fact')['export_and_download_file']
-    content = emulator.file_bytes(fact['task_id'])
-    assert os.path.dirname(fact['path']) == str(dest)
-    with open(fact['path'], 'rb') as handle:
-        assert handle.read() == content
-    assert fact['size'] == len(content) and fact['checksum'] == hashlib.sha256(content).hexdigest()
-    assert os.listdir(str(dest)) == [os.path.basename(fact['path'])]  # no temporary file left
-    starts = [entry for entry in emulator.requests_log() if entry['path'].endswith('/desktops/export')]
-    # en_US: the API requires a language, and the role gives none
-    assert len(starts) == 1 and starts[0]['query'] == {'status': 'ACTIVE', 'language': 'en_US'}
-    assert len(emulator.storage_requests()) == 1
-    assert_no_credentials_reached_storage(emulator)
-    # Quiet at default verbosity: no skipped task, no internal variable shown, no secret anywhere.
+    task_id = run.result('fact')['export_and_download_file']['task_id']
     assert 'skipping:' not in run.stdout and 'export_and_download__' not in run.stdout
     assert emulator.secret_key not in run.stdout + run.stderr
-    assert run.result('Delete the export task when export_and_download_delete is true, task %s' % fact['task_id'])['changed'] \
+    assert run.result('Delete the export task when export_and_download_delete is true, task %s' % task_id)['changed'] \
         is False
-
-
-def first_row_key(task_id):
-    """The Desktop ID of the emulator's first data row for that task (drawn from the task ID): its file's own mark."""
-    return files.rows('ExportDesktopListNew', task_id, datetime.datetime.now(datetime.timezone.utc))[1][1].encode('ascii')
-
-
-def test_a_second_export_of_the_same_file_name_never_replaces_the_first_whose_task_is_deleted(emulator_factory, run_playbook,
-                                                                                              dest):
-    emulator = emulator_factory(export_delay=0.5)
-    emulator.export_settings(file_name='report.csv')  # the service names both exports alike
-    first_run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
-    assert first_run.rc == 0, first_run.stdout + first_run.stderr
-    first = first_run.result('fact')['export_and_download_file']
-    second_run = run_playbook(ROLE_PLAY, role_vars(emulator, dest))
-    assert second_run.rc != 0
-    second, = emulator.tasks()  # the first one was deleted after its download; the second is kept
-    assert second['task_id'] != first['task_id'] and second['file_name'] == 'report.csv'
-    with open(first['path'], 'rb') as handle:
-        content = handle.read()
-    # On disk: the first task's own bytes, as its fact says; the second export's bytes are still in the service.
-    assert first_row_key(first['task_id']) in content and first['checksum'] == hashlib.sha256(content).hexdigest()
-    assert os.listdir(str(dest)) == ['report.csv']
-    failure, = [line for line in second_run.stdout.splitlines() if line.startswith('fatal:')]  # one failure shown
-    assert 'Export task %s was not deleted' % second['task_id'] in failure
-    assert 'export_and_download_dest' in failure and first['path'] in failure
-    downloads = [entry for entry in emulator.requests_log() if entry['path'].endswith('/download')]
-    assert [entry['path'].split('/')[-2] for entry in downloads] == [first['task_id'], second['task_id']]
-
-
-DOWNLOAD_PLAY = '''
-- hosts: localhost
-  gather_facts: false
-''' + GROUP_CONNECTION + '''  tasks:
-    - name: download
-      hwcloud.workspace.export_file:
-        task_id: "{{ task_id }}"
-        dest: "{{ dest }}"
-        force: "{{ force }}"
-      ignore_errors: true
-'''
-
-
-def test_export_file_never_takes_another_exports_file_of_the_same_name_for_its_own(emulator_factory, run_playbook, dest):
-    emulator = emulator_factory(seed={'tasks': [{'file_name': 'report.csv', 'status': 'SUCCESS'}] * 2})
-    first, second = [task['task_id'] for task in emulator.tasks()]
-    saved = dest / 'report.csv'
-
-    def download(task_id, force=False):
-        return run_playbook(DOWNLOAD_PLAY, emulator_vars(emulator, dest=str(dest), task_id=task_id, force=force)).result('download')
-
-    assert download(first)['changed'] is True and saved.read_bytes() == emulator.file_bytes(first)
-    assert download(first)['changed'] is False  # the module's own record: this task's file, nothing fetched
-    refused = download(second)
-    assert refused['_outcome'] == 'failed' and second in refused['msg'] and str(saved) in refused['msg']
-    assert saved.read_bytes() == emulator.file_bytes(first) and os.listdir(str(dest)) == ['report.csv']
-    replaced = download(second, force=True)
-    assert replaced['changed'] is True and saved.read_bytes() == emulator.file_bytes(second)
-    assert download(second)['changed'] is False and os.listdir(str(dest)) == ['report.csv']
 
 
 START_ONLY_PLAY = '''
@@ -177,10 +92,10 @@ START_ONLY_PLAY = '''
 '''
 
 
-@pytest.mark.parametrize('fault', [{'drop': 1, 'after_handling': True}, {'trickle': 1, 'interval_ms': 2000}])
-def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_playbook, fault):
+def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_playbook):
+    """The answer trickles in past the start's timeout of 1 s (a closed connection is the target export_task's)."""
     emulator = emulator_factory()
-    emulator.inject(fault)
+    emulator.inject({'trickle': 1, 'interval_ms': 2000})
     run = run_playbook(START_ONLY_PLAY, emulator_vars(emulator))
     result = run.result('start')
     assert result['_outcome'] == 'failed' and '/v3/%s/desktops/export' % emulator.project_id in result['msg']
@@ -188,32 +103,3 @@ def test_a_start_is_not_repeated_when_its_answer_is_lost(emulator_factory, run_p
     assert result['changed'] is True and result['task_id'] is None and 'may have been started' in result['msg']
     starts = [entry for entry in emulator.wait_for_requests(1) if entry['path'].endswith('/desktops/export')]
     assert len(starts) == 1 and len(emulator.tasks()) == 1
-
-
-ROLE_RESCUE_PLAY = ROLE_PLAY.replace('''    - name: fact
-      ansible.builtin.debug:
-        var: export_and_download_file
-''', '''      ignore_errors: true
-''')
-
-
-def test_the_role_says_an_export_may_have_been_started_when_the_answer_of_its_start_was_lost(emulator_factory, run_playbook,
-                                                                                             dest):
-    emulator = emulator_factory()
-    emulator.inject({'drop': 1, 'after_handling': True})
-    run = run_playbook(ROLE_RESCUE_PLAY, role_vars(emulator, dest))
-    failed = run.result('Check that every step succeeded')
-    assert failed['_outcome'] == 'failed' and 'The export may have been started' in failed['msg']
-    assert 'No export task was started' not in failed['msg'] and len(emulator.tasks()) == 1
-
-
-def test_a_large_file_streams_to_disk(emulator_factory, run_playbook, dest):
-    emulator = emulator_factory(export_delay=0.2)
-    emulator.export_settings(file_size=64 * 1024 * 1024, download='redirect')
-    run = run_playbook(ROLE_PLAY, role_vars(emulator, dest, delete=False))
-    assert run.rc == 0, run.stdout + run.stderr
-    fact = run.result('fact')['export_and_download_file']
-    digest = emulator.file_digest(fact['task_id'])
-    assert fact['size'] == digest['size'] == 64 * 1024 * 1024 == os.path.getsize(fact['path'])
-    assert fact['checksum'] == digest['sha256']
-    assert_no_credentials_reached_storage(emulator)

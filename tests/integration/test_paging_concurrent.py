@@ -187,13 +187,3 @@ def test_a_claimed_count_of_a_billion_fails_the_shipped_module_at_max_tasks_with
     assert len(list_requests(emulator)) == 1
     peak_kib = int(done.stderr.strip().splitlines()[-1])
     assert peak_kib < 100 * 1024, peak_kib
-
-
-def test_a_count_that_keeps_growing_fails_clearly_after_few_requests(emulator_factory, run_playbook):
-    emulator = emulator_factory(seed={'tasks': bulk(250)})
-    emulator.inject({'count_growing': 100})
-    run = run_playbook(PLAY % module_task('module', connection_vars(emulator)))
-    result = run.result('module')
-    assert result['_outcome'] == 'failed'
-    assert 'answered no task at offset' in result['msg'] and 'although its count is' in result['msg']
-    assert len(list_requests(emulator)) <= 12

@@ -101,17 +101,15 @@ def test_core_option_errors_of_the_lookup_do_not_quote_a_secret(run_playbook, ho
     assert TOKEN not in run.stdout + run.stderr, [line for line in (run.stdout + run.stderr).splitlines() if TOKEN in line]
 
 
-@pytest.mark.parametrize('option, value', [('project_id', '../../v3/projects'), ('endpoint', 'http://user:e2e-password@127.0.0.1:1')])
-def test_inputs_that_would_change_the_url_fail_before_any_request(run_playbook, hostile, option, value):
+def test_inputs_that_would_change_the_url_fail_before_any_request(run_playbook, hostile):
+    """An endpoint with a password, never shown (a project ID that would change the path is the targets export_task_info's
+    and lookup_export_tasks')."""
     server = hostile[0]
-    if option == 'endpoint':
-        playbook = PLAYBOOK.replace('endpoint: "{{ server_url }}"', 'endpoint: "{{ attack }}"')
-    else:
-        playbook = PLAYBOOK.replace('project_id: proj', 'project_id: "{{ attack }}"')
-    run = run_playbook(playbook, extra_vars=dict(server_url=server.url, token=TOKEN, attack=value))
+    playbook = PLAYBOOK.replace('endpoint: "{{ server_url }}"', 'endpoint: "{{ attack }}"')
+    run = run_playbook(playbook, extra_vars=dict(server_url=server.url, token=TOKEN, attack='http://user:e2e-password@127.0.0.1:1'))
     for task in ('module', 'lookup'):
         assert run.result(task)['_outcome'] == 'failed'
-        assert option in run.result(task)['msg']
+        assert 'endpoint' in run.result(task)['msg']
     assert 'e2e-password' not in run.stdout + run.stderr
     assert server.requests == []
 
