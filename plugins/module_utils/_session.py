@@ -18,6 +18,7 @@ import re
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ansible_collections.hwcloud.workspace.plugins.module_utils._api import open_workspace
 from ansible_collections.hwcloud.workspace.plugins.module_utils._client import WorkspaceClient
@@ -36,11 +37,30 @@ def argument_spec(options_spec, environ=None):
 
 # A type as ansible-core's type checks print it: "<class 'str'>" in some versions and places, "str" in others.
 _TYPE_REPR = re.compile(r"<class '(?:[\w.]+\.)?(\w+)'>")
+# ansible-core's words for a value its type check could not convert; what follows the colon varies between
+# versions: the value's type or its quoted value, and the valid booleans in a set's order.
+_CONVERSION = re.compile(r"^((?:argument|Elements value for option) '[^']*' is of type (\w+) and we were unable to "
+                         r"convert to \w+): (.*)$", re.DOTALL)
+_CANNOT_CONVERT = re.compile(r"^.* (cannot be converted to an? \w+)$", re.DOTALL)
+_NOT_A_BOOLEAN = re.compile(r"^(The value .* is not a valid boolean\.)\s+Valid booleans include: .*$", re.DOTALL)
+_BOOLEANS = ', '.join(repr(value) for value in sorted(BOOLEANS_TRUE, key=repr) + sorted(BOOLEANS_FALSE, key=repr))
 
 
 def plain_type_names(message):
-    """A validation message with every type named as in `is of type str`, the same on every ansible-core."""
-    return _TYPE_REPR.sub(r'\1', message)
+    """A validation message in the same words on every ansible-core: every type named as in `is of type str`,
+    a value that cannot be converted named by its type, the valid booleans in one order."""
+    message = _TYPE_REPR.sub(r'\1', message)
+    conversion = _CONVERSION.match(message)
+    if not conversion:
+        return message
+    prefix, value_type, detail = conversion.groups()
+    cannot = _CANNOT_CONVERT.match(detail)
+    if cannot:
+        return '%s: %s %s' % (prefix, value_type, cannot.group(1))
+    boolean = _NOT_A_BOOLEAN.match(detail)
+    if boolean:
+        return '%s: %s Valid booleans include: %s' % (prefix, boolean.group(1), _BOOLEANS)
+    return message
 
 
 def validate(spec, params, **rules):

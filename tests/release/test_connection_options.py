@@ -113,7 +113,8 @@ def test_each_role_documents_a_variable_for_every_option(role):
     assert sorted(variables) == sorted(OPTION_NAMES)
     for name, option in TABLE.items():
         entry = variables[name]
-        assert entry['type'] == option.type, name
+        # Text as text; the rest raw, converted by the module in the same words on every ansible-core.
+        assert entry['type'] == (option.type if option.type in ('str', 'path') else 'raw'), name
         assert entry.get('no_log', False) is option.secret, name
         # No default: it would hide module_defaults and the environment.
         assert 'default' not in entry and env_mentioned(entry) == option.env, name

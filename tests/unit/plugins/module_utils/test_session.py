@@ -41,6 +41,31 @@ def test_every_message_at_once_naming_the_options():
     assert "argument 'initial' is of type str and we were unable to convert to bool" in message
 
 
+# Each message as every supported ansible-core gives it after plain_type_names: its own words name the value's
+# class, quote the value, or list the booleans in a set's order, differently from one version to the next.
+@pytest.mark.parametrize('spec, value, message', [
+    (dict(type='int'), 'many', "argument 'option' is of type str and we were unable to convert to int: str cannot be "
+                               "converted to an int"),
+    (dict(type='int'), 1.5, "argument 'option' is of type float and we were unable to convert to int: float cannot be "
+                            "converted to an int"),
+    (dict(type='float'), 'soon', "argument 'option' is of type str and we were unable to convert to float: str cannot "
+                                 "be converted to a float"),
+    (dict(type='bool'), 'maybe', "argument 'option' is of type str and we were unable to convert to bool: The value "
+                                 "'maybe' is not a valid boolean. Valid booleans include: '1', 'on', 't', 'true', 'y', "
+                                 "'yes', 1, '0', 'f', 'false', 'n', 'no', 'off', 0"),
+    (dict(type='list', elements='int'), ['a'], "Elements value for option 'option' is of type str and we were unable "
+                                               "to convert to int: str cannot be converted to an int"),
+    (dict(type='dict'), [1], "argument 'option' is of type list and we were unable to convert to dict: list cannot be "
+                             "converted to a dict"),
+    (dict(type='dict'), 'x', "argument 'option' is of type str and we were unable to convert to dict: dictionary "
+                             "requested, could not parse JSON or key=value"),
+])
+def test_a_value_of_the_wrong_type_fails_in_the_same_words_on_every_core(spec, value, message):
+    with pytest.raises(WorkspaceConfigError) as failed:
+        _session.validate(dict(option=spec), {'option': value})
+    assert str(failed.value) == message
+
+
 def test_connect_resolves_the_connection_and_hands_its_warnings_over(tmp_path):
     profile = tmp_path / 'credentials'
     profile.write_text('[basic]\nak = PROFILEAK\nsk = profile-secret\n')
