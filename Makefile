@@ -39,9 +39,10 @@ LEG_CHECKS := $(addprefix leg-,$(LEGS))
 .PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix eda-test collection \
 	clean units integration ee-test $(LEG_CHECKS)
 
-$(STAMP): requirements.txt tests/requirements.txt
+$(STAMP): requirements.txt tests/requirements.txt tests/requirements-checks.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt \
+		-r tests/requirements-checks.txt
 	touch $(STAMP)
 
 $(TOOLS_STAMP): tests/requirements-release.txt

@@ -44,8 +44,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #
 # Parts: `units` is every unit test; `core units` the unit tests of what meets ansible-core (core_unit_tests():
 # the modules through AnsibleModule, the action plugins' adapter against the core's own ActionBase, the lookup, the
-# filter, the event source, the module_utils that import ansible-core), leaving out the module_utils tests whose
-# subject imports nothing of ansible-core (transport, signing, paging, waiting: the same code on every leg).
+# filter, the event source, the helpers that import ansible-core), leaving out the tests of module_utils and
+# plugin_utils helpers that import nothing of ansible-core (transport, signing, paging, waiting, reading a report's
+# rows: the same code on every leg).
 # Every integration target on one execution path costs 2 to 4 minutes of one core per leg (a module process is
 # about 0.4 s of CPU), so within make test's 20 minutes on two cores the targets run on both paths on the oldest, in
 # the controller on the newest (whose shipped modules pytest's every-module comparison runs) and on 2.18 (the core
@@ -141,14 +142,20 @@ def run_pytest(python, arguments=()):
     return (0 if serial == NO_TESTS_COLLECTED else serial) or failed
 
 
+# The folders of private helpers whose tests core_unit_tests() leaves out when the helper imports no ansible-core.
+HELPER_FOLDERS = ('module_utils', 'plugin_utils')
+
+
 def core_unit_tests():
-    """tests/unit without the module_utils tests whose subject (plugins/module_utils/_NAME.py for test_NAME.py)
-    imports nothing from ansible-core."""
+    """tests/unit without the tests of helpers whose subject (plugins/<folder>/_NAME.py for
+    tests/unit/plugins/<folder>/test_NAME.py, folder one of HELPER_FOLDERS) imports nothing from ansible-core."""
     tests = []
     for path in sorted(glob.glob(os.path.join(ROOT, 'tests', 'unit', '**', 'test_*.py'), recursive=True)):
         relative = os.path.relpath(path, ROOT)
-        subject = os.path.join(ROOT, 'plugins', 'module_utils', '_' + os.path.basename(path)[len('test_'):])
-        if os.path.dirname(relative) == os.path.join('tests', 'unit', 'plugins', 'module_utils') and os.path.exists(subject):
+        folder = os.path.basename(os.path.dirname(relative))
+        subject = os.path.join(ROOT, 'plugins', folder, '_' + os.path.basename(path)[len('test_'):])
+        if (os.path.dirname(relative) in [os.path.join('tests', 'unit', 'plugins', name) for name in HELPER_FOLDERS]
+                and os.path.exists(subject)):
             with open(subject, encoding='utf-8') as handle:
                 if not re.search(r'^(from|import) ansible[. ]', handle.read(), re.MULTILINE):
                     continue
