@@ -57,15 +57,34 @@ SERIAL_FILES = (
 )
 
 
+# The files that keep one pytest worker busy a minute or more (tools/matrix.py runs a file's tests on one worker),
+# the longest first: started first, they do not end the parallel part alone while the other workers wait.
+LONGEST_FILES = (
+    'tests/release/test_doc_commands.py',
+    'tests/integration/test_export_task_info.py',
+    'tests/integration/test_bounded.py',
+    'tests/integration/test_every_module_on_the_controller.py',
+)
+
+
 def pytest_configure(config):
     # Declared here, not only in pytest.ini: ansible-test units runs pytest with its own ini and --strict-markers.
     config.addinivalue_line('markers', 'serial: times things on the wall clock; run alone, not beside other tests')
+    missing = [path for path in SERIAL_FILES + LONGEST_FILES if not os.path.exists(os.path.join(ROOT, path))]
+    if missing:  # a renamed file would silently lose its place
+        raise pytest.UsageError('tests/conftest.py names test files that do not exist: %s' % ', '.join(missing))
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if os.path.relpath(str(item.fspath), ROOT) in SERIAL_FILES:
             item.add_marker(pytest.mark.serial)
+
+    def rank(item):
+        path = os.path.relpath(str(item.fspath), ROOT)
+        return LONGEST_FILES.index(path) if path in LONGEST_FILES else len(LONGEST_FILES)
+
+    items.sort(key=rank)  # stable: the order within a file and among the others is kept
 
 
 @pytest.fixture(autouse=True)

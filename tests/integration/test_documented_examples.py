@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The documented examples that read the collection's facts, and what make demo runs, as they are written, against
-the emulator, on every ansible-core tested: none may print a deprecation warning (on 2.21, reading a module's
-facts as top-level variables does, unless the action registers them as set_fact does)."""
+"""The documented examples that read the collection's facts, as they are written, against the emulator: none may
+print a deprecation warning (on 2.21, reading a module's facts as top-level variables does, unless the action
+registers them as set_fact does). What make demo runs is held to the same by tests/release/test_doc_commands.py,
+which runs the README's `make demo`."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import os
 import re
 
@@ -55,19 +55,3 @@ def test_the_examples_that_read_facts_run_without_a_deprecation(name, emulator_f
     assert run.rc == 0, run.stdout + run.stderr
     assert DEPRECATION not in run.stdout + run.stderr, run.stdout + run.stderr
 
-
-def test_what_make_demo_runs_prints_no_deprecation(emulator_factory, run_playbook, tmp_path):
-    with open(os.path.join(ROOT, 'tools', 'demo_seed.json'), encoding='utf-8') as handle:
-        seed = json.load(handle)
-    emulator = emulator_factory(seed=seed)
-    env = emulator.user_environment()
-    running = [task['task_id'] for task in seed['tasks'] if 'finish_after' in task]
-    succeeding = [task['task_id'] for task in seed['tasks'] if 'finish_after' in task
-                  and task.get('final_status', 'SUCCESS') == 'SUCCESS']
-    # The playbooks and variables of tools/demo.py, in its order; demo.yml reports the failed export and succeeds.
-    for playbook, extra in (('list_export_tasks.yml', None), ('demo.yml', {'task_ids': running}),
-                            ('wait_for_exports.yml', {'task_ids': succeeding, 'wait_sleep': 1}),
-                            ('export_desktops.yml', {'dest': str(tmp_path), 'wait_sleep': 1})):
-        run = run_playbook(playbook, extra_vars=extra, env=env)
-        assert run.rc == 0, playbook + run.stdout + run.stderr
-        assert DEPRECATION not in run.stdout + run.stderr, playbook + run.stdout + run.stderr
