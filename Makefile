@@ -64,12 +64,13 @@ demo: $(STAMP)
 
 # pytest first and alone (its serial part times things), leaving tests/unit to ansible-test units; then the rest two
 # at a time, each target's output shown whole when it ends, the longest first (the oldest and the newest leg, the
-# execution environments' builds); then the time of every leg (a failed check too).
+# execution environments' builds), every check even after one failed; then the time of every leg (a failed check
+# too).
 CHECKS := leg-$(firstword $(LEGS)) leg-newest ee-test sanity $(filter-out leg-$(firstword $(LEGS)) leg-newest,$(LEG_CHECKS)) \
 	lint importer docs eda-test changelog-lint
 test:
 	$(MAKE) pytest PYTEST_ARGS=--ignore=tests/unit
-	$(MAKE) -j2 --output-sync=target $(CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
+	$(MAKE) -j2 --keep-going --output-sync=target $(CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
 pytest: $(STAMP) $(COLLECTION_LINK)
 	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)
@@ -130,7 +131,7 @@ importer: $(TOOLS_STAMP)
 # sanity); one leg with every part: python3 tools/matrix.py run 2.17 --all. The newest leg uses .venv; the others make their venv
 # under .build/matrix/<leg> when it is missing or stale.
 test-matrix:
-	$(MAKE) -j2 --output-sync=target $(LEG_CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
+	$(MAKE) -j2 --keep-going --output-sync=target $(LEG_CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
 leg-newest: $(STAMP)
 	python3 tools/matrix.py run newest

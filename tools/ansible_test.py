@@ -8,9 +8,9 @@
 ansible-test wants the collection at ansible_collections/hwcloud/workspace/ in a git work tree, and the built
 tarball has no integration targets (galaxy.yml build_ignore). So the checkout's files (the tracked ones and the
 untracked ones git does not ignore, as they are in the work tree) are copied to
-.build/ansible-test/<command>-core<X.Y>-py<X.Y>/ansible_collections/hwcloud/workspace and committed there (one
-copy per command, path, ansible-core and Python: legs, or units and integration, may run at once); ansible-test
-runs in that copy with --local on this venv's Python. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
+.build/ansible-test/<command>-core<X.Y>-py<X.Y>-<random>/ansible_collections/hwcloud/workspace and committed there
+(a copy of its own for each run: legs, units and integration, or the documentation's commands in pytest may run at
+once); ansible-test runs in that copy with --local on this venv's Python, and the copy is removed when it ends. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
 script that ansible-test may ask for is seeded as tools/sanity.py does.
 
 units without targets runs every test file of tests/unit on UNIT_WORKERS workers except those that tests/conftest.py
@@ -28,12 +28,14 @@ which run in the controller whatever the connection: a second run would prove no
 """
 
 import ast
+import contextlib
 import glob
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -60,16 +62,25 @@ PATHS = {
 EXCLUDED = {'shipped': ['--exclude', 'controller_only/']}
 # As many workers as tools/matrix.py gives pytest: on two cores the unit tests mostly wait on local HTTP.
 UNIT_WORKERS = os.environ.get('PYTEST_WORKERS', '4')
+COPIES = os.path.join(ROOT, '.build', 'ansible-test')
 GIT = ['git', '-c', 'user.name=ansible-test', '-c', 'user.email=ansible-test@localhost', '-c', 'commit.gpgsign=false']
 
 
+@contextlib.contextmanager
 def copy_checkout(name):
-    """The work tree's files (not .git, nothing ignored) as a fresh git repository; its path."""
-    copy = os.path.join(ROOT, '.build', 'ansible-test', '%s-%s' % (name, LEG),
-                        'ansible_collections', 'hwcloud', 'workspace')
+    """The work tree's files (not .git, nothing ignored) as a fresh git repository of this run's own; its path. The
+    copy is removed when the block ends."""
+    os.makedirs(COPIES, exist_ok=True)
+    top = tempfile.mkdtemp(prefix='%s-%s-' % (name, LEG), dir=COPIES)
+    try:
+        yield fill_copy(os.path.join(top, 'ansible_collections', 'hwcloud', 'workspace'))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def fill_copy(copy):
     listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT, check=True,
                             stdout=subprocess.PIPE).stdout.decode('utf-8', 'surrogateescape').split('\0')
-    shutil.rmtree(copy, ignore_errors=True)
     for relative in sorted(set(path for path in listed if path)):
         source = os.path.join(ROOT, relative)
         if not os.path.lexists(source):  # deleted in the work tree, not yet in git
@@ -143,7 +154,11 @@ def integration_vars(emulator, path):
 
 def integration_on(path, arguments):
     """ansible-test integration on one execution path, in a copy of its own, against an emulator of its own."""
-    copy = copy_checkout('integration-' + path)
+    with copy_checkout('integration-' + path) as copy:
+        return integration_in(copy, path, arguments)
+
+
+def integration_in(copy, path, arguments):
     emulator = EmulatorProcess(export_delay=EXPORT_DELAY)
     try:
         with open(os.path.join(copy, VARS_FILE), 'w', encoding='utf-8') as handle:
@@ -187,7 +202,8 @@ def main(arguments):
     seed_get_pip()
     if command == 'integration':
         return integration(rest)
-    return units(copy_checkout(command), rest)
+    with copy_checkout(command) as copy:
+        return units(copy, rest)
 
 
 if __name__ == '__main__':
