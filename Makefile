@@ -2,8 +2,8 @@
 #   make demo   runs the wait-until-exported workflow against the local emulator
 #   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then two at a time: every leg of
 #               the version matrix (ansible-test units on each supported ansible-core, on the middle ones those of
-#               what meets ansible-core; every integration target on both execution paths on the oldest, in the
-#               controller on 2.18 and the newest; pytest's every-module comparison and sanity on the oldest:
+#               what meets ansible-core; every integration target on both execution paths on the oldest and the
+#               newest, in the controller on 2.18; pytest's every-module comparison and sanity on the oldest:
 #               tools/matrix.py LEGS), the newest leg's sanity,
 #               the event source with ansible-rulebook, the execution environments, ansible-lint, the docs lint and
 #               the docs site, the changelog lint and galaxy-importer; then the time of every leg.
