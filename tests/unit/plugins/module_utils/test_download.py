@@ -286,11 +286,13 @@ def test_the_disk_is_asked_to_write_each_part_once_while_the_rest_arrives(server
     with make_client(server.url) as client:
         with downloaded(client, 't1', str(tmp_path), 'big.bin') as temp:
             assert temp.size == len(content)
-    # In order, without gaps or overlaps, each part at least WRITEBACK_BYTES and less than one chunk more.
+    # In order, without gaps or overlaps, each part at least WRITEBACK_BYTES and less than one read more, and less
+    # than WRITEBACK_BYTES left after the last. How many parts depends on how the socket's reads cut the body (a read
+    # returns what has arrived, up to FILE_READ_CHUNK): 25 MiB make two or three.
     offsets = [sum(length for dummy, length in started[:index]) for index in range(len(started))]
     assert [offset for offset, dummy in started] == offsets
-    assert len(started) == 3 and all(WRITEBACK_BYTES <= length < WRITEBACK_BYTES + FILE_READ_CHUNK
-                                     for dummy, length in started)
+    assert all(WRITEBACK_BYTES <= length < WRITEBACK_BYTES + FILE_READ_CHUNK for dummy, length in started), started
+    assert len(content) - sum(length for dummy, length in started) < WRITEBACK_BYTES and len(started) in (2, 3), started
 
 
 def test_checksum_option():
