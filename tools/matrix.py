@@ -177,6 +177,28 @@ def leg_parts(leg, python, everything=False):
     return [(name, commands[name]) for name in names]
 
 
+# The lines of a part's output that name what failed (pytest's short summary, ansible-test's errors, a failed task),
+# repeated under the leg's summary and by `times`, so that the end of make test's output says what to look at.
+FAILURE_LINE = re.compile(r'^(FAILED |ERROR: |fatal: )')
+FAILURE_LINES_KEPT = 10
+FAILURE_LINE_CHARACTERS = 300
+
+
+def run_part(command):
+    """Runs a part, its output passed through as it comes; (exit status, and when it failed its first
+    FAILURE_LINES_KEPT failure lines, each cut to FAILURE_LINE_CHARACTERS: a passing part may print a failed task that
+    a target expects)."""
+    kept = []
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
+        for raw in process.stdout:
+            sys.stdout.buffer.write(raw)
+            sys.stdout.flush()
+            line = raw.decode('utf-8', 'replace').rstrip()
+            if FAILURE_LINE.match(line) and len(kept) < FAILURE_LINES_KEPT:
+                kept.append(line[:FAILURE_LINE_CHARACTERS])
+    return process.returncode, kept if process.returncode else []
+
+
 def run(leg, everything=False):
     """Every part of the leg, even after one failed; the time of each, printed and kept in TIMES; 0 if all passed."""
     started = time.monotonic()
@@ -184,15 +206,17 @@ def run(leg, everything=False):
     versions = subprocess.run([python, '-c', 'import sys, ansible; print(ansible.__version__, sys.version.split()[0])'],
                               check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
     print('== matrix %s: ansible-core %s on Python %s' % (leg, versions[0], versions[1]), flush=True)
-    outcomes = [('venv', 0, time.monotonic() - started)]
+    outcomes, failures = [('venv', 0, time.monotonic() - started)], []
     for name, command in leg_parts(leg, python, everything):
         part_started = time.monotonic()
-        failed = subprocess.call(command, cwd=ROOT)
+        failed, lines = run_part(command)
         outcomes.append((name, failed, time.monotonic() - part_started))
+        failures += ['  %s: %s' % (name, line) for line in lines]
     total = time.monotonic() - started
     summary = 'matrix %s (ansible-core %s, Python %s): %s in %d s: %s' % (
         leg, versions[0], versions[1], 'FAILED' if any(failed for _, failed, _ in outcomes) else 'passed', total,
         ', '.join('%s %s%d s' % (name, 'FAILED ' if failed else '', seconds) for name, failed, seconds in outcomes))
+    summary = '\n'.join([summary] + failures)
     os.makedirs(TIMES, exist_ok=True)
     with open(os.path.join(TIMES, leg), 'w', encoding='utf-8') as handle:
         handle.write(summary + '\n')

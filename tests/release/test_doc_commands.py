@@ -22,7 +22,9 @@ Conventions of the text, so that nothing is left out silently:
 - A line starting the emulator in the foreground runs in the background, as it would in another terminal, and
   the next line waits until its port answers; emulators are stopped at the end of the block. The port the text
   shows (DOCUMENTED_PORT) is replaced by a free one in every command of the block, so that the tests never use
-  the port a reader's own emulator may be listening on while they run.
+  the port a reader's own emulator may be listening on while they run. A directory given as DOCUMENTED_DIRECTORY
+  (`dest=/tmp`) becomes the block's own temporary directory, removed when the block ends, so that the files the
+  commands download are not left behind.
 - A block that builds or runs containers (a command of tools/ee.py's CONTAINER_COMMANDS: ansible-builder,
   ansible-navigator, podman...) needs the execution-environment harness: make ee-test runs it, with this test's
   script, in tests/ee/test_guide_commands.py; it is left out here.
@@ -54,6 +56,7 @@ MADE = set()  # a make target the text asks for more than once runs once, as a r
 HEADER_COMMAND = re.compile(r'^#   ((?:export|ansible-playbook|ansible-doc|ansible-galaxy|make|pip|\.venv/bin/)\b.*)$')
 EXPECTED_EXIT = re.compile(r'#\s*exits (\d+)\b')
 DOCUMENTED_PORT = 8443
+DOCUMENTED_DIRECTORY = '/tmp'
 
 
 def markdown_blocks(path):
@@ -143,6 +146,7 @@ def bash_script(lines, task_id, port):
         expected = int(expected.group(1)) if expected else 0
         command = command.replace('<task_id>', task_id)
         command = re.sub(r'(?<=[: ])%d\b' % DOCUMENTED_PORT, str(port), command)
+        command = re.sub(r'(?<==)%s(?=\s|$)' % DOCUMENTED_DIRECTORY, '"$block_tmp"', command)
         placeholder = re.search(r'<[a-z_]+>', command.split('#')[0])
         assert not placeholder, 'unknown placeholder %s in %r' % (placeholder.group(0), line)
         words = shlex.split(command, comments=True)
@@ -203,6 +207,12 @@ def test_the_documented_port_is_replaced_by_the_free_one_in_every_command():
     script = bash_script(['.venv/bin/python -m tools.workspace_emulator --port %d &' % DOCUMENTED_PORT,
                           'export HW_WORKSPACE_ENDPOINT=http://127.0.0.1:%d X=1' % DOCUMENTED_PORT], 'tid', 4242)
     assert str(DOCUMENTED_PORT) not in script and '--port 4242' in script and '127.0.0.1:4242' in script
+
+
+def test_the_documented_directory_is_replaced_by_the_block_s_own():
+    script = bash_script(['ansible-playbook playbooks/export_desktops.yml -e dest=%s -e wait_sleep=1' % DOCUMENTED_DIRECTORY],
+                         'tid', 4242)
+    assert '=%s ' % DOCUMENTED_DIRECTORY not in script and ' -e dest="$block_tmp" -e wait_sleep=1' in script
 
 
 @pytest.fixture(scope='module')
