@@ -35,7 +35,9 @@ from ansible_collections.hwcloud.workspace.plugins.module_utils._errors import (
     WorkspaceLocalError,
     WorkspaceResultError,
 )
-from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import FAIL, SUCCESS, ExportTaskApi
+from ansible_collections.hwcloud.workspace.plugins.module_utils._export_tasks import (
+    FAIL, SUCCESS, ExportTaskApi, unknown_task_ids_message,
+)
 from ansible_collections.hwcloud.workspace.plugins.module_utils._module import connect
 from ansible_collections.hwcloud.workspace.plugins.module_utils._scrub import escape_controls
 
@@ -63,7 +65,7 @@ def finished_task(api, task_id):
     """The task's record; fails naming the status unless it is SUCCESS."""
     found, missing = api.get_by_ids([task_id])
     if missing:
-        raise WorkspaceResultError('Unknown export task ID: %s' % task_id, task_id=task_id)
+        raise WorkspaceResultError(unknown_task_ids_message([task_id]), task_id=task_id)
     task = found[0]
     if task['status'] != SUCCESS:
         reason = ' (error_code=%s, fail_reason=%s)' % (task['error_code'], task['fail_reason']) \

@@ -128,7 +128,7 @@ def test_an_existing_file_that_does_not_match_the_checksum_is_downloaded_again(s
     ('task-0002', ['task-0002', 'is CREATING']),
     ('task-0003', ['task-0003', 'is FAIL', 'WKS.1', 'disk full']),
     ('task-0004', ['task-0004', 'is EXPIRED']),
-    ('ghost', ['Unknown export task ID: ghost']),
+    ('ghost', ['Unknown export task ID(s): ghost']),
 ])
 def test_a_task_without_a_file_fails_naming_its_status(server, base, run_module, tmp_path, task_id, words):
     result = run_module(dict(base, task_id=task_id, dest=str(tmp_path)))
