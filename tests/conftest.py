@@ -8,6 +8,8 @@ __metaclass__ = type
 import os
 import sys
 
+from hypothesis import HealthCheck, settings
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS_PATH = os.path.join(ROOT, '.build', 'collections')
 _LINK = os.path.join(COLLECTIONS_PATH, 'ansible_collections', 'hwcloud', 'workspace')
@@ -37,6 +39,12 @@ if not UNDER_ANSIBLE_TEST:
 
 # Hypothesis keeps its examples under .build/ (ignored by git and by the collection build), not in .hypothesis/.
 os.environ.setdefault('HYPOTHESIS_STORAGE_DIRECTORY', os.path.join(ROOT, '.build', 'hypothesis'))
+
+# Hypothesis fails an example that runs longer than a deadline (200 ms) and a test whose examples are slow to
+# make: both time the machine's load, not the code, and a CI machine running two legs at once is loaded. Neither is
+# checked, in every test; a test's own @settings keeps this unless it says otherwise.
+settings.register_profile('hwcloud_workspace', deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile('hwcloud_workspace')
 
 
 import pytest  # noqa: E402
