@@ -1,10 +1,10 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
-#   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then two at a time: every leg of
-#               the version matrix (ansible-test units on each supported ansible-core, on the middle ones those of
-#               what meets ansible-core; every integration target on both execution paths on the oldest and the
-#               newest, in the controller on 2.18; pytest's every-module comparison and sanity on the oldest:
-#               tools/matrix.py LEGS), the newest leg's sanity,
+#   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then three at a time: every leg
+#               of the version matrix (on each supported ansible-core ansible-test units, on 2.17, 2.19 and 2.20
+#               those of what meets ansible-core, and every integration target in the controller; on the oldest,
+#               2.18 and the newest the targets shipped too; pytest's every-module comparison and sanity on the
+#               oldest: tools/matrix.py LEGS), the newest leg's sanity,
 #               the event source with ansible-rulebook, the execution environments, ansible-lint, the docs lint and
 #               the docs site, the changelog lint and galaxy-importer; then the time of every leg.
 # Parts of it: make pytest, units, integration, sanity, eda-test, ee-test, lint, docs-lint, docs, changelog-lint,
@@ -62,15 +62,19 @@ $(COLLECTION_LINK):
 demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
-# pytest first and alone (its serial part times things), leaving tests/unit to ansible-test units; then the rest two
-# at a time, each target's output shown whole when it ends, the longest first (the oldest and the newest leg, the
-# execution environments' builds), every check even after one failed; then the time of every leg (a failed check
-# too).
-CHECKS := leg-$(firstword $(LEGS)) leg-newest ee-test sanity $(filter-out leg-$(firstword $(LEGS)) leg-newest,$(LEG_CHECKS)) \
-	lint importer docs eda-test changelog-lint
+# pytest first and alone (its serial part times things), leaving tests/unit to ansible-test units; then the rest
+# JOBS at a time, each target's output shown whole when it ends, the longest first (the legs that run every part,
+# the execution environments' builds), every check even after one failed; then the time of every leg (a failed
+# check too). Three on two cores: a leg waits on its exports and ansible-playbook's start about a fifth of its time,
+# so two keep the cores busy only about 80 % of the time.
+JOBS := 3
+LEGS_LONGEST_FIRST := $(addprefix leg-,$(shell python3 tools/matrix.py legs --longest-first))
+FIRST_LEGS := $(wordlist 1,$(JOBS),$(LEGS_LONGEST_FIRST))
+CHECKS := $(FIRST_LEGS) ee-test sanity $(filter-out $(FIRST_LEGS),$(LEGS_LONGEST_FIRST)) lint importer docs eda-test \
+	changelog-lint
 test:
 	$(MAKE) pytest PYTEST_ARGS=--ignore=tests/unit
-	$(MAKE) -j2 --keep-going --output-sync=target $(CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
+	$(MAKE) -j$(JOBS) --keep-going --output-sync=target $(CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
 pytest: $(STAMP) $(COLLECTION_LINK)
 	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)
@@ -126,12 +130,12 @@ changelog-lint: $(STAMP)
 importer: $(TOOLS_STAMP)
 	$(WITH_TOOLS) $(TOOLS)/bin/python -m tools.importer
 
-# The version matrix (tools/matrix.py): every leg two at a time, then their times. A leg is the parts
+# The version matrix (tools/matrix.py): every leg JOBS at a time, then their times. A leg is the parts
 # tools/matrix.py LEGS gives it (ansible-test units, integration on one or both paths, pytest's OLDEST_TESTS,
 # sanity); one leg with every part: python3 tools/matrix.py run 2.17 --all. The newest leg uses .venv; the others make their venv
 # under .build/matrix/<leg> when it is missing or stale.
 test-matrix:
-	$(MAKE) -j2 --keep-going --output-sync=target $(LEG_CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
+	$(MAKE) -j$(JOBS) --keep-going --output-sync=target $(LEG_CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
 leg-newest: $(STAMP)
 	python3 tools/matrix.py run newest

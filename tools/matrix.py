@@ -3,6 +3,8 @@
 """The ansible-core versions the collection is tested on (the legs), the Pythons they run on, and how pytest runs.
 
     python3 tools/matrix.py legs                    prints the legs, the oldest first (make test runs one per leg)
+    python3 tools/matrix.py legs --longest-first    the same, those with the most parts first (make test starts them
+                                                    first)
     python3 tools/matrix.py python LEG              prints the Python of a leg (the first of its Pythons found)
     python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
     python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units (all of them or
@@ -18,7 +20,7 @@ its Python, where pip installs the newest ansible-core (it also runs make pytest
 every other leg has its own venv, .build/matrix/<leg>, kept between runs and made again when the requirements
 change: the leg's ansible-core pinned, plus requirements.txt and tests/requirements.txt without their own
 ansible-core line (which would fight the pin). The oldest is meta/runtime.yml's requires_ansible
-(tests/release/test_metadata.py holds them together). make test runs the legs two at a time beside the newest
+(tests/release/test_metadata.py holds them together). make test runs the legs three at a time beside the newest
 leg's other checks. Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the
 machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a silent skip.
 
@@ -47,17 +49,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # filter, the event source, the helpers that import ansible-core), leaving out the tests of module_utils and
 # plugin_utils helpers that import nothing of ansible-core (transport, signing, paging, waiting, reading a report's
 # rows: the same code on every leg).
-# Every integration target on one execution path costs 1.5 to 3 minutes of one core per leg (a shipped module
-# process is about 0.4 s of CPU), so within make test's 20 minutes on two cores the oldest and the newest leg run
-# every part (the targets on both paths), 2.18 (the core of Automation Platform 2.6) runs the targets in the
-# controller, and the middle legs run the core units. `python3 tools/matrix.py run LEG --all` runs every part on any
-# leg.
+# Every integration target costs about a minute of one core per leg in the controller and two shipped (a shipped
+# module process is about 0.35 s of CPU), so within make test's 20 minutes on two cores: the oldest, 2.18 (the core
+# of Automation Platform 2.6) and the newest run every part (the targets on both paths); 2.17, 2.19 and 2.20 run the
+# targets in the controller and the core units. `python3 tools/matrix.py run LEG --all` runs every part on any leg.
 LEGS = {
     '2.16': ('ansible-core==2.16.*', ('3.11',), ('units', 'integration controller', 'integration shipped', 'pytest', 'sanity')),
-    '2.17': ('ansible-core==2.17.*', ('3.12',), ('core units',)),
-    '2.18': ('ansible-core==2.18.*', ('3.11',), ('core units', 'integration controller')),
-    '2.19': ('ansible-core==2.19.*', ('3.11',), ('core units',)),
-    '2.20': ('ansible-core==2.20.*', ('3.12',), ('core units',)),
+    '2.17': ('ansible-core==2.17.*', ('3.12',), ('core units', 'integration controller')),
+    '2.18': ('ansible-core==2.18.*', ('3.11',), ('units', 'integration controller', 'integration shipped')),
+    '2.19': ('ansible-core==2.19.*', ('3.11',), ('core units', 'integration controller')),
+    '2.20': ('ansible-core==2.20.*', ('3.12',), ('core units', 'integration controller')),
     'newest': ('ansible-core', ('3.13', '3.12'), ('units', 'integration controller', 'integration shipped')),
 }
 OLDEST = next(iter(LEGS))
@@ -224,6 +225,15 @@ def run(leg, everything=False):
     return max(failed for _, failed, _ in outcomes)
 
 
+def longest_first():
+    """The legs that run the targets shipped first, then those that run them in the controller, then the others;
+    those with more parts first within each, and in LEGS' order otherwise."""
+    def length(leg):
+        parts = LEGS[leg][2]
+        return ('integration shipped' not in parts, 'integration controller' not in parts, -len(parts))
+    return sorted(LEGS, key=length)
+
+
 def times():
     for leg in LEGS:
         path = os.path.join(TIMES, leg)
@@ -238,6 +248,9 @@ def times():
 def main(arguments):
     if arguments == ['legs']:
         print(' '.join(LEGS))
+        return 0
+    if arguments == ['legs', '--longest-first']:
+        print(' '.join(longest_first()))
         return 0
     if len(arguments) == 2 and arguments[0] == 'python' and arguments[1] in LEGS:
         print(first_python(LEGS[arguments[1]][1]))
