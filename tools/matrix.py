@@ -7,11 +7,11 @@
                                                     first)
     python3 tools/matrix.py python LEG              prints the Python of a leg (the first of its Pythons found)
     python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
-    python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units (all of them or
-                                                    those of what meets ansible-core), ansible-test integration on
-                                                    one or both execution paths (tools/ansible_test.py), pytest's
-                                                    OLDEST_TESTS, sanity (tools/sanity.py); --all runs every part on
-                                                    any leg; prints the time of each part and of the leg
+    python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units, ansible-test
+                                                    integration on one or both execution paths
+                                                    (tools/ansible_test.py), pytest's OLDEST_TESTS, sanity
+                                                    (tools/sanity.py); --all runs every part on any leg; prints the
+                                                    time of each part and of the leg
     python3 tools/matrix.py times                   prints the time of every leg's last run
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
 
@@ -44,21 +44,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # that ansible-core version supports on the controller (2.16: 3.10-3.12, 2.17: 3.10-3.12, 2.18: 3.11-3.13, 2.19 and
 # 2.20: 3.11-3.13, 2.21: 3.12-3.14); between them the legs cover 3.11, 3.12 and 3.13.
 #
-# Parts: `units` is every unit test; `core units` the unit tests of what meets ansible-core (core_unit_tests():
-# the modules through AnsibleModule, the action plugins' adapter against the core's own ActionBase, the lookup, the
-# filter, the event source, the helpers that import ansible-core), leaving out the tests of module_utils and
-# plugin_utils helpers that import nothing of ansible-core (transport, signing, paging, waiting, reading a report's
-# rows: the same code on every leg).
-# Every integration target costs about a minute of one core per leg in the controller and two shipped (a shipped
-# module process is about 0.35 s of CPU), so within make test's 20 minutes on two cores: the oldest, 2.18 (the core
-# of Automation Platform 2.6) and the newest run every part (the targets on both paths); 2.17, 2.19 and 2.20 run the
-# targets in the controller and the core units. `python3 tools/matrix.py run LEG --all` runs every part on any leg.
+# Every leg runs every unit test (ansible-test units). Every integration target costs about a minute of one core per
+# leg in the controller and two shipped (a shipped module process is about 0.35 s of CPU), so within make test's 20
+# minutes on two cores every leg runs the targets in the controller, and four ship them too: the oldest, 2.18 (the
+# core of Automation Platform 2.6), 2.20 (the shipped modules on Python 3.12) and the newest; 2.17 and 2.19 do not
+# (each would add about two minutes to make test). `python3 tools/matrix.py run LEG --all` runs every part on any leg.
 LEGS = {
     '2.16': ('ansible-core==2.16.*', ('3.11',), ('units', 'integration controller', 'integration shipped', 'pytest', 'sanity')),
-    '2.17': ('ansible-core==2.17.*', ('3.12',), ('core units', 'integration controller')),
+    '2.17': ('ansible-core==2.17.*', ('3.12',), ('units', 'integration controller')),
     '2.18': ('ansible-core==2.18.*', ('3.11',), ('units', 'integration controller', 'integration shipped')),
-    '2.19': ('ansible-core==2.19.*', ('3.11',), ('core units', 'integration controller')),
-    '2.20': ('ansible-core==2.20.*', ('3.12',), ('core units', 'integration controller')),
+    '2.19': ('ansible-core==2.19.*', ('3.11',), ('units', 'integration controller')),
+    '2.20': ('ansible-core==2.20.*', ('3.12',), ('units', 'integration controller', 'integration shipped')),
     'newest': ('ansible-core', ('3.13', '3.12'), ('units', 'integration controller', 'integration shipped')),
 }
 OLDEST = next(iter(LEGS))
@@ -128,8 +124,10 @@ def venv_for(leg):
         interpreter = first_python(versions)
         print('== matrix %s: a venv with %s on %s' % (leg, core, interpreter), flush=True)
         subprocess.run([interpreter, '-m', 'venv', '--clear', venv], check=True)
-        subprocess.run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'] + requirements,
-                       check=True)
+        # --no-compile: the parts compile what they import (a fraction of ansible-core) on first use; compiling
+        # every installed file costs a leg about four seconds of CPU.
+        subprocess.run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-compile']
+                       + requirements, check=True)
         open(stamp, 'w').close()
     return python
 
@@ -143,38 +141,16 @@ def run_pytest(python, arguments=()):
     return (0 if serial == NO_TESTS_COLLECTED else serial) or failed
 
 
-# The folders of private helpers whose tests core_unit_tests() leaves out when the helper imports no ansible-core.
-HELPER_FOLDERS = ('module_utils', 'plugin_utils')
-
-
-def core_unit_tests():
-    """tests/unit without the tests of helpers whose subject (plugins/<folder>/_NAME.py for
-    tests/unit/plugins/<folder>/test_NAME.py, folder one of HELPER_FOLDERS) imports nothing from ansible-core."""
-    tests = []
-    for path in sorted(glob.glob(os.path.join(ROOT, 'tests', 'unit', '**', 'test_*.py'), recursive=True)):
-        relative = os.path.relpath(path, ROOT)
-        folder = os.path.basename(os.path.dirname(relative))
-        subject = os.path.join(ROOT, 'plugins', folder, '_' + os.path.basename(path)[len('test_'):])
-        if (os.path.dirname(relative) in [os.path.join('tests', 'unit', 'plugins', name) for name in HELPER_FOLDERS]
-                and os.path.exists(subject)):
-            with open(subject, encoding='utf-8') as handle:
-                if not re.search(r'^(from|import) ansible[. ]', handle.read(), re.MULTILINE):
-                    continue
-        tests.append(relative)
-    return tests
-
-
 def leg_parts(leg, python, everything=False):
     """(name, command) of each part of a leg, in the order they run (every part with everything)."""
     commands = {
         'units': [python, '-m', 'tools.ansible_test', 'units'],
-        'core units': [python, '-m', 'tools.ansible_test', 'units'] + core_unit_tests(),
         'integration controller': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'controller'],
         'integration shipped': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'shipped'],
         'pytest': [python, 'tools/matrix.py', 'pytest'] + list(OLDEST_TESTS),
         'sanity': [python, '-m', 'tools.sanity'],
     }
-    names = [name for name in commands if name != 'core units'] if everything else LEGS[leg][2]
+    names = list(commands) if everything else LEGS[leg][2]
     return [(name, commands[name]) for name in names]
 
 
