@@ -185,7 +185,9 @@ def test_lowered_limit_is_honoured_by_workers_already_waiting():
 
 
 def test_throttled_from_many_threads_at_once_is_consistent():
-    throttle = Throttle(32)
+    # A clock that stands still: the sixteen calls fall in one back-off however late the machine schedules a thread
+    # (on the wall clock a thread that came 10 ms after the first would start a second back-off).
+    throttle = Throttle(32, clock=FakeClock())
     barrier = threading.Barrier(16)
 
     def hit():
