@@ -12,8 +12,10 @@
                                                     (tools/ansible_test.py), pytest's OLDEST_TESTS, sanity
                                                     (tools/sanity.py); --all runs every part on any leg; prints the
                                                     time of each part and of the leg
+    python3 tools/matrix.py venvs LEG ...           makes the venvs of those legs that are missing or stale
     python3 tools/matrix.py times                   prints the time of every leg's last run
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
+    VENV/bin/python tools/matrix.py pytest-parallel [ARGS]   its parallel part; pytest-serial: its serial part
 
 Every supported ansible-core is a leg, each on a Python it supports. `newest` is .venv, made by the Makefile with
 its Python, where pip installs the newest ansible-core (it also runs make pytest, make sanity and the other checks);
@@ -132,13 +134,22 @@ def venv_for(leg):
     return python
 
 
+def run_pytest_parallel(python, arguments=()):
+    """Every test not marked serial, on WORKERS workers; 0 when they passed."""
+    return subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
+                           + list(arguments), cwd=ROOT)
+
+
+def run_pytest_serial(python, arguments=()):
+    """The tests marked serial, in one process; 0 when they passed or there were none."""
+    status = subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + list(arguments), cwd=ROOT)
+    return 0 if status == NO_TESTS_COLLECTED else status
+
+
 def run_pytest(python, arguments=()):
     """The parallel part, then the serial part; 0 when both passed."""
-    arguments = list(arguments)
-    failed = subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
-                             + arguments, cwd=ROOT)
-    serial = subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + arguments, cwd=ROOT)
-    return (0 if serial == NO_TESTS_COLLECTED else serial) or failed
+    failed = run_pytest_parallel(python, arguments)
+    return run_pytest_serial(python, arguments) or failed
 
 
 def leg_parts(leg, python, everything=False):
@@ -236,10 +247,15 @@ def main(arguments):
         return 0
     if len(arguments) in (2, 3) and arguments[0] == 'run' and arguments[1] in LEGS and arguments[2:] in ([], ['--all']):
         return run(arguments[1], everything=arguments[2:] == ['--all'])
+    if arguments[:1] == ['venvs'] and set(arguments[1:]) <= set(LEGS):
+        for leg in arguments[1:]:
+            venv_for(leg)
+        return 0
     if arguments == ['times']:
         return times()
-    if arguments[:1] == ['pytest']:
-        return run_pytest(sys.executable, arguments[1:])
+    commands = {'pytest': run_pytest, 'pytest-parallel': run_pytest_parallel, 'pytest-serial': run_pytest_serial}
+    if arguments[:1] and arguments[0] in commands:
+        return commands[arguments[0]](sys.executable, arguments[1:])
     print(__doc__, file=sys.stderr)
     return 2
 
