@@ -2,7 +2,7 @@
 #   make demo   runs the wait-until-exported workflow against the local emulator
 #   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then three at a time: every leg
 #               of the version matrix (on each supported ansible-core every ansible-test unit test and every
-#               integration target in the controller; on the oldest, 2.18, 2.20 and the newest the targets shipped
+#               integration target in the controller; on the oldest, 2.18 and the newest the targets shipped
 #               too; pytest's every-module comparison and sanity on the oldest: tools/matrix.py LEGS), the newest
 #               leg's sanity,
 #               the event source with ansible-rulebook, the execution environments, ansible-lint, the docs lint and

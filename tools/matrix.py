@@ -48,15 +48,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #
 # Every leg runs every unit test (ansible-test units). Every integration target costs about a minute of one core per
 # leg in the controller and two shipped (a shipped module process is about 0.35 s of CPU), so within make test's 20
-# minutes on two cores every leg runs the targets in the controller, and four ship them too: the oldest, 2.18 (the
-# core of Automation Platform 2.6), 2.20 (the shipped modules on Python 3.12) and the newest; 2.17 and 2.19 do not
-# (each would add about two minutes to make test). `python3 tools/matrix.py run LEG --all` runs every part on any leg.
+# minutes on two cores every leg runs the targets in the controller, and three ship them too: the oldest, 2.18 (the
+# core of Automation Platform 2.6) and the newest; 2.17, 2.19 and 2.20 do not (each adds about a minute to make
+# test: 18m35s with 2.20 shipping too, 20m05s with every part on every leg). `python3 tools/matrix.py run LEG --all` runs every part on any leg.
 LEGS = {
     '2.16': ('ansible-core==2.16.*', ('3.11',), ('units', 'integration controller', 'integration shipped', 'pytest', 'sanity')),
     '2.17': ('ansible-core==2.17.*', ('3.12',), ('units', 'integration controller')),
     '2.18': ('ansible-core==2.18.*', ('3.11',), ('units', 'integration controller', 'integration shipped')),
     '2.19': ('ansible-core==2.19.*', ('3.11',), ('units', 'integration controller')),
-    '2.20': ('ansible-core==2.20.*', ('3.12',), ('units', 'integration controller', 'integration shipped')),
+    '2.20': ('ansible-core==2.20.*', ('3.12',), ('units', 'integration controller')),
     'newest': ('ansible-core', ('3.13', '3.12'), ('units', 'integration controller', 'integration shipped')),
 }
 OLDEST = next(iter(LEGS))
