@@ -9,6 +9,7 @@ import time
 import pytest
 import requests
 
+from tools.workspace_emulator.server import RequestLog
 from tools.workspace_emulator.testing import EmulatorError, peak_in_flight
 
 
@@ -45,6 +46,19 @@ def test_log_entries_record_when_each_request_started_and_ended(scratch, scratch
     assert before <= entry['started'] <= entry['ended'] and entry['started'] <= after
     assert 0 <= entry['server_ms'] <= (entry['ended'] - entry['started']) * 1000 + 0.001
     assert entry['fault'] is None
+
+
+def test_a_cleared_log_leaves_out_a_request_that_arrived_before_the_clear():
+    # The server adds an entry once the answer is out: the last request of one test may finish after the next test
+    # has cleared the log, and must not show in it.
+    log = RequestLog()
+    before = log.begin()
+    log.clear()
+    after = log.begin()
+    log.add({'started': 1.0, 'path': '/before'}, before)
+    log.add({'started': 2.0, 'path': '/after'}, after)
+    assert [entry['path'] for entry in log.entries()] == ['/after']
+    assert log.summary() == {'entries': 1, 'size': log.summary()['size'], 'dropped': 0}
 
 
 def test_latency_delays_each_request_in_its_own_thread(scratch):

@@ -80,7 +80,9 @@ class RequestLog:
 
     A request's entry is added once its answer is out, so a client could read the log before the entry of the
     answer it has just received is there: a read first waits until no request is in flight, up to SETTLE_SECONDS
-    (a request held longer, by a fault or latency, is left out as unfinished).
+    (a request held longer, by a fault or latency, is left out as unfinished). For the same reason a request that
+    arrived before a clear() may finish after it: its entry is left out, so that a cleared log holds only the
+    requests that arrived since.
     """
 
     SETTLE_SECONDS = 2.0
@@ -90,18 +92,21 @@ class RequestLog:
         self._entries = collections.deque(maxlen=size)
         self._dropped = 0
         self._in_flight = 0
+        self._clears = 0  # how many times the log was cleared: which clear a request arrived after
 
     def begin(self):
-        """A request has arrived; add() its entry when it is finished."""
+        """A request has arrived; add() its entry, with what this returns, when it is finished."""
         with self._changed:
             self._in_flight += 1
+            return self._clears
 
-    def add(self, entry):
+    def add(self, entry, arrived_after):
         with self._changed:
             self._in_flight -= 1
-            if len(self._entries) == self._entries.maxlen:
-                self._dropped += 1
-            self._entries.append(entry)
+            if arrived_after == self._clears:
+                if len(self._entries) == self._entries.maxlen:
+                    self._dropped += 1
+                self._entries.append(entry)
             self._changed.notify_all()
 
     def entries(self):
@@ -120,6 +125,7 @@ class RequestLog:
             cleared = len(self._entries)
             self._entries.clear()
             self._dropped = 0
+            self._clears += 1
         return {'cleared': cleared}
 
 
@@ -345,9 +351,9 @@ class RequestHandler(BaseHandler):
         raw_path, _, raw_query = self.path.partition('?')
         is_admin = raw_path.startswith(ADMIN_PREFIX)
         scheme = '-' if is_admin else auth_scheme(self.headers)
-        fault = None
+        fault = arrived_after = None
         if not is_admin:
-            self.server.state.request_log.begin()
+            arrived_after = self.server.state.request_log.begin()
         try:
             misdirected = self._misdirected()
             if misdirected:
@@ -368,7 +374,7 @@ class RequestHandler(BaseHandler):
         if not is_admin:
             entry = self._log_entry(raw_path, raw_query, status, fault)
             entry['auth'] = scheme
-            self.server.state.request_log.add(entry)
+            self.server.state.request_log.add(entry, arrived_after)
         self._log_line(status, 'auth=%s' % scheme)
 
     # The cloud API.

@@ -25,7 +25,7 @@ class StorageHandler(BaseHandler):
 
     def _handle(self):
         self._begin()
-        self.server.state.storage_log.begin()
+        arrived_after = self.server.state.storage_log.begin()
         raw_path, _, raw_query = self.path.partition('?')
         misdirected = self._misdirected()
         fault = None if misdirected else self.server.state.storage_faults.take()
@@ -41,7 +41,7 @@ class StorageHandler(BaseHandler):
             status = self._internal_error()
         entry = self._log_entry(raw_path, raw_query, status, fault)
         entry['headers'] = dict(self.headers.items())
-        self.server.state.storage_log.add(entry)
+        self.server.state.storage_log.add(entry, arrived_after)
         self._log_line(status, 'storage')
 
     def _answer(self, raw_path, raw_query):
