@@ -1,10 +1,10 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
 #   make test   what CI runs (.ci/run): pytest on the newest ansible-core (.venv), then three at a time: every leg
-#               of the version matrix (on each supported ansible-core every ansible-test unit test and every
-#               integration target in the controller; on the oldest, 2.18 and the newest the targets shipped
-#               too; pytest's every-module comparison and sanity on the oldest: tools/matrix.py LEGS), the newest
-#               leg's sanity,
+#               of the version matrix (on each supported ansible-core ansible-test units, on 2.17, 2.19 and 2.20
+#               those of what meets ansible-core, and every integration target in the controller; on the oldest,
+#               2.18 and the newest the targets shipped too; pytest's every-module comparison and sanity on the
+#               oldest: tools/matrix.py LEGS), the newest leg's sanity,
 #               the event source with ansible-rulebook, the execution environments, ansible-lint, the docs lint and
 #               the docs site, the changelog lint and galaxy-importer; then the time of every leg.
 # Parts of it: make pytest, units, integration, sanity, eda-test, ee-test, lint, docs-lint, docs, changelog-lint,
@@ -36,7 +36,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 LEGS := $(shell python3 tools/matrix.py legs)
 LEG_CHECKS := $(addprefix leg-,$(LEGS))
 
-.PHONY: demo test pytest pytest-parallel pytest-serial venvs sanity lint docs-lint docs changelog-lint importer test-matrix eda-test collection \
+.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix eda-test collection \
 	clean units integration ee-test $(LEG_CHECKS)
 
 $(STAMP): requirements.txt tests/requirements.txt tests/requirements-checks.txt
@@ -62,8 +62,8 @@ $(COLLECTION_LINK):
 demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
-# pytest first, leaving tests/unit to ansible-test units: its parallel part beside the making of the venvs the rest
-# needs, then its serial part alone (it times things); then the rest JOBS at a time, each target's output shown whole when it ends, the longest first (the legs that run every part,
+# pytest first and alone (its serial part times things), leaving tests/unit to ansible-test units; then the rest
+# JOBS at a time, each target's output shown whole when it ends, the longest first (the legs that run every part,
 # the execution environments' builds), every check even after one failed; then the time of every leg (a failed
 # check too). Three on two cores: a leg waits on its exports and ansible-playbook's start about a fifth of its time,
 # so two keep the cores busy only about 80 % of the time.
@@ -74,17 +74,11 @@ FIRST_LEGS := $(wordlist 1,$(JOBS),$(LEGS_LONGEST_FIRST))
 CHECKS := $(FIRST_LEGS) ee-test sanity $(filter-out $(FIRST_LEGS),$(LEGS_LONGEST_FIRST)) lint importer docs eda-test \
 	changelog-lint
 test:
-	$(MAKE) -j2 --output-sync=target pytest-parallel venvs PYTEST_ARGS=--ignore=tests/unit
-	$(MAKE) pytest-serial PYTEST_ARGS=--ignore=tests/unit
+	$(MAKE) pytest PYTEST_ARGS=--ignore=tests/unit
 	$(MAKE) -j$(JOBS) --keep-going --output-sync=target $(CHECKS); status=$$?; python3 tools/matrix.py times; exit $$status
 
-pytest pytest-parallel pytest-serial: $(STAMP) $(COLLECTION_LINK)
-	$(BIN)/python tools/matrix.py $@ $(PYTEST_ARGS)
-
-# The venvs of the checks after pytest (the legs of LEGS but the newest, the release tools, ansible-rulebook), made
-# while pytest's parallel part runs: it waits on exports and ansible-playbook's start about a third of its time.
-venvs: $(TOOLS_STAMP) $(EDA_STAMP)
-	python3 tools/matrix.py venvs $(filter-out newest,$(LEGS))
+pytest: $(STAMP) $(COLLECTION_LINK)
+	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)
 
 # ansible-test on a copy of the checkout (tools/ansible_test.py), on the newest leg: units runs tests/unit,
 # integration the targets in tests/integration/targets on both execution paths (in the controller and shipped), each

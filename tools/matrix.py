@@ -7,15 +7,13 @@
                                                     first)
     python3 tools/matrix.py python LEG              prints the Python of a leg (the first of its Pythons found)
     python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
-    python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units, ansible-test
-                                                    integration on one or both execution paths
-                                                    (tools/ansible_test.py), pytest's OLDEST_TESTS, sanity
-                                                    (tools/sanity.py); --all runs every part on any leg; prints the
-                                                    time of each part and of the leg
-    python3 tools/matrix.py venvs LEG ...           makes the venvs of those legs that are missing or stale
+    python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units (all of them or
+                                                    those of what meets ansible-core), ansible-test integration on
+                                                    one or both execution paths (tools/ansible_test.py), pytest's
+                                                    OLDEST_TESTS, sanity (tools/sanity.py); --all runs every part on
+                                                    any leg; prints the time of each part and of the leg
     python3 tools/matrix.py times                   prints the time of every leg's last run
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
-    VENV/bin/python tools/matrix.py pytest-parallel [ARGS]   its parallel part; pytest-serial: its serial part
 
 Every supported ansible-core is a leg, each on a Python it supports. `newest` is .venv, made by the Makefile with
 its Python, where pip installs the newest ansible-core (it also runs make pytest, make sanity and the other checks);
@@ -46,17 +44,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # that ansible-core version supports on the controller (2.16: 3.10-3.12, 2.17: 3.10-3.12, 2.18: 3.11-3.13, 2.19 and
 # 2.20: 3.11-3.13, 2.21: 3.12-3.14); between them the legs cover 3.11, 3.12 and 3.13.
 #
-# Every leg runs every unit test (ansible-test units). Every integration target costs about a minute of one core per
-# leg in the controller and two shipped (a shipped module process is about 0.35 s of CPU), so within make test's 20
-# minutes on two cores every leg runs the targets in the controller, and three ship them too: the oldest, 2.18 (the
-# core of Automation Platform 2.6) and the newest; 2.17, 2.19 and 2.20 do not (each adds about a minute to make
-# test: 18m35s with 2.20 shipping too, 20m05s with every part on every leg). `python3 tools/matrix.py run LEG --all` runs every part on any leg.
+# Parts: `units` is every unit test; `core units` the unit tests of what meets ansible-core (core_unit_tests():
+# the modules through AnsibleModule, the action plugins' adapter against the core's own ActionBase, the lookup, the
+# filter, the event source, the helpers that import ansible-core), leaving out the tests of module_utils and
+# plugin_utils helpers that import nothing of ansible-core (transport, signing, paging, waiting, reading a report's
+# rows: the same code on every leg).
+# Every integration target costs about a minute of one core per leg in the controller and two shipped (a shipped
+# module process is about 0.35 s of CPU), so within make test's 20 minutes on two cores: the oldest, 2.18 (the core
+# of Automation Platform 2.6) and the newest run every part (the targets on both paths); 2.17, 2.19 and 2.20 run the
+# targets in the controller and the core units. `python3 tools/matrix.py run LEG --all` runs every part on any leg.
 LEGS = {
     '2.16': ('ansible-core==2.16.*', ('3.11',), ('units', 'integration controller', 'integration shipped', 'pytest', 'sanity')),
-    '2.17': ('ansible-core==2.17.*', ('3.12',), ('units', 'integration controller')),
+    '2.17': ('ansible-core==2.17.*', ('3.12',), ('core units', 'integration controller')),
     '2.18': ('ansible-core==2.18.*', ('3.11',), ('units', 'integration controller', 'integration shipped')),
-    '2.19': ('ansible-core==2.19.*', ('3.11',), ('units', 'integration controller')),
-    '2.20': ('ansible-core==2.20.*', ('3.12',), ('units', 'integration controller')),
+    '2.19': ('ansible-core==2.19.*', ('3.11',), ('core units', 'integration controller')),
+    '2.20': ('ansible-core==2.20.*', ('3.12',), ('core units', 'integration controller')),
     'newest': ('ansible-core', ('3.13', '3.12'), ('units', 'integration controller', 'integration shipped')),
 }
 OLDEST = next(iter(LEGS))
@@ -134,34 +136,47 @@ def venv_for(leg):
     return python
 
 
-def run_pytest_parallel(python, arguments=()):
-    """Every test not marked serial, on WORKERS workers; 0 when they passed."""
-    return subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
-                           + list(arguments), cwd=ROOT)
-
-
-def run_pytest_serial(python, arguments=()):
-    """The tests marked serial, in one process; 0 when they passed or there were none."""
-    status = subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + list(arguments), cwd=ROOT)
-    return 0 if status == NO_TESTS_COLLECTED else status
-
-
 def run_pytest(python, arguments=()):
     """The parallel part, then the serial part; 0 when both passed."""
-    failed = run_pytest_parallel(python, arguments)
-    return run_pytest_serial(python, arguments) or failed
+    arguments = list(arguments)
+    failed = subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
+                             + arguments, cwd=ROOT)
+    serial = subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + arguments, cwd=ROOT)
+    return (0 if serial == NO_TESTS_COLLECTED else serial) or failed
+
+
+# The folders of private helpers whose tests core_unit_tests() leaves out when the helper imports no ansible-core.
+HELPER_FOLDERS = ('module_utils', 'plugin_utils')
+
+
+def core_unit_tests():
+    """tests/unit without the tests of helpers whose subject (plugins/<folder>/_NAME.py for
+    tests/unit/plugins/<folder>/test_NAME.py, folder one of HELPER_FOLDERS) imports nothing from ansible-core."""
+    tests = []
+    for path in sorted(glob.glob(os.path.join(ROOT, 'tests', 'unit', '**', 'test_*.py'), recursive=True)):
+        relative = os.path.relpath(path, ROOT)
+        folder = os.path.basename(os.path.dirname(relative))
+        subject = os.path.join(ROOT, 'plugins', folder, '_' + os.path.basename(path)[len('test_'):])
+        if (os.path.dirname(relative) in [os.path.join('tests', 'unit', 'plugins', name) for name in HELPER_FOLDERS]
+                and os.path.exists(subject)):
+            with open(subject, encoding='utf-8') as handle:
+                if not re.search(r'^(from|import) ansible[. ]', handle.read(), re.MULTILINE):
+                    continue
+        tests.append(relative)
+    return tests
 
 
 def leg_parts(leg, python, everything=False):
     """(name, command) of each part of a leg, in the order they run (every part with everything)."""
     commands = {
         'units': [python, '-m', 'tools.ansible_test', 'units'],
+        'core units': [python, '-m', 'tools.ansible_test', 'units'] + core_unit_tests(),
         'integration controller': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'controller'],
         'integration shipped': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'shipped'],
         'pytest': [python, 'tools/matrix.py', 'pytest'] + list(OLDEST_TESTS),
         'sanity': [python, '-m', 'tools.sanity'],
     }
-    names = list(commands) if everything else LEGS[leg][2]
+    names = [name for name in commands if name != 'core units'] if everything else LEGS[leg][2]
     return [(name, commands[name]) for name in names]
 
 
@@ -247,15 +262,10 @@ def main(arguments):
         return 0
     if len(arguments) in (2, 3) and arguments[0] == 'run' and arguments[1] in LEGS and arguments[2:] in ([], ['--all']):
         return run(arguments[1], everything=arguments[2:] == ['--all'])
-    if arguments[:1] == ['venvs'] and set(arguments[1:]) <= set(LEGS):
-        for leg in arguments[1:]:
-            venv_for(leg)
-        return 0
     if arguments == ['times']:
         return times()
-    commands = {'pytest': run_pytest, 'pytest-parallel': run_pytest_parallel, 'pytest-serial': run_pytest_serial}
-    if arguments[:1] and arguments[0] in commands:
-        return commands[arguments[0]](sys.executable, arguments[1:])
+    if arguments[:1] == ['pytest']:
+        return run_pytest(sys.executable, arguments[1:])
     print(__doc__, file=sys.stderr)
     return 2
 
