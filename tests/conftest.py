@@ -53,12 +53,11 @@ import pytest  # noqa: E402
 CONNECTION_ENV_PREFIXES = ('HUAWEICLOUD_', 'HW_')
 
 
-# Files whose tests time things on the wall clock: server times read from the emulator's log (test_performance),
-# peaks of requests in flight and request counts of concurrent paging (test_paging_concurrent: beside three other
-# workers they fell short now and then). They are marked `serial` and run alone, after the rest has run in parallel
-# (tools/matrix.py: pytest -n 4 -m "not serial", then pytest -m serial), so that the load of other workers never
-# decides their outcome. Other tests drive state changes by events (the emulator's finish_after_listings and queued
-# faults, held slots), or give what they time a margin that a loaded machine keeps, and run in parallel.
+# Files whose tests assert that requests overlapped: peaks of requests in flight and request counts of concurrent
+# paging, read from the emulator's log (beside three other workers they fell short now and then). They are marked
+# `serial` and run alone, after the rest (tools/matrix.py: pytest -n 4 -m "not serial", then pytest -m serial), so
+# that the load of other work never decides their outcome. Other tests drive state changes by events (the emulator's
+# finish_after_listings and queued faults, held slots), or give what they time a margin that a loaded machine keeps.
 SERIAL_FILES = (
     'tests/emulator/test_performance.py',
     'tests/integration/test_paging_concurrent.py',
@@ -77,7 +76,7 @@ LONGEST_FILES = (
 
 def pytest_configure(config):
     # Declared here, not only in pytest.ini: ansible-test units runs pytest with its own ini and --strict-markers.
-    config.addinivalue_line('markers', 'serial: times things on the wall clock; run alone, not beside other tests')
+    config.addinivalue_line('markers', 'serial: asserts that requests overlapped; run alone, not beside other tests')
     missing = [path for path in SERIAL_FILES + LONGEST_FILES if not os.path.exists(os.path.join(ROOT, path))]
     if missing:  # a renamed file would silently lose its place
         raise pytest.UsageError('tests/conftest.py names test files that do not exist: %s' % ', '.join(missing))

@@ -14,7 +14,7 @@ once); ansible-test runs in that copy with --local on this venv's Python, and th
 script that ansible-test may ask for is seeded as tools/sanity.py does.
 
 units without targets runs every test file of tests/unit on UNIT_WORKERS workers except those that tests/conftest.py
-marks serial (they time things on the wall clock), which run after, alone.
+marks serial (they assert that requests overlapped), which run after, alone.
 
 integration runs the targets on both execution paths, one after the other (--path runs one): `controller`, over the
 inventory's local connection, where the action plugins compute each module's result in the controller process, and
@@ -60,8 +60,10 @@ PATHS = {
 }
 # What each path leaves out: ansible-test's --exclude takes an alias as a group, with a slash.
 EXCLUDED = {'shipped': ['--exclude', 'controller_only/']}
-# As many workers as tools/matrix.py gives pytest: on two cores the unit tests mostly wait on local HTTP.
-UNIT_WORKERS = os.environ.get('PYTEST_WORKERS', '4')
+# Workers of each of ansible-test's test contexts. Each worker imports everything again: on two cores, the newest
+# leg's unit tests alone took 42 s and 67 CPU-seconds on four workers, 50 s and 59 on two, 90 s and 56 on one. Two,
+# since make test runs the legs beside each other, where the cores, not the waits, are what is short.
+UNIT_WORKERS = os.environ.get('UNIT_WORKERS', '2')
 COPIES = os.path.join(ROOT, '.build', 'ansible-test')
 GIT = ['git', '-c', 'user.name=ansible-test', '-c', 'user.email=ansible-test@localhost', '-c', 'commit.gpgsign=false']
 

@@ -7,28 +7,32 @@
                                                     first)
     python3 tools/matrix.py python LEG              prints the Python of a leg (the first of its Pythons found)
     python3 tools/matrix.py python 3.13 3.12        prints the first of those Pythons found on this machine
-    python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units (all of them or
-                                                    those of what meets ansible-core), ansible-test integration on
-                                                    one or both execution paths (tools/ansible_test.py), pytest's
-                                                    OLDEST_TESTS, sanity (tools/sanity.py); --all runs every part on
-                                                    any leg; prints the time of each part and of the leg
+    python3 tools/matrix.py run LEG [--all]         a leg: its parts in LEGS: ansible-test units, ansible-test
+                                                    integration on both execution paths (tools/ansible_test.py), on
+                                                    the oldest also pytest's OLDEST_TESTS and sanity
+                                                    (tools/sanity.py); --all runs every part on any leg; prints the
+                                                    time of each part and of the leg
     python3 tools/matrix.py times                   prints the time of every leg's last run
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
+    VENV/bin/python tools/matrix.py pytest-parallel [ARGS]
+    VENV/bin/python tools/matrix.py pytest-serial [ARGS]
+                                                    one of its two parts (make test runs the parallel one beside the
+                                                    legs, the serial one alone after them)
 
 Every supported ansible-core is a leg, each on a Python it supports. `newest` is .venv, made by the Makefile with
 its Python, where pip installs the newest ansible-core (it also runs make pytest, make sanity and the other checks);
 every other leg has its own venv, .build/matrix/<leg>, kept between runs and made again when the requirements
 change: the leg's ansible-core pinned, plus requirements.txt and tests/requirements.txt without their own
 ansible-core line (which would fight the pin). The oldest is meta/runtime.yml's requires_ansible
-(tests/release/test_metadata.py holds them together). make test runs the legs three at a time beside the newest
-leg's other checks. Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the
+(tests/release/test_metadata.py holds them together). make test runs the legs three at a time beside pytest and
+the newest leg's other checks. Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the
 machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a silent skip.
 
 pytest runs in two parts: every test not marked `serial` on four workers (pytest-xdist: each test starts its own
 emulator on a free port and writes under its own tmp_path; --dist loadfile runs a file's tests one after the other
 on one worker, which the documentation's commands need: several start an emulator on the fixed port the text
-shows, or run make demo), then the `serial` tests alone (tests/conftest.py: those that time things on the wall
-clock).
+shows, or run make demo), then the `serial` tests alone (tests/conftest.py: those that assert that requests
+overlapped, which the load of other work can prevent).
 """
 
 import glob
@@ -44,21 +48,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # that ansible-core version supports on the controller (2.16: 3.10-3.12, 2.17: 3.10-3.12, 2.18: 3.11-3.13, 2.19 and
 # 2.20: 3.11-3.13, 2.21: 3.12-3.14); between them the legs cover 3.11, 3.12 and 3.13.
 #
-# Parts: `units` is every unit test; `core units` the unit tests of what meets ansible-core (core_unit_tests():
-# the modules through AnsibleModule, the action plugins' adapter against the core's own ActionBase, the lookup, the
-# filter, the event source, the helpers that import ansible-core), leaving out the tests of module_utils and
-# plugin_utils helpers that import nothing of ansible-core (transport, signing, paging, waiting, reading a report's
-# rows: the same code on every leg).
-# Every integration target costs about a minute of one core per leg in the controller and two shipped (a shipped
-# module process is about 0.35 s of CPU), so within make test's 20 minutes on two cores: the oldest, 2.18 (the core
-# of Automation Platform 2.6) and the newest run every part (the targets on both paths); 2.17, 2.19 and 2.20 run the
-# targets in the controller and the core units. `python3 tools/matrix.py run LEG --all` runs every part on any leg.
+# Parts: `units` is every unit test (ansible-test units), `integration controller` and `integration shipped` every
+# integration target on one execution path (tools/ansible_test.py), `pytest` OLDEST_TESTS, `sanity` tools/sanity.py.
+# Every leg runs the unit tests and every target on both paths; the oldest also pytest's every-module comparison and
+# sanity (the newest leg's sanity is make test's own check).
 LEGS = {
     '2.16': ('ansible-core==2.16.*', ('3.11',), ('units', 'integration controller', 'integration shipped', 'pytest', 'sanity')),
-    '2.17': ('ansible-core==2.17.*', ('3.12',), ('core units', 'integration controller')),
+    '2.17': ('ansible-core==2.17.*', ('3.12',), ('units', 'integration controller', 'integration shipped')),
     '2.18': ('ansible-core==2.18.*', ('3.11',), ('units', 'integration controller', 'integration shipped')),
-    '2.19': ('ansible-core==2.19.*', ('3.11',), ('core units', 'integration controller')),
-    '2.20': ('ansible-core==2.20.*', ('3.12',), ('core units', 'integration controller')),
+    '2.19': ('ansible-core==2.19.*', ('3.11',), ('units', 'integration controller', 'integration shipped')),
+    '2.20': ('ansible-core==2.20.*', ('3.12',), ('units', 'integration controller', 'integration shipped')),
     'newest': ('ansible-core', ('3.13', '3.12'), ('units', 'integration controller', 'integration shipped')),
 }
 OLDEST = next(iter(LEGS))
@@ -136,47 +135,34 @@ def venv_for(leg):
     return python
 
 
+def run_pytest_parallel(python, arguments=()):
+    """Every test not marked serial, on WORKERS workers; pytest's exit status."""
+    return subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
+                           + list(arguments), cwd=ROOT)
+
+
+def run_pytest_serial(python, arguments=()):
+    """The tests marked serial, alone; 0 when they passed or the arguments hold none."""
+    serial = subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + list(arguments), cwd=ROOT)
+    return 0 if serial == NO_TESTS_COLLECTED else serial
+
+
 def run_pytest(python, arguments=()):
     """The parallel part, then the serial part; 0 when both passed."""
-    arguments = list(arguments)
-    failed = subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
-                             + arguments, cwd=ROOT)
-    serial = subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + arguments, cwd=ROOT)
-    return (0 if serial == NO_TESTS_COLLECTED else serial) or failed
-
-
-# The folders of private helpers whose tests core_unit_tests() leaves out when the helper imports no ansible-core.
-HELPER_FOLDERS = ('module_utils', 'plugin_utils')
-
-
-def core_unit_tests():
-    """tests/unit without the tests of helpers whose subject (plugins/<folder>/_NAME.py for
-    tests/unit/plugins/<folder>/test_NAME.py, folder one of HELPER_FOLDERS) imports nothing from ansible-core."""
-    tests = []
-    for path in sorted(glob.glob(os.path.join(ROOT, 'tests', 'unit', '**', 'test_*.py'), recursive=True)):
-        relative = os.path.relpath(path, ROOT)
-        folder = os.path.basename(os.path.dirname(relative))
-        subject = os.path.join(ROOT, 'plugins', folder, '_' + os.path.basename(path)[len('test_'):])
-        if (os.path.dirname(relative) in [os.path.join('tests', 'unit', 'plugins', name) for name in HELPER_FOLDERS]
-                and os.path.exists(subject)):
-            with open(subject, encoding='utf-8') as handle:
-                if not re.search(r'^(from|import) ansible[. ]', handle.read(), re.MULTILINE):
-                    continue
-        tests.append(relative)
-    return tests
+    failed = run_pytest_parallel(python, arguments)
+    return run_pytest_serial(python, arguments) or failed
 
 
 def leg_parts(leg, python, everything=False):
     """(name, command) of each part of a leg, in the order they run (every part with everything)."""
     commands = {
         'units': [python, '-m', 'tools.ansible_test', 'units'],
-        'core units': [python, '-m', 'tools.ansible_test', 'units'] + core_unit_tests(),
         'integration controller': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'controller'],
         'integration shipped': [python, '-m', 'tools.ansible_test', 'integration', '--path', 'shipped'],
         'pytest': [python, 'tools/matrix.py', 'pytest'] + list(OLDEST_TESTS),
         'sanity': [python, '-m', 'tools.sanity'],
     }
-    names = [name for name in commands if name != 'core units'] if everything else LEGS[leg][2]
+    names = list(commands) if everything else LEGS[leg][2]
     return [(name, commands[name]) for name in names]
 
 
@@ -266,6 +252,10 @@ def main(arguments):
         return times()
     if arguments[:1] == ['pytest']:
         return run_pytest(sys.executable, arguments[1:])
+    if arguments[:1] == ['pytest-parallel']:
+        return run_pytest_parallel(sys.executable, arguments[1:])
+    if arguments[:1] == ['pytest-serial']:
+        return run_pytest_serial(sys.executable, arguments[1:])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""The emulator is never the bottleneck: server time per page at 10,000 tasks, and concurrent pages answered at once.
+"""The emulator at 10,000 tasks: every page right, sorted and filtered, while tasks keep finishing, and concurrent
+pages answered at once.
 
-Server time is read from the request log (server_ms), not from the client's clock. The bounds asserted are ten times
-and more the target of 2 ms per page, so that a loaded machine does not fail them; the numbers are printed (pytest -s).
+Nothing here is timed against a bound (a loaded machine would fail it): the server time per page, read from the request
+log (server_ms), is printed (pytest -s) beside the target of 2 ms, and benchmarks/listing.py measures it.
 """
 
 import random
@@ -19,7 +20,6 @@ from tools.workspace_emulator.testing import EmulatorProcess, peak_in_flight
 TASK_COUNT = 10000
 PAGE = 100
 TARGET_MS = 2.0
-GENEROUS_MEDIAN_MS = 50.0
 
 
 @pytest.fixture(scope='module')
@@ -48,14 +48,12 @@ def list_all(emulator, session, **filters):
 
 def report(name, log):
     times = sorted(entry['server_ms'] for entry in log)
-    median = statistics.median(times)
     print('\n%s: %d pages, server time per page: median %.2f ms, 90th percentile %.2f ms, max %.2f ms (target %.1f ms)' % (
-        name, len(times), median, times[int(len(times) * 0.9)], times[-1], TARGET_MS))
-    return median
+        name, len(times), statistics.median(times), times[int(len(times) * 0.9)], times[-1], TARGET_MS))
 
 
 @pytest.mark.parametrize('filters', [{}, {'sort_field': 'create_time', 'sort_type': 'DESC'}, {'file_name': 'crowd-1.xlsx', 'is_download': 'true'}])
-def test_server_time_per_page_at_10000_tasks(crowded, filters):
+def test_every_page_at_10000_tasks_in_order(crowded, filters):
     with requests.Session() as session:
         session.trust_env = False
         crowded.clear_log()
@@ -65,16 +63,19 @@ def test_server_time_per_page_at_10000_tasks(crowded, filters):
                 if all(record[name] == (value == 'true') if name == 'is_download' else record[name] == value
                        for name, value in filters.items() if name not in ('sort_field', 'sort_type'))]
     assert found == (expected[::-1] if filters.get('sort_type') == 'DESC' else expected)
-    assert report('pages %r' % (filters,), log) < GENEROUS_MEDIAN_MS
+    report('pages %r' % (filters,), log)
 
 
 def test_pages_of_a_filter_whose_tasks_keep_changing(crowded):
     with requests.Session() as session:
         session.trust_env = False
         crowded.clear_log()
-        list_all(crowded, session, status='CREATING')
+        found = list_all(crowded, session, status='CREATING')
         log = crowded.requests_log()
-    assert report('status=CREATING while tasks finish', log) < GENEROUS_MEDIAN_MS
+    # a task that finished between two pages is on neither; one still creating is on one page only
+    assert len(found) == len(set(found))
+    assert set(found) <= set(record['task_id'] for record in crowded.tasks())
+    report('status=CREATING while tasks finish', log)
 
 
 def test_concurrent_pages_are_answered_concurrently_and_correctly(crowded):
