@@ -5,17 +5,15 @@
 #               the controller and shipped; pytest's every-module comparison and sanity on the oldest:
 #               tools/matrix.py LEGS), the newest leg's sanity, the event source with ansible-rulebook, the
 #               execution environments, ansible-lint, the docs lint and the docs site, the changelog lint and
-#               galaxy-importer; then pytest's serial tests alone and the time of every leg.
-# Parts of it: make pytest (or its parts pytest-parallel and pytest-serial), units, integration, sanity, eda-test,
-# ee-test, lint, docs-lint, docs, changelog-lint, importer, test-matrix, and one leg: make leg-2.16 (any leg of
-# `python3 tools/matrix.py legs`).
+#               galaxy-importer; then the time of every leg.
+# Parts of it: make pytest, units, integration, sanity, eda-test, ee-test, lint, docs-lint, docs, changelog-lint,
+# importer, test-matrix, and one leg: make leg-2.16 (any leg of `python3 tools/matrix.py legs`).
 #
 # Versions (tools/matrix.py): .venv is the `newest` leg, made with Python 3.13 (3.12 when 3.13 is missing), on
 # which pip installs the newest ansible-core; every other leg (2.16 on Python 3.11 ... 2.20 on 3.12) has its own
 # venv under .build/matrix, kept between runs. The release tools (ansible-lint, antsibull-docs, Sphinx,
 # galaxy-importer) have their own venv, .build/release-venv, so that their pins never change the ansible-core under
-# test. pytest runs on four workers, then the tests that assert on overlapping requests alone (tools/matrix.py,
-# tests/conftest.py).
+# test. pytest runs on four workers (tools/matrix.py).
 PYTHON ?= $(shell python3 tools/matrix.py python newest)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -37,7 +35,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 LEGS := $(shell python3 tools/matrix.py legs)
 LEG_CHECKS := $(addprefix leg-,$(LEGS))
 
-.PHONY: demo test pytest pytest-parallel pytest-serial sanity lint docs-lint docs changelog-lint importer test-matrix eda-test collection \
+.PHONY: demo test pytest sanity lint docs-lint docs changelog-lint importer test-matrix eda-test collection \
 	clean units integration ee-test $(LEG_CHECKS)
 
 $(STAMP): requirements.txt tests/requirements.txt tests/requirements-checks.txt
@@ -63,28 +61,22 @@ $(COLLECTION_LINK):
 demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
-# Beside each other, JOBS at a time, each target's output shown whole when it ends, the longest first (pytest's
-# parallel part, whose documentation-commands file alone takes minutes; the legs; the execution environments' builds),
-# every check even after one failed; then pytest's serial part alone (its tests assert that requests overlapped, which
-# the load of other checks can prevent), and the time of every leg (a failed check too). Three on two cores: a leg
-# waits on its exports and ansible-playbook's start about a fifth of its time, so two keep the cores busy only about
-# 80 % of the time.
+# Beside each other, JOBS at a time, each target's output shown whole when it ends, the longest first (pytest, whose
+# documentation-commands file alone takes minutes; the legs; the execution environments' builds), every check even
+# after one failed; then the time of every leg (a failed check too). Three on two cores: a leg waits on its exports
+# and ansible-playbook's start about a fifth of its time, so two keep the cores busy only about 80 % of the time.
 JOBS := 3
 # The legs of LEGS (all of them, unless given: make test LEGS=newest), those with the most parts first.
 LEGS_LONGEST_FIRST := $(filter $(LEG_CHECKS),$(addprefix leg-,$(shell python3 tools/matrix.py legs --longest-first)))
 FIRST_LEGS := $(wordlist 1,$(JOBS),$(LEGS_LONGEST_FIRST))
-CHECKS := pytest-parallel $(FIRST_LEGS) ee-test sanity $(filter-out $(FIRST_LEGS),$(LEGS_LONGEST_FIRST)) lint importer \
-	docs eda-test changelog-lint
+CHECKS := pytest $(FIRST_LEGS) ee-test sanity $(filter-out $(FIRST_LEGS),$(LEGS_LONGEST_FIRST)) lint importer docs \
+	eda-test changelog-lint
 test:
 	$(MAKE) -j$(JOBS) --keep-going --output-sync=target $(CHECKS) PYTEST_ARGS=--ignore=tests/unit; status=$$?; \
-		$(MAKE) pytest-serial PYTEST_ARGS=--ignore=tests/unit || status=$$?; python3 tools/matrix.py times; exit $$status
+		python3 tools/matrix.py times; exit $$status
 
 pytest: $(STAMP) $(COLLECTION_LINK)
 	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)
-
-# pytest's two parts apart (make test runs them at different times).
-pytest-parallel pytest-serial: $(STAMP) $(COLLECTION_LINK)
-	$(BIN)/python tools/matrix.py $@ $(PYTEST_ARGS)
 
 # ansible-test on a copy of the checkout (tools/ansible_test.py), on the newest leg: units runs tests/unit,
 # integration the targets in tests/integration/targets on both execution paths (in the controller and shipped), each

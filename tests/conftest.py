@@ -53,17 +53,6 @@ import pytest  # noqa: E402
 CONNECTION_ENV_PREFIXES = ('HUAWEICLOUD_', 'HW_')
 
 
-# Files whose tests assert that requests overlapped: peaks of requests in flight and request counts of concurrent
-# paging, read from the emulator's log (beside three other workers they fell short now and then). They are marked
-# `serial` and run alone, after the rest (tools/matrix.py: pytest -n 4 -m "not serial", then pytest -m serial), so
-# that the load of other work never decides their outcome. Other tests drive state changes by events (the emulator's
-# finish_after_listings and queued faults, held slots), or give what they time a margin that a loaded machine keeps.
-SERIAL_FILES = (
-    'tests/emulator/test_performance.py',
-    'tests/integration/test_paging_concurrent.py',
-)
-
-
 # The files that keep one pytest worker busy a minute or more (tools/matrix.py runs a file's tests on one worker),
 # the longest first: started first, they do not end the parallel part alone while the other workers wait.
 LONGEST_FILES = (
@@ -75,18 +64,12 @@ LONGEST_FILES = (
 
 
 def pytest_configure(config):
-    # Declared here, not only in pytest.ini: ansible-test units runs pytest with its own ini and --strict-markers.
-    config.addinivalue_line('markers', 'serial: asserts that requests overlapped; run alone, not beside other tests')
-    missing = [path for path in SERIAL_FILES + LONGEST_FILES if not os.path.exists(os.path.join(ROOT, path))]
+    missing = [path for path in LONGEST_FILES if not os.path.exists(os.path.join(ROOT, path))]
     if missing:  # a renamed file would silently lose its place
         raise pytest.UsageError('tests/conftest.py names test files that do not exist: %s' % ', '.join(missing))
 
 
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if os.path.relpath(str(item.fspath), ROOT) in SERIAL_FILES:
-            item.add_marker(pytest.mark.serial)
-
     def rank(item):
         path = os.path.relpath(str(item.fspath), ROOT)
         return LONGEST_FILES.index(path) if path in LONGEST_FILES else len(LONGEST_FILES)

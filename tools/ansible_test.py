@@ -13,8 +13,7 @@ untracked ones git does not ignore, as they are in the work tree) are copied to
 once); ansible-test runs in that copy with --local on this venv's Python, and the copy is removed when it ends. Nothing is downloaded: the requirements are this venv's, and the pip bootstrap
 script that ansible-test may ask for is seeded as tools/sanity.py does.
 
-units without targets runs every test file of tests/unit on UNIT_WORKERS workers except those that tests/conftest.py
-marks serial (they assert that requests overlapped), which run after, alone.
+units runs the test files given, or every test file of tests/unit, on UNIT_WORKERS workers.
 
 integration runs the targets on both execution paths, one after the other (--path runs one): `controller`, over the
 inventory's local connection, where the action plugins compute each module's result in the controller process, and
@@ -27,7 +26,6 @@ ansible-test ends. The shipped path leaves out the targets with the alias contro
 which run in the controller whatever the connection: a second run would prove nothing).
 """
 
-import ast
 import contextlib
 import glob
 import json
@@ -103,32 +101,8 @@ def ansible_test(copy, command, arguments):
     return subprocess.call(words + list(arguments), cwd=copy, env=environment)
 
 
-def given_targets(copy, arguments):
-    """Whether the arguments name unit test targets: paths of test files or folders."""
-    return any(not word.startswith('-') and os.path.exists(os.path.join(copy, word)) for word in arguments)
-
-
-def serial_unit_files():
-    """tests/conftest.py's SERIAL_FILES under tests/unit, read without importing it."""
-    with open(os.path.join(ROOT, 'tests', 'conftest.py'), encoding='utf-8') as handle:
-        tree = ast.parse(handle.read())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and [getattr(target, 'id', None) for target in node.targets] == ['SERIAL_FILES']:
-            return [path for path in ast.literal_eval(node.value) if path.startswith('tests/unit/')]
-    raise SystemExit('tests/conftest.py defines no SERIAL_FILES')
-
-
 def units(copy, arguments):
-    if given_targets(copy, arguments):
-        return ansible_test(copy, 'units', ['--num-workers', UNIT_WORKERS] + list(arguments))
-    serial = serial_unit_files()
-    every = sorted(os.path.relpath(path, copy)
-                   for path in glob.glob(os.path.join(copy, 'tests', 'unit', '**', 'test_*.py'), recursive=True))
-    failed = ansible_test(copy, 'units', [path for path in every if path not in serial] + ['--num-workers', UNIT_WORKERS]
-                          + list(arguments))
-    if not serial:  # without paths ansible-test would run every test file again
-        return failed
-    return ansible_test(copy, 'units', serial + ['--num-workers', '1'] + list(arguments)) or failed
+    return ansible_test(copy, 'units', ['--num-workers', UNIT_WORKERS] + list(arguments))
 
 
 def integration_vars(emulator, path):

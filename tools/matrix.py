@@ -14,10 +14,6 @@
                                                     time of each part and of the leg
     python3 tools/matrix.py times                   prints the time of every leg's last run
     VENV/bin/python tools/matrix.py pytest [ARGS]   the test suite on that venv's ansible-core, as make pytest runs it
-    VENV/bin/python tools/matrix.py pytest-parallel [ARGS]
-    VENV/bin/python tools/matrix.py pytest-serial [ARGS]
-                                                    one of its two parts (make test runs the parallel one beside the
-                                                    legs, the serial one alone after them)
 
 Every supported ansible-core is a leg, each on a Python it supports. `newest` is .venv, made by the Makefile with
 its Python, where pip installs the newest ansible-core (it also runs make pytest, make sanity and the other checks);
@@ -28,11 +24,10 @@ ansible-core line (which would fight the pin). The oldest is meta/runtime.yml's 
 the newest leg's other checks. Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the
 machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a silent skip.
 
-pytest runs in two parts: every test not marked `serial` on four workers (pytest-xdist: each test starts its own
-emulator on a free port and writes under its own tmp_path; --dist loadfile runs a file's tests one after the other
-on one worker, which the documentation's commands need: several start an emulator on the fixed port the text
-shows, or run make demo), then the `serial` tests alone (tests/conftest.py: those that assert that requests
-overlapped, which the load of other work can prevent).
+pytest runs on four workers (pytest-xdist: each test starts its own emulator on a free port and writes under its own
+tmp_path; --dist loadfile runs a file's tests one after the other on one worker, which the documentation's commands
+need: several start an emulator on the fixed port the text shows, or run make demo). No test depends on the load
+beside it: tests that requests overlapped hold them in the emulator until they do (its `together` fault).
 """
 
 import glob
@@ -67,8 +62,6 @@ TIMES = os.path.join(ROOT, '.build', 'matrix', 'times')
 # Four workers for two cores: most of a test's time is spent waiting (on ansible-playbook's start, on tasks that
 # finish seconds later in the emulator), not computing.
 WORKERS = os.environ.get('PYTEST_WORKERS', '4')
-# pytest's exit status when the files given hold no serial test.
-NO_TESTS_COLLECTED = 5
 # The end-to-end test the oldest leg runs with pytest besides ansible-test: every module and both roles, run in the
 # controller and shipped, give the same result field for field (with invocation, warnings and deprecations), which
 # no target can compare. The rest of pytest runs once, in the newest leg: tests/emulator and tests/release do not
@@ -135,22 +128,9 @@ def venv_for(leg):
     return python
 
 
-def run_pytest_parallel(python, arguments=()):
-    """Every test not marked serial, on WORKERS workers; pytest's exit status."""
-    return subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile', '-m', 'not serial']
-                           + list(arguments), cwd=ROOT)
-
-
-def run_pytest_serial(python, arguments=()):
-    """The tests marked serial, alone; 0 when they passed or the arguments hold none."""
-    serial = subprocess.call([python, '-m', 'pytest', '-q', '-m', 'serial'] + list(arguments), cwd=ROOT)
-    return 0 if serial == NO_TESTS_COLLECTED else serial
-
-
 def run_pytest(python, arguments=()):
-    """The parallel part, then the serial part; 0 when both passed."""
-    failed = run_pytest_parallel(python, arguments)
-    return run_pytest_serial(python, arguments) or failed
+    """pytest on WORKERS workers; its exit status."""
+    return subprocess.call([python, '-m', 'pytest', '-q', '-n', WORKERS, '--dist', 'loadfile'] + list(arguments), cwd=ROOT)
 
 
 def leg_parts(leg, python, everything=False):
@@ -252,10 +232,6 @@ def main(arguments):
         return times()
     if arguments[:1] == ['pytest']:
         return run_pytest(sys.executable, arguments[1:])
-    if arguments[:1] == ['pytest-parallel']:
-        return run_pytest_parallel(sys.executable, arguments[1:])
-    if arguments[:1] == ['pytest-serial']:
-        return run_pytest_serial(sys.executable, arguments[1:])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -92,6 +92,36 @@ def test_slow_fault_delays_one_answer_so_that_later_requests_overtake_it(scratch
     assert slow['ended'] - slow['started'] >= 2 and fast['ended'] < slow['ended']
 
 
+def test_together_fault_answers_concurrent_requests_together_and_lets_a_lone_one_go_after_its_wait(scratch):
+    scratch.inject([{'together': 4, 'size': 4}, {'together': 1, 'size': 2, 'wait_ms': 300}])
+    assert scratch.faults()['faults'] == [{'together': 4, 'size': 4, 'wait_ms': 10000}, {'together': 1, 'size': 2, 'wait_ms': 300}]
+
+    def get(session, index):
+        return session.get(scratch.url + list_path(scratch), headers={'X-Auth-Token': scratch.token}, timeout=30).status_code
+
+    # Four sent at once are held until the fourth arrives, then answered: all four were in flight at that moment.
+    assert in_parallel(4, get) == [200] * 4
+    held = scratch.wait_for_requests(4)
+    assert [entry['fault'] for entry in held] == ['together'] * 4
+    assert peak_in_flight(held) == 4
+    assert max(entry['started'] for entry in held) <= min(entry['ended'] for entry in held)
+    # One alone waits for a second that never comes, and is answered once its wait is over.
+    scratch.clear_log()
+    assert in_parallel(1, get) == [200]
+    (alone,) = scratch.wait_for_requests(1)
+    assert alone['fault'] == 'together' and alone['ended'] - alone['started'] >= 0.29
+    # The hold is not the server's work.
+    assert alone['server_ms'] <= (alone['ended'] - alone['started']) * 1000 - 290
+    assert scratch.faults()['faults'] == []
+
+
+def test_together_fault_is_checked(scratch):
+    for spec in ({'together': 0}, {'together': 1, 'size': 0}, {'together': 1, 'wait_ms': -1}, {'together': 1, 'delay_ms': 5}):
+        with pytest.raises(EmulatorError):
+            scratch.inject(spec)
+    assert scratch.faults()['faults'] == []
+
+
 def test_latency_jitter_adds_a_random_delay_to_each_request(scratch, scratch_api):
     assert scratch.inject({'latency_jitter_ms': 100})['latency_jitter_ms'] == 100
     for _ in range(10):

@@ -3,7 +3,8 @@
 """Concurrent paging end to end, through the module and the lookup, against the emulator's request log:
 pages in flight together, every task once in order, a 429 burst absorbed, concurrency 1 strictly
 sequential, a listing that loses no task while others finish, and paging that ends on broken answers.
-Nothing here is timed: the log's start and end times show what overlapped, not how fast it went."""
+Nothing here is timed: the log's start and end times show what overlapped, not how fast it went, and the
+emulator's `together` fault makes requests sent concurrently overlap whatever the scheduling."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -64,7 +65,10 @@ def sequential(entries):
 
 
 def test_module_fetches_pages_together_and_returns_every_task_once_in_order(emulator_factory, run_playbook):
-    emulator = emulator_factory(seed={'tasks': bulk(1000)}, latency_ms=40)
+    emulator = emulator_factory(seed={'tasks': bulk(1000)})
+    # The first page passes; the ten after it are answered two at a time, once two are waiting: only requests sent
+    # concurrently ever are (a sequential client's would each wait ten seconds alone).
+    emulator.inject([{'pass': 1}, {'together': 10, 'size': 2}])
     run = run_playbook(PLAY % module_task('list', connection_vars(emulator)))
     result = run.result('list')
     assert run.rc == 0, run.stdout
@@ -93,7 +97,9 @@ def test_lookup_with_concurrency_one_is_strictly_sequential(emulator_factory, ru
 
 
 def test_lookup_of_many_ids_reads_pages_together(emulator_factory, run_playbook):
-    emulator = emulator_factory(seed={'tasks': bulk(2000)}, latency_ms=40)
+    emulator = emulator_factory(seed={'tasks': bulk(2000)})
+    # The first page gives the count; the four that hold the other 300 IDs are answered two at a time, together.
+    emulator.inject([{'pass': 1}, {'together': 4, 'size': 2}])
     wanted = ['task-%05d' % n for n in range(1999, 1599, -1)]
     run = run_playbook(PLAY % lookup_task('by ids', wanted, connection_vars(emulator)) + '''
     - name: show

@@ -16,7 +16,7 @@ GATEWAY_ERRORS = {
     504: ('APIGW.0201', 'The backend timed out.'),
 }
 # Queued: each applies to `count` requests, in order.
-QUEUED_KINDS = ('pass', 'status', 'drop', 'malformed', 'respond', 'redirect', 'reset', 'trickle', 'slow')
+QUEUED_KINDS = ('pass', 'status', 'drop', 'malformed', 'respond', 'redirect', 'reset', 'trickle', 'slow', 'together')
 # Settings: applied at once to every following request, until changed (or DELETE /_emulator/faults for the list ones).
 SETTING_KINDS = ('latency_ms', 'latency_jitter_ms', 'ignore_offset', 'count_growing', 'churn', 'hide_downloaded')
 KINDS = QUEUED_KINDS + SETTING_KINDS
@@ -30,6 +30,7 @@ FIELDS = {
     'reset': ('reset', 'after_bytes'),
     'trickle': ('trickle', 'interval_ms'),
     'slow': ('slow', 'delay_ms'),
+    'together': ('together', 'size', 'wait_ms'),
 }
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 CHURN_FIELDS = ('finish', 'create', 'order', 'finish_after')
@@ -59,6 +60,33 @@ def _non_negative_number(spec, name, default=None):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
         raise FaultError('%s must be a number >= 0, got %r' % (name, value))
     return value
+
+
+class Gathering:
+    """Requests held until `size` of them are held at once, then let go together: a test that they were sent
+    concurrently which no scheduling can fail (a sequential client sends the second only after the first was answered,
+    so each of its requests waits out the time allowed alone)."""
+
+    def __init__(self, size):
+        self._size = size
+        self._condition = threading.Condition()
+        self._held = 0
+        self._round = 0
+
+    def join(self, timeout):
+        """Hold the calling request until `size` are held (True), or for timeout seconds (False: let go alone)."""
+        with self._condition:
+            joined = self._round
+            self._held += 1
+            if self._held >= self._size:
+                self._round += 1
+                self._held = 0
+                self._condition.notify_all()
+                return True
+            if self._condition.wait_for(lambda: self._round != joined, timeout):
+                return True
+            self._held -= 1
+            return False
 
 
 class Fault:
@@ -91,6 +119,11 @@ class Fault:
             return cls(kind, _positive_int(spec, kind), interval_ms=_non_negative_number(spec, 'interval_ms', 100))
         if kind == 'slow':
             return cls(kind, _positive_int(spec, kind), delay_ms=_non_negative_number(spec, 'delay_ms', 1000))
+        if kind == 'together':
+            fault = cls(kind, _positive_int(spec, kind), size=_positive_int(spec, 'size', 2),
+                        wait_ms=_non_negative_number(spec, 'wait_ms', 10000))
+            fault.gathering = Gathering(fault.size)
+            return fault
         if kind == 'redirect':
             return cls._redirect(spec)
         if kind == 'respond':
@@ -125,7 +158,7 @@ class Fault:
                    error_code=spec.get('error_code', default_code), error_msg=spec.get('error_msg', default_msg))
 
     def describe(self):
-        if self.kind in ('pass', 'drop', 'malformed', 'reset', 'trickle', 'slow'):
+        if self.kind in ('pass', 'drop', 'malformed', 'reset', 'trickle', 'slow', 'together'):
             described = {self.kind: self.remaining}
             described.update((name, value) for name, value in self.options.items() if value is not None)
             return described

@@ -319,6 +319,11 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
         if fault is not None and fault.kind == 'slow':
             self._sleep(fault.delay_ms / 1000.0)
             return answer()
+        if fault is not None and fault.kind == 'together':
+            held = time.monotonic()
+            fault.gathering.join(fault.wait_ms / 1000.0)
+            self.slept += time.monotonic() - held
+            return answer()
         if fault is None or fault.kind in ('reset', 'trickle') or (fault.kind == 'drop' and fault.after_handling):
             self.delivery = fault
             return answer()
