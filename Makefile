@@ -71,7 +71,10 @@ LEGS_LONGEST_FIRST := $(filter $(LEG_CHECKS),$(addprefix leg-,$(shell python3 to
 FIRST_LEGS := $(wordlist 1,$(JOBS),$(LEGS_LONGEST_FIRST))
 CHECKS := pytest $(FIRST_LEGS) ee-test sanity $(filter-out $(FIRST_LEGS),$(LEGS_LONGEST_FIRST)) lint importer docs \
 	eda-test changelog-lint
+# The venvs first: make starts a check whose prerequisites are being made only after the checks behind it that need
+# none (pytest would start last).
 test:
+	$(MAKE) -j$(JOBS) $(STAMP) $(TOOLS_STAMP) $(EDA_STAMP) $(COLLECTION_LINK)
 	$(MAKE) -j$(JOBS) --keep-going --output-sync=target $(CHECKS) PYTEST_ARGS=--ignore=tests/unit; status=$$?; \
 		python3 tools/matrix.py times; exit $$status
 
