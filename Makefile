@@ -63,9 +63,9 @@ demo: $(STAMP)
 
 # Beside each other, JOBS at a time, each target's output shown whole when it ends, the longest first (pytest, whose
 # documentation-commands file alone takes minutes; the legs; the execution environments' builds), every check even
-# after one failed; then the time of every leg (a failed check too). Three on two cores: a leg waits on its exports
-# and ansible-playbook's start about a fifth of its time, so two keep the cores busy only about 80 % of the time.
-JOBS := 3
+# after one failed; then the time of every leg (a failed check too). Four on two cores: beside others a leg keeps
+# about 0.6 of a core busy (it waits on its exports, on ansible-playbook's start, on its unit tests' local HTTP).
+JOBS := 4
 # The legs of LEGS (all of them, unless given: make test LEGS=newest), those with the most parts first.
 LEGS_LONGEST_FIRST := $(filter $(LEG_CHECKS),$(addprefix leg-,$(shell python3 tools/matrix.py legs --longest-first)))
 FIRST_LEGS := $(wordlist 1,$(JOBS),$(LEGS_LONGEST_FIRST))
