@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
-#   make test   what CI runs (.ci/run), three at a time: pytest on the newest ansible-core (.venv), every leg of the
+#   make test   what CI runs (.ci/run), four at a time: pytest on the newest ansible-core (.venv), every leg of the
 #               version matrix (on each supported ansible-core ansible-test units and every integration target in
 #               the controller and shipped; pytest's every-module comparison and sanity on the oldest:
 #               tools/matrix.py LEGS), the newest leg's sanity, the event source with ansible-rulebook, the

@@ -61,6 +61,17 @@ def test_a_cleared_log_leaves_out_a_request_that_arrived_before_the_clear():
     assert log.summary() == {'entries': 1, 'size': log.summary()['size'], 'dropped': 0}
 
 
+def test_the_log_and_its_summary_wait_for_the_request_in_flight():
+    # A client has its answer before the server adds the entry: reading the log, or its summary, waits for it.
+    for read in (lambda log: len(log.entries()), lambda log: log.summary()['entries']):
+        log = RequestLog(3)
+        arrived_after = log.begin()
+        finishing = threading.Timer(0.1, log.add, args=({'started': 1.0}, arrived_after))
+        finishing.start()
+        assert read(log) == 1
+        finishing.join()
+
+
 def test_latency_delays_each_request_in_its_own_thread(scratch):
     # 2 s: six requests released together by a barrier all arrive within it, even on a loaded machine, so all six
     # are in flight at once unless the emulator answers them one after the other.

@@ -115,8 +115,10 @@ class RequestLog:
             return sorted(self._entries, key=lambda entry: entry['started'])
 
     def summary(self):
-        """How many entries the log holds, how many it may hold, and how many older ones it dropped to stay in that size."""
+        """How many entries the log holds, how many it may hold, and how many older ones it dropped to stay in that size
+        (after the same wait as entries())."""
         with self._changed:
+            self._changed.wait_for(lambda: self._in_flight == 0, timeout=self.SETTLE_SECONDS)
             return {'entries': len(self._entries), 'size': self._entries.maxlen, 'dropped': self._dropped}
 
     def clear(self):
