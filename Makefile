@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make demo   runs the wait-until-exported workflow against the local emulator
-#   make test   what CI runs (.ci/run), four at a time: pytest on the newest ansible-core (.venv), every leg of the
+#   make test   what CI runs (.ci/run), three at a time: pytest on the newest ansible-core (.venv), every leg of the
 #               version matrix (on each supported ansible-core ansible-test units and every integration target in
 #               the controller and shipped; pytest's every-module comparison and sanity on the oldest:
 #               tools/matrix.py LEGS), the newest leg's sanity, the event source with ansible-rulebook, the
@@ -61,22 +61,22 @@ $(COLLECTION_LINK):
 demo: $(STAMP)
 	$(BIN)/python -m tools.demo
 
-# Beside each other, JOBS at a time, each target's output shown whole when it ends, the longest first (pytest, whose
-# documentation-commands file alone takes minutes; the legs; the execution environments' builds), every check even
-# after one failed; then the time of every leg (a failed check too). Four on two cores: beside others a leg keeps
-# about 0.6 of a core busy (it waits on its exports, on ansible-playbook's start, on its unit tests' local HTTP).
-JOBS := 4
+# Beside each other, JOBS at a time, each target's output shown whole when it ends, every check even after one
+# failed, the longest first: pytest (its documentation-commands file alone takes minutes) on two workers, so that with
+# two legs beside it the two cores are busy but not crowded (crowded, each check's CPU time grows); then the legs,
+# those with the most parts first; then the short checks, which fill the cores while the last legs end. Then the time
+# of every leg (a failed check too). Three on two cores: beside others a leg keeps about 0.6 of a core busy (it waits
+# on its exports, on ansible-playbook's start, on its unit tests' local HTTP).
+JOBS := 3
 # The legs of LEGS (all of them, unless given: make test LEGS=newest), those with the most parts first.
 LEGS_LONGEST_FIRST := $(filter $(LEG_CHECKS),$(addprefix leg-,$(shell python3 tools/matrix.py legs --longest-first)))
-FIRST_LEGS := $(wordlist 1,$(JOBS),$(LEGS_LONGEST_FIRST))
-CHECKS := pytest $(FIRST_LEGS) ee-test sanity $(filter-out $(FIRST_LEGS),$(LEGS_LONGEST_FIRST)) lint importer docs \
-	eda-test changelog-lint
+CHECKS := pytest $(LEGS_LONGEST_FIRST) ee-test sanity lint importer docs eda-test changelog-lint
 # The venvs first: make starts a check whose prerequisites are being made only after the checks behind it that need
 # none (pytest would start last).
 test:
 	$(MAKE) -j$(JOBS) $(STAMP) $(TOOLS_STAMP) $(EDA_STAMP) $(COLLECTION_LINK)
-	$(MAKE) -j$(JOBS) --keep-going --output-sync=target $(CHECKS) PYTEST_ARGS=--ignore=tests/unit; status=$$?; \
-		python3 tools/matrix.py times; exit $$status
+	PYTEST_WORKERS=2 $(MAKE) -j$(JOBS) --keep-going --output-sync=target $(CHECKS) PYTEST_ARGS=--ignore=tests/unit; \
+		status=$$?; python3 tools/matrix.py times; exit $$status
 
 pytest: $(STAMP) $(COLLECTION_LINK)
 	$(BIN)/python tools/matrix.py pytest $(PYTEST_ARGS)

@@ -20,7 +20,7 @@ its Python, where pip installs the newest ansible-core (it also runs make pytest
 every other leg has its own venv, .build/matrix/<leg>, kept between runs and made again when the requirements
 change: the leg's ansible-core pinned, plus requirements.txt and tests/requirements.txt without their own
 ansible-core line (which would fight the pin). The oldest is meta/runtime.yml's requires_ansible
-(tests/release/test_metadata.py holds them together). make test runs the legs four at a time beside pytest and
+(tests/release/test_metadata.py holds them together). make test runs the legs three at a time beside pytest and
 the newest leg's other checks. Pythons are looked up as `pythonX.Y` on PATH, then in pyenv's versions folder (where the
 machine image keeps 3.11, 3.12 and 3.13); a missing Python is an error, never a silent skip.
 
